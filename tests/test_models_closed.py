@@ -1,0 +1,66 @@
+"""Closed-dynamics models against brute force in the full tensor-product space."""
+
+import numpy as np
+import pytest
+
+import qbattery
+from bruteforce import cavity_cells
+
+TIMES = np.linspace(0.0, 6.0, 31)
+
+
+@pytest.mark.parametrize("N", [1, 2, 3, 4, 5])
+def test_dicke_energy_and_full_space_ergotropy_match_bruteforce_tensor_product(N):
+    """Dicke battery (Ferraro 2018) in the Dicke/parity subspace equals the full
+    cavity x 2^N computation, energy and ergotropy (full 2^N spectrum) to 1e-8."""
+    ds = qbattery.simulate("dicke", N=[N], coupling=0.2, omega_c=1.0, times=TIMES)
+    n_max = 2 * N + 1 + 30
+    e_ref, erg_ref = cavity_cells(N, N, 0.2, 1.0, TIMES, n_max)
+    np.testing.assert_allclose(ds.energy.sel(N=N).values, e_ref, atol=1e-8)
+    np.testing.assert_allclose(ds.ergotropy.sel(N=N).values, erg_ref, atol=1e-8)
+
+
+@pytest.mark.parametrize("N", [1, 2, 3])
+def test_parallel_model_equals_bruteforce_of_n_independent_cell_cavity_pairs(N):
+    """Parallel reference: N cells each with its own one-photon cavity. The brute force
+    builds the product state of N pairs explicitly and takes the ergotropy of the full
+    2^N battery state, which checks that scaling one cell by N is exact."""
+    import qutip as qt
+
+    from bruteforce import battery_hamiltonian, ergotropy_numpy
+
+    lam = 0.25
+    ds = qbattery.simulate("parallel", N=[N], coupling=lam, times=TIMES)
+    n_max = 2 + 1 + 30
+    a = qt.tensor(qt.destroy(n_max), qt.qeye(2))
+    sz = qt.tensor(qt.qeye(n_max), qt.sigmaz())
+    sx = qt.tensor(qt.qeye(n_max), qt.sigmax())
+    H = a.dag() * a + sz / 2 + lam * sx * (a + a.dag())
+    psi0 = qt.tensor(qt.basis(n_max, 1), qt.basis(2, 1))
+    res = qt.sesolve(H, psi0, TIMES, options={"atol": 1e-13, "rtol": 1e-12})
+    HB = battery_hamiltonian(N)
+    for it, s in enumerate(res.states):
+        rho1 = s.ptrace(1)
+        rhoN = qt.tensor([rho1] * N).full()
+        e_ref = float(np.real(np.trace(rhoN @ HB)))
+        assert abs(ds.energy.values[0, it] - e_ref) < 1e-8
+        assert abs(ds.ergotropy.values[0, it] - ergotropy_numpy(rhoN, HB)) < 1e-8
+
+
+def test_parallel_and_dicke_are_the_same_hamiltonian_at_N_equal_1():
+    """Normalisation: at N = 1 the Dicke and parallel batteries coincide."""
+    a = qbattery.simulate("dicke", N=[1], coupling=[0.1, 0.4], times=TIMES)
+    b = qbattery.simulate("parallel", N=[1], coupling=[0.1, 0.4], times=TIMES)
+    np.testing.assert_allclose(a.energy.values, b.energy.values, atol=1e-12)
+    np.testing.assert_allclose(a.ergotropy.values, b.ergotropy.values, atol=1e-12)
+
+
+def test_dicke_truncation_weight_is_reported_and_a_too_small_cutoff_fails_loudly():
+    """A Fock cutoff that is too small for strong coupling must raise a health error
+    naming the model and the point, or record NaN with a flag if asked to."""
+    t = np.linspace(0, 10, 21)
+    with pytest.raises(qbattery.NumericalHealthError, match="model=dicke N=4"):
+        qbattery.simulate("dicke", N=[4], coupling=1.5, times=t, numerics={"fock_extra": 0, "fock_auto": False})
+    ds = qbattery.simulate("dicke", N=[4], coupling=1.5, times=t, numerics={"fock_extra": 0, "fock_auto": False, "on_violation": "nan"})
+    assert int(ds.status.values[0]) == 1 and np.all(np.isnan(ds.energy.values))
+    assert ds.truncation_weight.values[0] > 1e-10

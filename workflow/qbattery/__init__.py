@@ -1,0 +1,32 @@
+"""qbattery: physics library of quantum-battery charging protocols.
+
+Public API (see README): state functionals (energy, ergotropy, capacity, passive_state,
+von_neumann_entropy, mutual_information), power analysis, the model registry and
+``simulate`` returning xarray Datasets identical to what the workflow writes.
+"""
+
+from .io import open_dataset, write_netcdf
+from .models import MODELS, Numerics, get_model
+from .power import average_power, instantaneous_power, stored_energy, summarise
+from .quantities import (
+    Spectrum,
+    capacity,
+    cells_spectrum,
+    energy,
+    ergotropy,
+    gibbs_state,
+    mutual_information,
+    partial_trace,
+    passive_state,
+    von_neumann_entropy,
+)
+from .simulate import NumericalHealthError, simulate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MODELS", "Numerics", "NumericalHealthError", "Spectrum", "average_power", "capacity", "cells_spectrum",
+    "energy", "ergotropy", "get_model", "gibbs_state", "instantaneous_power", "mutual_information",
+    "open_dataset", "partial_trace", "passive_state", "simulate", "stored_energy", "summarise",
+    "von_neumann_entropy", "write_netcdf",
+]

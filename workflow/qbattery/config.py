@@ -1,0 +1,161 @@
+"""Study configuration: JSON-schema validation with messages that name the key, the
+value and what is allowed, plus the checks a schema cannot express.
+
+The schema file is ``workflow/schemas/config.schema.yaml``; the entries of ``models`` are
+generated from the model registry so that a new model is picked up automatically.
+Config values are data: nothing is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import numpy as np
+import yaml
+
+from .models import MODELS
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
+
+
+class ConfigError(ValueError):
+    """A user mistake in the config: one line naming the key, the value and what is allowed."""
+
+
+def base_schema() -> dict:
+    with open(SCHEMA_PATH) as f:
+        return yaml.safe_load(f)
+
+
+def model_schema(name: str) -> dict:
+    m = MODELS[name]
+    props: dict[str, Any] = {
+        "N": {
+            "description": "numbers of cells (one job per N)",
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "integer", "minimum": 1, "maximum": 100000},
+        },
+        "time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides the study's)"},
+    }
+    for p in m.parameters:
+        props[p.name] = p.json_schema()
+    return {"type": "object", "additionalProperties": False, "required": ["N"], "description": m.title, "properties": props}
+
+
+def full_schema() -> dict:
+    s = base_schema()
+    s["properties"]["models"]["additionalProperties"] = False
+    s["properties"]["models"]["properties"] = {name: model_schema(name) for name in sorted(MODELS)}
+    return s
+
+
+def _path(err: jsonschema.ValidationError) -> str:
+    out = ""
+    for p in err.absolute_path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def _explain(err: jsonschema.ValidationError) -> str:
+    key = _path(err)
+    if err.validator == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(set(err.instance) - set(allowed)) if isinstance(err.instance, dict) else []
+        return f"config key {key}: unknown key(s) {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
+    if err.validator == "oneOf":
+        best = min(err.context or [err], key=lambda e: len(list(e.absolute_path)) * -1)
+        return f"config key {_path(best) if best is not err else key}: {best.message}; expected {err.schema.get('description', 'a valid value')}"
+    if err.validator == "enum":
+        return f"config key {key}: value {err.instance!r} is not allowed; allowed: {', '.join(map(repr, err.validator_value))}"
+    if err.validator == "required":
+        return f"config key {key}: {err.message}"
+    if err.validator == "type" and isinstance(err.instance, str) and _looks_numeric(err.instance):
+        return (
+            f"config key {key}: value {err.instance!r} was read as text, not a number "
+            f"(YAML needs a decimal point in exponent notation: write e.g. 1.0e-10 instead of 1e-10)"
+        )
+    return f"config key {key}: value {err.instance!r} is invalid: {err.message}"
+
+
+def _looks_numeric(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+def _reject_non_finite(x: Any, where: str = "") -> None:
+    if isinstance(x, float) and not math.isfinite(x):
+        raise ConfigError(f"config key {where or '(top level)'}: value {x!r} is not a finite number")
+    if isinstance(x, dict):
+        for k, v in x.items():
+            _reject_non_finite(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            _reject_non_finite(v, f"{where}[{i}]")
+
+
+def _set_defaults(schema: dict, data: dict) -> None:
+    for k, sub in schema.get("properties", {}).items():
+        if isinstance(sub, dict) and "default" in sub and k not in data:
+            data[k] = copy.deepcopy(sub["default"])
+        if isinstance(data.get(k), dict) and isinstance(sub, dict):
+            _set_defaults(sub, data[k])
+
+
+def validate_config(config: dict) -> dict:
+    """Validate ``config`` and return a copy with defaults filled in; raise ConfigError."""
+    if not isinstance(config, dict):
+        raise ConfigError(f"config must be a mapping of keys to values, got {type(config).__name__}")
+    _reject_non_finite(config)
+    schema = full_schema()
+    validator = jsonschema.Draft7Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    if errors:
+        raise ConfigError(_explain(jsonschema.exceptions.best_match(errors)))
+    cfg = copy.deepcopy(config)
+    cfg.setdefault("numerics", {})
+    cfg.setdefault("resources", {})
+    _set_defaults(schema, cfg)
+    _semantic_checks(cfg)
+    return cfg
+
+
+def _semantic_checks(cfg: dict) -> None:
+    max_mem = cfg["resources"]["max_mem_mb"]
+    for name, entry in cfg["models"].items():
+        t = model_times(cfg, name)
+        for N in entry["N"]:
+            mem = MODELS[name].memory_mb(int(N), len(t))
+            if mem > max_mem:
+                raise ConfigError(
+                    f"config key models.{name}.N: N={N} needs about {mem} MB per job, more than "
+                    f"resources.max_mem_mb={max_mem}; lower N or raise resources.max_mem_mb"
+                )
+
+
+def load_config(path: str | Path) -> dict:
+    with open(path) as f:
+        try:
+            cfg = yaml.safe_load(f)
+        except yaml.YAMLError as e:
+            raise ConfigError(f"config file {path} is not valid YAML: {e}") from None
+    return validate_config(cfg)
+
+
+def model_times(cfg: dict, model: str) -> np.ndarray:
+    """The time grid of ``model``: its own ``time`` entry or the study's."""
+    t = cfg["models"][model].get("time", cfg["time"])
+    return np.linspace(0.0, float(t["t_max"]), int(t["points"]))
+
+
+def model_params(cfg: dict, model: str) -> dict:
+    """Parameter grid of ``model`` from the config (lists sweep, scalars fix)."""
+    return {k: v for k, v in cfg["models"][model].items() if k not in ("N", "time")}

@@ -1,0 +1,180 @@
+"""The contract every charging-protocol model fulfils, and the model registry.
+
+Adding a model = one module in ``qbattery/models`` with a ``@register``-ed subclass of
+:class:`Model`, imported in ``qbattery/models/__init__.py``; the config schema, the
+simulation rule and the figures pick it up from the registry.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A model parameter that a config may sweep (a list) or fix (a scalar)."""
+
+    name: str
+    long_name: str
+    units: str
+    default: float
+    minimum: float | None = None
+    exclusive_minimum: bool = False
+    maximum: float | None = None
+    integer: bool = False
+
+    def json_schema(self) -> dict:
+        """JSON schema of a value or a non-empty list of unique values of this parameter."""
+        scalar: dict = {"type": "integer" if self.integer else "number"}
+        if self.minimum is not None:
+            scalar["exclusiveMinimum" if self.exclusive_minimum else "minimum"] = self.minimum
+        if self.maximum is not None:
+            scalar["maximum"] = self.maximum
+        return {
+            "description": f"{self.long_name} [{self.units}] (default {self.default}); "
+            "a scalar fixes it, a list sweeps it",
+            "oneOf": [scalar, {"type": "array", "items": scalar, "minItems": 1, "uniqueItems": True}],
+        }
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A numerical-health quantity of a run, checked against ``Numerics.<tolerance>``."""
+
+    name: str
+    long_name: str
+    tolerance: str  # attribute name of Numerics holding the threshold ("" = recorded, not checked)
+
+
+@dataclass
+class Numerics:
+    """Numerical settings and health thresholds (config key ``numerics``)."""
+
+    fock_extra: int = 30  # initial Fock cutoff = 2 * photons + 1 + fock_extra
+    fock_auto: bool = True  # grow the cutoff until the truncation weight is below truncation_tol
+    fock_max_factor: int = 4  # the cutoff grows at most to this multiple of its start
+    truncation_tol: float = 1e-10  # max population in the top Fock levels
+    norm_tol: float = 1e-10  # max |<psi|psi> - 1| (closed) or |Tr rho - 1| (open)
+    state_tol: float = 1e-8  # Hermiticity / positivity of reduced states
+    first_law_tol: float = 1e-8  # |Delta E - W - Q| (open systems)
+    dense_max_dim: int = 4000  # largest dimension diagonalised densely
+    atol: float = 1e-12  # ODE solvers (open systems)
+    rtol: float = 1e-10
+    on_violation: str = "fail"  # "fail": raise; "nan": record NaN and flag the point
+    seed: int = 12345
+
+    @classmethod
+    def from_config(cls, cfg: dict | None, seed: int | None = None) -> "Numerics":
+        kw = dict(cfg or {})
+        if seed is not None:
+            kw.setdefault("seed", seed)
+        return cls(**kw)
+
+
+@dataclass
+class Trajectory:
+    """What one model run at one (N, parameter point) returns, on the time grid.
+
+    ``energy``: battery energy Tr(rho_B(t) H_B) (H_B ground energy 0);
+    ``ergotropy`` and ``capacity`` over the full battery Hilbert space;
+    ``diagnostics``: values for each :class:`Diagnostic` the model declares;
+    ``series``: extra time series the model declares in ``Model.series``;
+    ``states``: optional reduced battery states (nt, d, d) for in-memory analysis.
+    """
+
+    energy: np.ndarray
+    ergotropy: np.ndarray
+    capacity: np.ndarray
+    diagnostics: dict[str, float]
+    series: dict[str, np.ndarray] = field(default_factory=dict)
+    states: np.ndarray | None = None
+
+
+@dataclass
+class JointTrajectory:
+    """Battery (x) charger state along the trajectory, for the correlation analysis.
+
+    ``states``: pure states (nt, d_B * d_C) or density matrices (nt, d, d), battery factor
+    first (index = i_B * d_C + i_C); ``dims`` = (d_B, d_C); ``H_B``, ``H_C`` local
+    Hamiltonians (ground energy 0) in the factor spaces; ``H_int`` the interaction on the
+    joint space; ``battery_levels`` / ``charger_levels``: the full spectra when a factor
+    is a symmetry subspace (e.g. the Dicke subspace of N cells), else None.
+    """
+
+    times: np.ndarray
+    states: np.ndarray
+    dims: tuple[int, int]
+    H_B: np.ndarray
+    H_C: np.ndarray
+    H_int: np.ndarray
+    battery_levels: object | None = None
+    charger_levels: object | None = None
+
+
+class Model(ABC):
+    """A charging protocol: Hamiltonian, initial state, symmetry route, parallel reference."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]  # legend label, as the papers name it
+    kind: ClassVar[str]  # "parallel" (local charging) or "global"
+    hamiltonian: ClassVar[str]
+    initial_state: ClassVar[str]
+    normalisation: ClassVar[str]
+    route: ClassVar[str]  # how it is computed (symmetry subspace, single cell, ...)
+    references: ClassVar[str]
+    parameters: ClassVar[tuple[Parameter, ...]] = ()
+    diagnostics: ClassVar[tuple[Diagnostic, ...]] = ()
+    #: extra time series: name -> (long_name, units)
+    series: ClassVar[dict[str, tuple[str, str]]] = {}
+    #: name of the parallel reference model for the quantum advantage, if any
+    reference: ClassVar[str | None] = None
+
+    @abstractmethod
+    def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
+        """Evolve the battery of N cells at one parameter point over ``times``."""
+
+    def joint_trajectory(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> JointTrajectory:
+        """Battery (x) charger states for models with an explicit charger."""
+        raise NotImplementedError(f"model {self.name!r} has no explicit charger")
+
+    def defaults(self) -> dict[str, float]:
+        return {p.name: p.default for p in self.parameters}
+
+    def memory_mb(self, N: int, n_times: int) -> int:
+        """Rough peak memory of one run, for scheduler requests (override for big models)."""
+        return 500
+
+    def attrs(self) -> dict[str, str]:
+        return {
+            "model": self.name,
+            "model_title": self.title,
+            "model_kind": self.kind,
+            "hamiltonian": self.hamiltonian,
+            "initial_state": self.initial_state,
+            "normalisation": self.normalisation,
+            "computation_route": self.route,
+            "model_references": self.references,
+            "parallel_reference": self.reference or "",
+        }
+
+
+MODELS: dict[str, Model] = {}
+
+
+def register(cls: type[Model]) -> type[Model]:
+    """Class decorator: add a model to the registry under ``cls.name``."""
+    if cls.name in MODELS:
+        raise ValueError(f"model {cls.name!r} registered twice")
+    MODELS[cls.name] = cls()
+    return cls
+
+
+def get_model(name: str) -> Model:
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise ValueError(f"unknown model {name!r}; known models: {', '.join(sorted(MODELS))}") from None

@@ -1,0 +1,250 @@
+"""Core state functionals of a quantum battery: energy, ergotropy, capacity, entropies.
+
+Conventions (DESIGN.md): hbar = k_B = 1, entropies in nats. Every function takes numpy
+arrays or qutip ``Qobj``; ``energy``, ``ergotropy`` and ``capacity`` also take a stack of
+states of shape ``(..., d, d)`` and return an array of shape ``(...)``.
+
+References
+----------
+- Ergotropy: A. E. Allahverdyan, R. Balian, Th. M. Nieuwenhuizen, EPL 67, 565 (2004).
+- Capacity: X. Yang et al., PRL 131, 030402 (2023).
+
+Symmetry subspaces
+------------------
+A state simulated inside a subspace (e.g. the symmetric Dicke subspace of N cells) has
+its passive state in the *full* Hilbert space. Pass ``levels=`` -- the spectrum of the
+full battery Hamiltonian, or a :class:`Spectrum` with degeneracies -- and the passive
+and top-filled energies use the full spectrum, not the subspace one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import comb
+from typing import Any
+
+import numpy as np
+
+ArrayLike = Any  # numpy array or qutip.Qobj
+
+#: default tolerance for the Hermiticity / trace / positivity checks of input states
+STATE_TOL = 1e-8
+
+
+def as_array(x: ArrayLike) -> np.ndarray:
+    """Return ``x`` as a numpy array (``Qobj`` -> dense matrix)."""
+    if hasattr(x, "full") and callable(x.full):
+        return np.asarray(x.full())
+    return np.asarray(x)
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """A Hamiltonian spectrum as distinct ``energies`` with integer ``degeneracies``.
+
+    Lets the full 2^N spectrum of N cells be used without listing 2^N numbers.
+    """
+
+    energies: np.ndarray
+    degeneracies: np.ndarray
+
+    def __post_init__(self) -> None:
+        e = np.asarray(self.energies, dtype=float)
+        g = np.asarray(self.degeneracies, dtype=np.int64)
+        if e.shape != g.shape or e.ndim != 1:
+            raise ValueError("Spectrum: energies and degeneracies must be 1-d of equal length")
+        if np.any(g < 1):
+            raise ValueError("Spectrum: degeneracies must be >= 1")
+        order = np.argsort(e, kind="stable")
+        object.__setattr__(self, "energies", e[order])
+        object.__setattr__(self, "degeneracies", g[order])
+
+    @property
+    def dimension(self) -> int:
+        return int(self.degeneracies.sum())
+
+    def lowest(self, count: int) -> np.ndarray:
+        """The ``count`` lowest levels, degeneracies repeated, ascending."""
+        return _take_levels(self.energies, self.degeneracies, count)
+
+    def highest(self, count: int) -> np.ndarray:
+        """The ``count`` highest levels, degeneracies repeated, descending."""
+        return _take_levels(self.energies[::-1], self.degeneracies[::-1], count)
+
+
+def _take_levels(energies: np.ndarray, degeneracies: np.ndarray, count: int) -> np.ndarray:
+    out = np.empty(count)
+    filled = 0
+    for e, g in zip(energies, degeneracies):
+        take = int(min(g, count - filled))
+        out[filled : filled + take] = e
+        filled += take
+        if filled == count:
+            return out
+    raise ValueError(f"spectrum has dimension {filled} < {count} requested levels")
+
+
+def cells_spectrum(N: int, omega_a: float = 1.0) -> Spectrum:
+    """Spectrum of H_B = omega_a sum_i |e><e|_i: levels k omega_a, degeneracy C(N, k)."""
+    return Spectrum(np.arange(N + 1) * float(omega_a), np.array([comb(N, k) for k in range(N + 1)]))
+
+
+def _check_states(rho: np.ndarray, tol: float) -> None:
+    if rho.ndim < 2 or rho.shape[-1] != rho.shape[-2]:
+        raise ValueError(f"state must be a square matrix (or a stack of them), got shape {rho.shape}")
+    if not np.all(np.isfinite(rho)):
+        raise ValueError("state contains NaN or inf")
+    herm = np.max(np.abs(rho - np.swapaxes(rho, -1, -2).conj()), initial=0.0)
+    if herm > tol:
+        raise ValueError(f"state is not Hermitian: max |rho - rho^dag| = {herm:.3e} > {tol:g}")
+    tr = np.trace(rho, axis1=-2, axis2=-1)
+    dev = np.max(np.abs(tr - 1.0), initial=0.0)
+    if dev > tol:
+        raise ValueError(f"state is not normalised: max |Tr rho - 1| = {dev:.3e} > {tol:g}")
+
+
+def _check_hamiltonian(H: np.ndarray, d: int, tol: float) -> None:
+    if H.shape != (d, d):
+        raise ValueError(f"Hamiltonian shape {H.shape} does not match state dimension {d}")
+    herm = np.max(np.abs(H - H.conj().T), initial=0.0)
+    if herm > tol * max(1.0, np.max(np.abs(H), initial=0.0)):
+        raise ValueError(f"Hamiltonian is not Hermitian: max |H - H^dag| = {herm:.3e}")
+
+
+def _state_eigenvalues(rho: np.ndarray, tol: float) -> np.ndarray:
+    """Eigenvalues in decreasing order; tiny negative ones (> -tol) are kept as they are."""
+    r = np.linalg.eigvalsh(0.5 * (rho + np.swapaxes(rho, -1, -2).conj()))[..., ::-1]
+    low = np.min(r, initial=0.0)
+    if low < -tol:
+        raise ValueError(f"state is not positive semidefinite: smallest eigenvalue {low:.3e}")
+    return r
+
+
+def _levels(H: np.ndarray, d: int, levels: np.ndarray | Spectrum | None) -> tuple[np.ndarray, np.ndarray]:
+    """(lowest d levels ascending, highest d levels descending) of the full battery spectrum."""
+    if levels is None:
+        e = np.linalg.eigvalsh(H)
+        return e, e[::-1]
+    if isinstance(levels, Spectrum):
+        return levels.lowest(d), levels.highest(d)
+    e = np.sort(np.asarray(levels, dtype=float))
+    if e.size < d:
+        raise ValueError(f"levels has {e.size} entries, fewer than the state dimension {d}")
+    return e[:d], e[::-1][:d]
+
+
+def _prepare(rho: ArrayLike, H: ArrayLike, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    r = as_array(rho).astype(complex, copy=False)
+    h = as_array(H).astype(complex, copy=False)
+    _check_states(r, tol)
+    _check_hamiltonian(h, r.shape[-1], tol)
+    return r, h
+
+
+def _mean(rho: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """Tr(rho H) for a stack of states, real part."""
+    return np.real(np.einsum("...ij,ji->...", rho, H))
+
+
+def energy(rho: ArrayLike, H: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarray | float:
+    """Mean energy E = Tr(rho H)."""
+    r, h = _prepare(rho, H, tol)
+    out = _mean(r, h)
+    return float(out) if out.ndim == 0 else out
+
+
+def ergotropy(
+    rho: ArrayLike,
+    H: ArrayLike,
+    *,
+    levels: np.ndarray | Spectrum | None = None,
+    tol: float = STATE_TOL,
+) -> np.ndarray | float:
+    """Ergotropy E(rho) = Tr(rho H) - sum_k r_k e_k (Allahverdyan et al. 2004).
+
+    r_k: eigenvalues of rho in decreasing order; e_k: eigenvalues of H in increasing order,
+    taken from ``levels`` (the full battery spectrum) when rho lives in a subspace.
+    """
+    r, h = _prepare(rho, H, tol)
+    d = r.shape[-1]
+    p = _state_eigenvalues(r, tol)
+    low, _ = _levels(h, d, levels)
+    out = _mean(r, h) - p @ low
+    # ergotropy >= 0 exactly; clip only round-off (|out| ~ machine eps), never a real error
+    out = np.where((out < 0) & (out > -1e-12 * (1.0 + np.abs(low).max())), 0.0, out)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def capacity(
+    rho: ArrayLike,
+    H: ArrayLike,
+    *,
+    levels: np.ndarray | Spectrum | None = None,
+    tol: float = STATE_TOL,
+) -> np.ndarray | float:
+    """Battery capacity C(rho) = sum_k r_k (e_{D-k+1} - e_k) (Yang et al., PRL 131, 030402).
+
+    The energy difference between the most active (top-filled) and the passive state of
+    the unitary orbit of rho; r decreasing, e increasing over the full spectrum.
+    """
+    r, h = _prepare(rho, H, tol)
+    d = r.shape[-1]
+    p = _state_eigenvalues(r, tol)
+    low, high = _levels(h, d, levels)
+    out = p @ (high - low)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def passive_state(rho: ArrayLike, H: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarray:
+    """Passive state pi = sum_k r_k |e_k><e_k| (r decreasing, |e_k> increasing energy)."""
+    r, h = _prepare(rho, H, tol)
+    if r.ndim != 2:
+        raise ValueError("passive_state takes a single state")
+    p = _state_eigenvalues(r, tol)
+    _, vecs = np.linalg.eigh(h)
+    return (vecs * p) @ vecs.conj().T
+
+
+def von_neumann_entropy(rho: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarray | float:
+    """S(rho) = -Tr rho ln rho in nats (eigenvalues below 1e-300 contribute 0)."""
+    r = as_array(rho).astype(complex, copy=False)
+    _check_states(r, tol)
+    p = np.clip(_state_eigenvalues(r, tol), 0.0, None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 1e-300, -p * np.log(np.where(p > 1e-300, p, 1.0)), 0.0)
+    out = terms.sum(axis=-1)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def partial_trace(rho: ArrayLike, dims: tuple[int, int], keep: int) -> np.ndarray:
+    """Reduced state of a bipartite (stack of) state(s) on dims (d_A, d_B); keep 0 (A) or 1 (B)."""
+    r = as_array(rho)
+    dA, dB = dims
+    if r.shape[-1] != dA * dB:
+        raise ValueError(f"dims {dims} do not match state dimension {r.shape[-1]}")
+    t = r.reshape(r.shape[:-2] + (dA, dB, dA, dB))
+    if keep == 0:
+        return np.einsum("...ajbj->...ab", t)
+    if keep == 1:
+        return np.einsum("...iaib->...ab", t)
+    raise ValueError("keep must be 0 or 1")
+
+
+def mutual_information(rho_ab: ArrayLike, dims: tuple[int, int], *, tol: float = STATE_TOL) -> np.ndarray | float:
+    """I(A:B) = S(rho_A) + S(rho_B) - S(rho_AB) in nats; 0 <= I <= 2 ln min(d_A, d_B)."""
+    r = as_array(rho_ab).astype(complex, copy=False)
+    _check_states(r, tol)
+    return (
+        von_neumann_entropy(partial_trace(r, dims, 0), tol=tol)
+        + von_neumann_entropy(partial_trace(r, dims, 1), tol=tol)
+        - von_neumann_entropy(r, tol=tol)
+    )
+
+
+def gibbs_state(H: ArrayLike, beta: float) -> np.ndarray:
+    """Gibbs state exp(-beta H)/Z (computed with the ground energy shifted out)."""
+    h = as_array(H)
+    e, v = np.linalg.eigh(h)
+    w = np.exp(-beta * (e - e[0]))
+    w /= w.sum()
+    return (v * w) @ v.conj().T

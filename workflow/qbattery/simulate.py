@@ -1,0 +1,137 @@
+"""Run a model over an N x parameter grid and collect an xarray Dataset (the data model
+of DESIGN.md): dims ``N``, each swept parameter, ``time``; units and long names on every
+variable; model description, numerics and provenance in the attrs."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time as _time
+from typing import Iterable, Sequence
+
+import numpy as np
+import xarray as xr
+
+from .models import Numerics, get_model
+from .provenance import provenance_attrs
+
+log = logging.getLogger("qbattery")
+
+STATUS_OK, STATUS_HEALTH = 0, 1
+
+
+class NumericalHealthError(RuntimeError):
+    """A diagnostic exceeded its configured tolerance."""
+
+
+def _grid(model, params: dict) -> tuple[list[str], dict[str, np.ndarray], dict[str, float]]:
+    """Split parameters into swept (lists -> dims) and fixed (scalars -> scalar coords)."""
+    known = {p.name for p in model.parameters}
+    unknown = set(params) - known
+    if unknown:
+        raise ValueError(f"model {model.name!r} has no parameter(s) {sorted(unknown)}; allowed: {sorted(known)}")
+    swept, fixed, dims = {}, {}, []
+    for p in model.parameters:
+        v = params.get(p.name, p.default)
+        if isinstance(v, (list, tuple, np.ndarray)):
+            swept[p.name] = np.asarray(v, dtype=float)
+            dims.append(p.name)
+        else:
+            fixed[p.name] = float(v)
+    return dims, swept, fixed
+
+
+def simulate(
+    model: str,
+    N: int | Sequence[int],
+    times: Iterable[float],
+    numerics: Numerics | dict | None = None,
+    config: dict | None = None,
+    **params,
+) -> xr.Dataset:
+    """Simulate ``model`` for every N and every point of the parameter grid.
+
+    A parameter given as a list is swept (a dimension); a scalar is fixed (a scalar
+    coordinate); an omitted one takes the model default. Example::
+
+        qbattery.simulate("dicke", N=[2, 4, 8], coupling=[0.1, 0.2], times=np.linspace(0, 10, 401))
+    """
+    m = get_model(model)
+    num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
+    Ns = [int(n) for n in np.atleast_1d(N)]
+    t = np.asarray(list(times), dtype=float)
+    dims, swept, fixed = _grid(m, params)
+    shape = (len(Ns),) + tuple(len(swept[d]) for d in dims)
+    nt = len(t)
+    data = {k: np.full(shape + (nt,), np.nan) for k in ("energy", "ergotropy", "capacity", *m.series)}
+    diag = {d.name: np.full(shape, np.nan) for d in m.diagnostics}
+    status = np.zeros(shape, dtype=np.int8)
+    reasons: list[str] = []
+    total, done, t0 = int(np.prod(shape)), 0, _time.perf_counter()
+    for iN, n in enumerate(Ns):
+        for idx in itertools.product(*(range(len(swept[d])) for d in dims)):
+            point = dict(fixed)
+            point.update({d: float(swept[d][i]) for d, i in zip(dims, idx)})
+            traj = m.run(n, t, point, num)
+            where = (iN,) + idx
+            bad = [
+                f"{d.name}={traj.diagnostics[d.name]:.3e} > {d.tolerance}={getattr(num, d.tolerance):g}"
+                for d in m.diagnostics
+                if d.tolerance and not traj.diagnostics[d.name] <= getattr(num, d.tolerance)
+            ]
+            for d in m.diagnostics:
+                diag[d.name][where] = traj.diagnostics[d.name]
+            if bad:
+                msg = f"numerical health: model={model} N={n} " + " ".join(f"{k}={v:g}" for k, v in point.items()) + ": " + "; ".join(bad)
+                if num.on_violation == "fail":
+                    raise NumericalHealthError(msg + " (raise the cutoff/tolerance or set numerics.on_violation: nan)")
+                status[where] = STATUS_HEALTH
+                reasons.append(msg)
+                log.warning(msg)
+                continue
+            data["energy"][where] = traj.energy
+            data["ergotropy"][where] = traj.ergotropy
+            data["capacity"][where] = traj.capacity
+            for k in m.series:
+                data[k][where] = traj.series[k]
+            done += 1
+            el = _time.perf_counter() - t0
+            log.info("%s: %d/%d points done, %.1f s elapsed, ~%.1f s left", model, done, total, el, el / done * (total - done))
+    return _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config)
+
+
+def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config) -> xr.Dataset:
+    grid_dims = ("N", *dims)
+    tdims = grid_dims + ("time",)
+    var = {
+        "energy": (tdims, data["energy"], {"long_name": "battery energy Tr(rho_B H_B), ground energy 0", "units": "omega_a"}),
+        "stored_energy": (tdims, data["energy"] - data["energy"][..., :1], {"long_name": "stored energy E(t) - E(0)", "units": "omega_a"}),
+        "ergotropy": (tdims, data["ergotropy"], {"long_name": "ergotropy over the full 2^N battery space", "units": "omega_a"}),
+        "capacity": (tdims, data["capacity"], {"long_name": "battery capacity of rho_B(t) (Yang et al. 2023)", "units": "omega_a"}),
+    }
+    for k, (ln, u) in m.series.items():
+        var[k] = (tdims, data[k], {"long_name": ln, "units": u})
+    for d in m.diagnostics:
+        var[d.name] = (grid_dims, diag[d.name], {"long_name": d.long_name, "units": "1"})
+        if d.tolerance:
+            var[d.name][2]["tolerance"] = getattr(num, d.tolerance)
+    var["status"] = (
+        grid_dims,
+        status,
+        {"long_name": "point status", "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8), "flag_meanings": "ok numerical_health_violation_recorded_as_nan"},
+    )
+    coords = {
+        "N": ("N", np.asarray(Ns, dtype=np.int64), {"long_name": "number of cells", "units": "1"}),
+        "time": ("time", t, {"long_name": "time", "units": "omega_a^-1", "standard_name": "time"}),
+    }
+    pmeta = {p.name: p for p in m.parameters}
+    for d in dims:
+        coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})
+    for k, v in fixed.items():
+        coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
+    ds = xr.Dataset(var, coords=coords)
+    ds.attrs.update(m.attrs())
+    ds.attrs.update({f"numerics_{k}": (int(v) if isinstance(v, bool) else v) for k, v in vars(num).items()})
+    ds.attrs["health_violations"] = "\n".join(reasons) if reasons else "none"
+    ds.attrs.update(provenance_attrs(config))
+    return ds

@@ -1,0 +1,1 @@
+# Stage: work_statistics (see the issue). Append this stage's final outputs to ALL_TARGETS.

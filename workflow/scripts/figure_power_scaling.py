@@ -1,0 +1,9 @@
+"""Snakemake adapter: P_max vs N figure from the power datasets."""
+from qbattery.figures.power import plot_power_scaling
+from qbattery.figures.style import save_figure
+from qbattery.io import open_dataset
+from qbattery.runner import logged
+
+with logged(snakemake.log[0]):
+    fig = plot_power_scaling([open_dataset(p) for p in snakemake.input])
+    save_figure(fig, snakemake.output.pdf, snakemake.output.png)
