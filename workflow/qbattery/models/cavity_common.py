@@ -7,7 +7,7 @@ import numpy as np
 from .. import spin_cavity
 from ..propagation import propagate
 from ..quantities import capacity, cells_spectrum, ergotropy
-from .base import Diagnostic, Numerics, Parameter, Trajectory
+from .base import Diagnostic, JointTrajectory, Numerics, Parameter, Trajectory
 
 CAVITY_PARAMETERS = (
     Parameter("coupling", "cell-cavity coupling lambda", "1", 0.2, minimum=0.0, exclusive_minimum=True),
@@ -67,4 +67,41 @@ def _run_with_cutoff(N: int, photons: int, times: np.ndarray, params: dict[str, 
         diagnostics=diagnostics,
         series={"photon_number": p_n @ np.arange(n_max)},
         states=rho_b,
+    )
+
+
+def joint_cavity_trajectory(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool) -> JointTrajectory:
+    """Battery (Dicke subspace, N+1) (x) cavity (Fock, n_max) pure states along the trajectory.
+
+    Uses the converged cutoff of :func:`run_cavity_battery`. H_int is the coupling term
+    (Dicke: 2 omega_c lam J_x (a + a^dag); RWA: omega_c lam (J_+ a + J_- a^dag)).
+    """
+    n_max = int(run_cavity_battery(N, photons, times, params, numerics, rwa).diagnostics["fock_cutoff"])
+    omega_a = 1.0
+    lam, omega_c = float(params["coupling"]), float(params["omega_c"])
+    n, k = spin_cavity.sector_basis(N, n_max, photons, 0, rwa)
+    H = spin_cavity.hamiltonian(n, k, N, omega_c, omega_a, lam, rwa)
+    psi0 = np.zeros(len(n), dtype=complex)
+    psi0[np.flatnonzero((n == photons) & (k == 0))[0]] = 1.0
+    psi_t = propagate(H, psi0, times, numerics.dense_max_dim)
+    d_c = n_max
+    full = np.zeros((len(times), (N + 1) * d_c), dtype=complex)
+    full[:, k * d_c + n] = psi_t
+    jp = spin_cavity.dicke_jplus(N)
+    Jp = np.diag(jp, -1).astype(complex)  # <k+1|J_+|k> below the diagonal
+    a = np.diag(np.sqrt(np.arange(1, d_c)), 1).astype(complex)
+    if rwa:
+        H_int = omega_c * lam * (np.kron(Jp, a) + np.kron(Jp.conj().T, a.conj().T))
+    else:
+        Jx = 0.5 * (Jp + Jp.conj().T)
+        H_int = 2 * omega_c * lam * np.kron(Jx, a + a.conj().T)
+    return JointTrajectory(
+        times=np.asarray(times, dtype=float),
+        states=full,
+        dims=(N + 1, d_c),
+        H_B=np.diag(omega_a * np.arange(N + 1)).astype(complex),
+        H_C=np.diag(omega_c * np.arange(d_c)).astype(complex),
+        H_int=H_int,
+        battery_levels=cells_spectrum(N, omega_a),
+        charger_levels=None,
     )

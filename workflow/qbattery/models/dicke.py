@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Model, Numerics, Trajectory, register
-from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, run_cavity_battery
+from .base import JointTrajectory
+from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_trajectory, run_cavity_battery
 
 
 @register
@@ -36,6 +37,9 @@ class Dicke(Model):
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         return run_cavity_battery(N, N, times, params, numerics, rwa=False)
+
+    def joint_trajectory(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> JointTrajectory:
+        return joint_cavity_trajectory(N, N, times, params, numerics, rwa=False)
 
     def memory_mb(self, N: int, n_times: int) -> int:
         dim = (2 * N + 31) * (N + 1)
