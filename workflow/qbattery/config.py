@@ -64,6 +64,11 @@ def _path(err: jsonschema.ValidationError) -> str:
 
 def _explain(err: jsonschema.ValidationError) -> str:
     key = _path(err)
+    if err.validator in ("type", "oneOf") and isinstance(err.instance, str) and _looks_numeric(err.instance):
+        return (
+            f"config key {key}: value {err.instance!r} was read as text, not a number "
+            f"(YAML needs a decimal point in exponent notation: write e.g. 1.0e-10 instead of 1e-10)"
+        )
     if err.validator == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(set(err.instance) - set(allowed)) if isinstance(err.instance, dict) else []
@@ -75,11 +80,6 @@ def _explain(err: jsonschema.ValidationError) -> str:
         return f"config key {key}: value {err.instance!r} is not allowed; allowed: {', '.join(map(repr, err.validator_value))}"
     if err.validator == "required":
         return f"config key {key}: {err.message}"
-    if err.validator == "type" and isinstance(err.instance, str) and _looks_numeric(err.instance):
-        return (
-            f"config key {key}: value {err.instance!r} was read as text, not a number "
-            f"(YAML needs a decimal point in exponent notation: write e.g. 1.0e-10 instead of 1e-10)"
-        )
     return f"config key {key}: value {err.instance!r} is invalid: {err.message}"
 
 
