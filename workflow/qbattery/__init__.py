@@ -5,6 +5,8 @@ von_neumann_entropy, mutual_information), power analysis, the model registry and
 ``simulate`` returning xarray Datasets identical to what the workflow writes.
 """
 
+from .analysis import analyse_power
+from .api import Study, load
 from .io import open_dataset, write_netcdf
 from .models import MODELS, Numerics, get_model
 from .power import average_power, instantaneous_power, stored_energy, summarise
@@ -25,7 +27,7 @@ from .simulate import NumericalHealthError, simulate
 __version__ = "0.1.0"
 
 __all__ = [
-    "MODELS", "Numerics", "NumericalHealthError", "Spectrum", "average_power", "capacity", "cells_spectrum",
+    "MODELS", "Numerics", "Study", "analyse_power", "load", "NumericalHealthError", "Spectrum", "average_power", "capacity", "cells_spectrum",
     "energy", "ergotropy", "get_model", "gibbs_state", "instantaneous_power", "mutual_information",
     "open_dataset", "partial_trace", "passive_state", "simulate", "stored_energy", "summarise",
     "von_neumann_entropy", "write_netcdf",

@@ -15,6 +15,8 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> None:
     so that an interrupted job never leaves a half-written file under the final name."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed earlier attempt
+        stale.unlink(missing_ok=True)
     encoding = {
         name: {"zlib": True, "complevel": 4}
         for name, var in ds.variables.items()
