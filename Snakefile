@@ -1,5 +1,6 @@
 # qbattery: Snakemake workflow for quantum-battery parameter studies.
 # Usage: snakemake --cores 2   [--configfile my.yaml]
+import os
 import sys
 from pathlib import Path
 
@@ -8,6 +9,9 @@ from qbattery.config import ConfigError, validate_config
 
 
 configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
 
 
 try:
@@ -39,3 +43,14 @@ rule all:
     default_target: True
     input:
         ALL_TARGETS,
+
+
+onsuccess:
+    # The browsable report (figures, captions, config, runtimes), made after every complete run.
+    import subprocess
+
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", workflow.main_snakefile, "--directory", os.getcwd(), "--nolock", "--quiet", "all"]
+    cmd += [a for f in workflow.overwrite_configfiles for a in ("--configfile", str(f))]
+    cmd += ["--report", f"{RES}/report.html"]
+    if subprocess.run(cmd).returncode != 0:
+        sys.stderr.write(f"qbattery: the report {RES}/report.html could not be made; run snakemake --report {RES}/report.html\n")

@@ -86,9 +86,12 @@ def test_tiny_workflow_gamma_of_dicke_is_one_at_N1_and_above_one_beyond(tiny_run
     assert np.all(p.gamma.sel(N=p.N.values[1:]).values > 1.0)
 
 
-def test_tiny_workflow_makes_the_figures_and_rerun_has_nothing_to_do(tiny_run):
+def test_tiny_workflow_makes_the_figures_the_report_and_rerun_has_nothing_to_do(tiny_run):
+    """Figures and the HTML report exist after one run; a second run has nothing to do."""
     wd, cfg = tiny_run
     figs = list((wd / "results" / "tiny" / "figures").glob("*.png"))
     assert figs and all(f.stat().st_size > 5000 for f in figs)
+    report = (wd / "results" / "tiny" / "report.html").read_text(errors="replace")
+    assert "power_scaling.png" in report
     p = snakemake(wd, "--configfile", str(wd / "tiny.yaml"), "--cores", "1", "-n")
     assert "Nothing to be done" in p.stdout + p.stderr
