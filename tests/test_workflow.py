@@ -95,3 +95,29 @@ def test_tiny_workflow_makes_the_figures_the_report_and_rerun_has_nothing_to_do(
     assert "power_scaling.png" in report
     p = snakemake(wd, "--configfile", str(wd / "tiny.yaml"), "--cores", "1", "-n")
     assert "Nothing to be done" in p.stdout + p.stderr
+
+
+def test_every_netcdf_file_of_the_study_is_cf_style_and_readable_by_the_c_library(tiny_run):
+    """Every NetCDF file the workflow writes (all stages) opens with the netCDF C library
+    (netCDF4-python; and `ncdump -h` where installed), has `units` (or CF flag attrs) and
+    `long_name` on every variable, no complex data, and the provenance global attributes."""
+    import shutil
+
+    import netCDF4
+
+    wd, _ = tiny_run
+    files = sorted((wd / "results" / "tiny").rglob("*.nc"))
+    assert files
+    for f in files:
+        with netCDF4.Dataset(f) as nc:
+            assert nc.getncattr("Conventions").startswith("CF-")
+            for key in ("config_hash", "qbattery_version", "history"):
+                assert key in nc.ncattrs(), (f, key)
+            for name, var in nc.variables.items():
+                attrs = var.ncattrs()
+                assert "long_name" in attrs, (f.name, name)
+                assert "units" in attrs or "flag_values" in attrs or var.dtype == str, (f.name, name)
+                assert var.dtype.kind != "c"
+        if shutil.which("ncdump"):
+            p = subprocess.run(["ncdump", "-h", str(f)], capture_output=True, text=True)
+            assert p.returncode == 0, p.stderr
