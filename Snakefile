@@ -1,11 +1,16 @@
 # qbattery: Snakemake workflow for quantum-battery parameter studies.
 # Usage: snakemake --cores 2   [--configfile my.yaml]
-import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
+# the qbattery package lives in workflow/: importable here and in every job's script,
+# with or without `pip install -e .` and inside conda environments (envs/qbattery.yaml)
+LIBRARY = str(Path(workflow.basedir) / "workflow")
+sys.path.insert(0, LIBRARY)
+from qbattery.runner import export_library_path
 from qbattery.config import ConfigError, validate_config
+
+export_library_path(LIBRARY)
 
 
 configfile: "config/config.yaml"
@@ -49,7 +54,7 @@ onsuccess:
     # The browsable report (figures, captions, config, runtimes), made after every complete run.
     import subprocess
 
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", workflow.main_snakefile, "--directory", os.getcwd(), "--nolock", "--quiet", "all"]
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", workflow.main_snakefile, "--directory", str(Path.cwd()), "--nolock", "--quiet", "all"]
     cmd += [a for f in workflow.overwrite_configfiles for a in ("--configfile", str(f))]
     cmd += ["--report", f"{RES}/report.html"]
     if subprocess.run(cmd).returncode != 0:

@@ -4,10 +4,17 @@ failure. Knows nothing about Snakemake beyond the log path it is given."""
 from __future__ import annotations
 
 import logging
+import os
 import resource
 import sys
 from contextlib import contextmanager
 from typing import Iterator
+
+
+def export_library_path(path: str) -> None:
+    """Prepend ``path`` to PYTHONPATH so that job scripts import the same qbattery."""
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (path, old) if p)
 
 
 def limit_memory(mem_mb: int | None) -> None:

@@ -43,3 +43,18 @@ def reference_grid(cfg: dict, model: str, N: list[int]) -> xr.Dataset | None:
 def power_analysis(cfg: dict, model: str, grid: xr.Dataset) -> xr.Dataset:
     """Power, tau*, alpha, and Gamma(N) against the parallel reference."""
     return analyse_power(grid, reference_grid(cfg, model, [int(n) for n in grid.N.values]), config=cfg)
+
+
+def model_names(cfg: dict) -> list[str]:
+    """The models of the study, sorted."""
+    return sorted(cfg["models"])
+
+
+def n_values(cfg: dict, model: str) -> list[int]:
+    """The N list of one model."""
+    return [int(n) for n in cfg["models"][model]["N"]]
+
+
+def simulate_mem_mb(cfg: dict, model: str, N: int) -> int:
+    """Memory request of one simulate job, from the model's estimate."""
+    return get_model(model).memory_mb(int(N), len(model_times(cfg, model)))

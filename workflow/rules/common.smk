@@ -1,16 +1,8 @@
-# Shared helpers of the rule files: model lists and resource estimates from the config.
-from qbattery.models import get_model
-from qbattery.config import model_times
+# Shared helpers of the rule files (bound to this study's config); the logic lives in qbattery.study.
+from functools import partial
 
+from qbattery import study as _study
 
-def models():
-    return sorted(config["models"])
-
-
-def n_values(model):
-    return [int(n) for n in config["models"][model]["N"]]
-
-
-def mem_mb_simulate(wildcards):
-    t = model_times(config, wildcards.model)
-    return get_model(wildcards.model).memory_mb(int(wildcards.N), len(t))
+models = partial(_study.model_names, config)
+n_values = partial(_study.n_values, config)
+mem_mb_simulate = lambda wc: _study.simulate_mem_mb(config, wc.model, wc.N)

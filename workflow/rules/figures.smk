@@ -11,6 +11,8 @@ rule figure_power_scaling:
         f"{RES}/logs/figures/power_scaling.log",
     benchmark:
         f"{RES}/benchmarks/figures/power_scaling.tsv"
+    conda:
+        "../../envs/qbattery.yaml"
     threads: 1
     resources:
         mem_mb=1000,

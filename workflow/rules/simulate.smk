@@ -11,6 +11,8 @@ rule simulate_protocol:
         f"{RES}/benchmarks/simulate_protocol/{{model}}_N{{N}}.tsv"
     params:
         model=lambda wc: wc.model,
+    conda:
+        "../../envs/qbattery.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_simulate,
@@ -28,6 +30,8 @@ rule merge_grid:
         f"{RES}/logs/merge_grid/{{model}}.log",
     benchmark:
         f"{RES}/benchmarks/merge_grid/{{model}}.tsv"
+    conda:
+        "../../envs/qbattery.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -45,6 +49,8 @@ rule analyse_power:
         f"{RES}/logs/analyse_power/{{model}}.log",
     benchmark:
         f"{RES}/benchmarks/analyse_power/{{model}}.tsv"
+    conda:
+        "../../envs/qbattery.yaml"
     threads: 1
     resources:
         mem_mb=2000,
