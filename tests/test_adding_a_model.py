@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def guide_module() -> str:
     text = (ROOT / "docs" / "adding-a-model.md").read_text()
-    block = re.search(r"<!-- model-module:start -->\s*```python\n(.*?)```\s*<!-- model-module:end -->", text, re.S)
+    block = re.search(r"<!-- model-module:start -->\s*```python\n(.*?)```\s*<!-- model-module:end -->", text, re.DOTALL)
     assert block, "module block missing from the guide"
     return block.group(1)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from qbattery.config import ConfigError, load_config, validate_config
 
 ROOT = Path(__file__).resolve().parents[1]

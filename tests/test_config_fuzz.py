@@ -9,7 +9,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from qbattery.config import ConfigError, validate_config
 
 ROOT = Path(__file__).resolve().parents[1]

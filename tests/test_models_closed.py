@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 import qbattery
 from bruteforce import cavity_cells
 
@@ -26,7 +25,6 @@ def test_parallel_model_equals_bruteforce_of_n_independent_cell_cavity_pairs(N):
     builds the product state of N pairs explicitly and takes the ergotropy of the full
     2^N battery state, which checks that scaling one cell by N is exact."""
     import qutip as qt
-
     from bruteforce import battery_hamiltonian, ergotropy_numpy
 
     lam = 0.25

@@ -4,12 +4,11 @@ from math import comb
 
 import numpy as np
 import pytest
+import qbattery
 import qutip as qt
+from bruteforce import battery_hamiltonian, ergotropy_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import qbattery
-from bruteforce import battery_hamiltonian, ergotropy_numpy
 
 
 def random_state(rng, d, rank=None):

@@ -13,7 +13,6 @@ import psutil
 import pytest
 import xarray as xr
 import yaml
-
 from test_workflow import ROOT, tiny_config
 
 SNAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]

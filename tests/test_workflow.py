@@ -7,10 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import qbattery
 import xarray as xr
 import yaml
-
-import qbattery
 
 ROOT = Path(__file__).resolve().parents[1]
 

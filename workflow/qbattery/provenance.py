@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -43,7 +43,7 @@ def provenance_attrs(config: dict | None = None) -> dict[str, str]:
         "qutip_version": package_version("qutip"),
         "xarray_version": package_version("xarray"),
         "git_commit": git_commit(),
-        "history": f"created {datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')} by qbattery",
+        "history": f"created {datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')} by qbattery",
     }
     if config is not None:
         attrs["config_hash"] = config_hash(config)

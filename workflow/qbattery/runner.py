@@ -7,8 +7,8 @@ import logging
 import os
 import resource
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 def export_library_path(path: str) -> None:

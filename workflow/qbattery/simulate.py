@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time as _time
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import xarray as xr

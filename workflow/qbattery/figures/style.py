@@ -8,8 +8,8 @@ import os
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import seaborn as sns
 
 COLUMN_WIDTH_IN = 3.375  # single column (APS)
 DOUBLE_WIDTH_IN = 7.0

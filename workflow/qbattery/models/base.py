@@ -68,7 +68,7 @@ class Numerics:
     seed: int = 12345
 
     @classmethod
-    def from_config(cls, cfg: dict | None, seed: int | None = None) -> "Numerics":
+    def from_config(cls, cfg: dict | None, seed: int | None = None) -> Numerics:
         kw = dict(cfg or {})
         if seed is not None:
             kw.setdefault("seed", seed)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Model, Numerics, Trajectory, register
-from .base import JointTrajectory
+from .base import JointTrajectory, Model, Numerics, Trajectory, register
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_trajectory, run_cavity_battery
 
 
