@@ -260,3 +260,11 @@ def test_ergotropy_of_identical_qubit_copies_is_additive(seed, N, _):
     HN = sum(np.kron(np.kron(np.eye(2**i), h1), np.eye(2 ** (N - 1 - i))) for i in range(N))
     assert ergotropy_numpy(rhoN, HN) == pytest.approx(N * qbattery.ergotropy(rho1, h1), abs=1e-11)
     assert qbattery.capacity(rhoN, HN) == pytest.approx(N * qbattery.capacity(rho1, h1), abs=1e-11)
+
+
+def test_cells_spectrum_is_exact_beyond_int64_degeneracies():
+    """C(200, 100) > 2^63: the spectrum must still count 2^200 states and give the right lowest levels."""
+    s = qbattery.cells_spectrum(200)
+    assert s.dimension == 2**200
+    np.testing.assert_array_equal(s.lowest(202), np.concatenate([[0.0], np.ones(200), [2.0]]))
+    np.testing.assert_array_equal(s.highest(2), [200.0, 199.0])

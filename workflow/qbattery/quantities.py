@@ -50,7 +50,8 @@ class Spectrum:
 
     def __post_init__(self) -> None:
         e = np.asarray(self.energies, dtype=float)
-        g = np.asarray(self.degeneracies, dtype=np.int64)
+        # Python integers: C(N, k) overflows int64 beyond N ~ 60
+        g = np.array([int(x) for x in np.ravel(self.degeneracies)], dtype=object).reshape(np.shape(self.degeneracies))
         if e.shape != g.shape or e.ndim != 1:
             raise ValueError("Spectrum: energies and degeneracies must be 1-d of equal length")
         if np.any(g < 1):
@@ -61,7 +62,7 @@ class Spectrum:
 
     @property
     def dimension(self) -> int:
-        return int(self.degeneracies.sum())
+        return int(sum(self.degeneracies))
 
     def lowest(self, count: int) -> np.ndarray:
         """The ``count`` lowest levels, degeneracies repeated, ascending."""
