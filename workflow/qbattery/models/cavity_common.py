@@ -32,9 +32,10 @@ def run_cavity_battery(N: int, photons: int, times: np.ndarray, params: dict[str
     The Fock cutoff starts at 2 photons + 1 + fock_extra and, with ``numerics.fock_auto``,
     grows by half until the truncation weight is below ``truncation_tol`` (at most
     ``fock_max_factor`` times the start). The RWA model conserves n + k, so its cutoff
-    photons + N + 1 is exact and never truncates.
+    photons + 1 is exact and never truncates.
     """
-    n_max = photons + N + 1 if rwa else fock_cutoff(photons, numerics)
+    # RWA: n <= photons exactly; two spare levels keep the truncation measure honest (= 0)
+    n_max = photons + 1 + TOP_FOCK_LEVELS if rwa else fock_cutoff(photons, numerics)
     limit = n_max * max(1, int(numerics.fock_max_factor))
     while True:
         traj = _run_with_cutoff(N, photons, times, params, numerics, rwa, n_max)
