@@ -13,7 +13,12 @@ from qbattery.config import ConfigError, validate_config
 export_library_path(LIBRARY)
 
 
-configfile: "config/config.yaml"
+# the default study, unless the user passes --configfile: then the user's file replaces it
+# (Snakemake would otherwise deep-merge the two and the default models would leak in)
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
+
 
 
 report: "workflow/report/workflow.rst"

@@ -120,3 +120,15 @@ def test_every_netcdf_file_of_the_study_is_cf_style_and_readable_by_the_c_librar
         if shutil.which("ncdump"):
             p = subprocess.run(["ncdump", "-h", str(f)], capture_output=True, text=True)
             assert p.returncode == 0, p.stderr
+
+
+def test_user_configfile_replaces_the_default_config_instead_of_merging(tmp_path):
+    """`snakemake --configfile my.yaml` in the repository (where config/config.yaml exists)
+    runs only what my.yaml asks for: the default models must not leak in by a deep merge."""
+    mine = {"study": "mine", "seed": 3, "time": {"t_max": 2.0, "points": 5}, "models": {"dicke": {"N": [3]}}}
+    (tmp_path / "mine.yaml").write_text(yaml.safe_dump(mine))
+    p = snakemake(ROOT, "--configfile", str(tmp_path / "mine.yaml"), "-n", "--forceall")
+    assert p.returncode == 0, p.stderr
+    out = p.stdout + p.stderr
+    assert "results/mine/simulate/dicke/N3.nc" in out
+    assert "parallel" not in out and "work_statistics" not in out and "results/default" not in out
