@@ -81,3 +81,21 @@ def test_tavis_cummings_single_cell_is_vacuum_rabi_oscillation():
     t = np.linspace(0, 20, 201)
     ds = qbattery.simulate("tavis_cummings", N=[1], coupling=0.3, times=t)
     np.testing.assert_allclose(ds.energy.values[0], np.sin(0.3 * t) ** 2, atol=1e-12)
+
+
+@pytest.mark.parametrize("model", ["dicke", "tavis_cummings"])
+def test_joint_battery_cavity_state_conserves_total_energy_and_reduces_to_the_battery(model):
+    """The joint state from joint_trajectory(): <H_B + H_C + H_int> is constant (closed
+    dynamics), and tracing out the cavity gives the energy and full-space ergotropy of simulate()."""
+    from qbattery.models import Numerics, get_model
+
+    N, t = 3, np.linspace(0, 5, 11)
+    jt = get_model(model).joint_trajectory(N, t, {"coupling": 0.3, "omega_c": 1.0}, Numerics())
+    dB, dC = jt.dims
+    H = np.kron(jt.H_B, np.eye(dC)) + np.kron(np.eye(dB), jt.H_C) + jt.H_int
+    e_tot = np.real(np.einsum("ti,ij,tj->t", jt.states.conj(), H, jt.states))
+    np.testing.assert_allclose(e_tot, e_tot[0], atol=1e-10)
+    rho_b = np.array([qbattery.partial_trace(np.outer(s, s.conj()), jt.dims, 0) for s in jt.states])
+    ds = qbattery.simulate(model, N=[N], coupling=0.3, times=t)
+    np.testing.assert_allclose(qbattery.energy(rho_b, jt.H_B), ds.energy.values[0], atol=1e-10)
+    np.testing.assert_allclose(qbattery.ergotropy(rho_b, jt.H_B, levels=jt.battery_levels), ds.ergotropy.values[0], atol=1e-10)

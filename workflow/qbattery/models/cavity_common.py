@@ -44,14 +44,18 @@ def run_cavity_battery(N: int, photons: int, times: np.ndarray, params: dict[str
         n_max = min(limit, int(np.ceil(1.5 * n_max)))
 
 
-def _run_with_cutoff(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool, n_max: int) -> Trajectory:
-    omega_a = 1.0
-    lam, omega_c = float(params["coupling"]), float(params["omega_c"])
+def _evolve(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool, n_max: int):
+    """psi(t) in the sector of |photons, g...g> with n_max Fock levels; returns (n, k, psi_t)."""
     n, k = spin_cavity.sector_basis(N, n_max, photons, 0, rwa)
-    H = spin_cavity.hamiltonian(n, k, N, omega_c, omega_a, lam, rwa)
+    H = spin_cavity.hamiltonian(n, k, N, float(params["omega_c"]), 1.0, float(params["coupling"]), rwa)
     psi0 = np.zeros(len(n), dtype=complex)
     psi0[np.flatnonzero((n == photons) & (k == 0))[0]] = 1.0
-    psi_t = propagate(H, psi0, times, numerics.dense_max_dim)
+    return n, k, propagate(H, psi0, times, numerics.dense_max_dim)
+
+
+def _run_with_cutoff(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool, n_max: int) -> Trajectory:
+    omega_a = 1.0
+    n, k, psi_t = _evolve(N, photons, times, params, numerics, rwa, n_max)
     rho_b = spin_cavity.battery_states(psi_t, n, k, n_max, N)
     HB = np.diag(omega_a * np.arange(N + 1)).astype(complex)
     levels = cells_spectrum(N, omega_a)
@@ -80,11 +84,7 @@ def joint_cavity_trajectory(N: int, photons: int, times: np.ndarray, params: dic
     n_max = int(run_cavity_battery(N, photons, times, params, numerics, rwa).diagnostics["fock_cutoff"])
     omega_a = 1.0
     lam, omega_c = float(params["coupling"]), float(params["omega_c"])
-    n, k = spin_cavity.sector_basis(N, n_max, photons, 0, rwa)
-    H = spin_cavity.hamiltonian(n, k, N, omega_c, omega_a, lam, rwa)
-    psi0 = np.zeros(len(n), dtype=complex)
-    psi0[np.flatnonzero((n == photons) & (k == 0))[0]] = 1.0
-    psi_t = propagate(H, psi0, times, numerics.dense_max_dim)
+    n, k, psi_t = _evolve(N, photons, times, params, numerics, rwa, n_max)
     d_c = n_max
     full = np.zeros((len(times), (N + 1) * d_c), dtype=complex)
     full[:, k * d_c + n] = psi_t
