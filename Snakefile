@@ -20,7 +20,6 @@ if not workflow.overwrite_configfiles:
     configfile: "config/config.yaml"
 
 
-
 report: "workflow/report/workflow.rst"
 
 
@@ -59,8 +58,23 @@ onsuccess:
     # The browsable report (figures, captions, config, runtimes), made after every complete run.
     import subprocess
 
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", workflow.main_snakefile, "--directory", str(Path.cwd()), "--nolock", "--quiet", "all"]
-    cmd += [a for f in workflow.overwrite_configfiles for a in ("--configfile", str(f))]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        workflow.main_snakefile,
+        "--directory",
+        str(Path.cwd()),
+        "--nolock",
+        "--quiet",
+        "all",
+    ]
+    cmd += [
+        a for f in workflow.overwrite_configfiles for a in ("--configfile", str(f))
+    ]
     cmd += ["--report", f"{RES}/report.html"]
     if subprocess.run(cmd).returncode != 0:
-        sys.stderr.write(f"qbattery: the report {RES}/report.html could not be made; run snakemake --report {RES}/report.html\n")
+        sys.stderr.write(
+            f"qbattery: the report {RES}/report.html could not be made; run snakemake --report {RES}/report.html\n"
+        )

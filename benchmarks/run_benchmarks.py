@@ -71,26 +71,29 @@ def main(argv=None) -> int:
     p.add_argument("--large-N", type=int, nargs="*", default=[16, 32, 64, 128, 256])
     p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args(argv)
-    print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}, "
-          f"numpy {np.__version__}, qbattery {qbattery.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}, "
+        f"numpy {np.__version__}, qbattery {qbattery.__version__}"
+    )
     print("max|dE|, max|dErg|: qbattery vs the baseline; 'vs referee': both against the baseline code run with")
     print("tight ODE tolerances (the baseline's own rtol = 1e-10 limits it); pass = qbattery within 1e-8 of the referee")
-    print(f"{'N':>4} {'baseline_s':>11} {'qbattery_s':>11} {'speedup':>9} {'max|dE|':>10} {'max|dErg|':>10}"
-          f" {'base-vs-ref':>12} {'qb-vs-ref':>10}")
+    print(
+        f"{'N':>4} {'baseline_s':>11} {'qbattery_s':>11} {'speedup':>9} {'max|dE|':>10} {'max|dErg|':>10}"
+        f" {'base-vs-ref':>12} {'qb-vs-ref':>10}"
+    )
     ok = True
     for N in a.baseline_N:
         t = case_times(N)
         t0 = time.perf_counter()
         _, e_ref, erg_ref, _ = baseline.run(N)
         t_base = time.perf_counter() - t0
-        t_proj, e, erg, _ = best_of(a.repeat, lambda: project(N, t, converged=False))
+        t_proj, e, erg, _ = best_of(a.repeat, lambda N=N, t=t: project(N, t, converged=False))
         de, derg = np.abs(e - e_ref).max(), np.abs(erg - erg_ref).max()
         e_tight, erg_tight = referee(N)
         d_base = max(np.abs(e_ref - e_tight).max(), np.abs(erg_ref - erg_tight).max())
         d_proj = max(np.abs(e - e_tight).max(), np.abs(erg - erg_tight).max())
         ok &= bool(d_proj < 1e-8)
-        print(f"{N:>4} {t_base:>11.3f} {t_proj:>11.4f} {t_base / t_proj:>8.0f}x {de:>10.1e} {derg:>10.1e}"
-              f" {d_base:>12.1e} {d_proj:>10.1e}")
+        print(f"{N:>4} {t_base:>11.3f} {t_proj:>11.4f} {t_base / t_proj:>8.0f}x {de:>10.1e} {derg:>10.1e} {d_base:>12.1e} {d_proj:>10.1e}")
     if a.large_N:
         print("\nautomatic cutoff growth (target truncation weight < 1e-10, at most 4x the start), 200 time points")
         print(f"{'N':>4} {'qbattery_s':>11} {'trunc_weight':>13} {'converged':>10}")

@@ -28,12 +28,33 @@ def test_toy_model_from_the_guide_runs_through_the_workflow_and_matches_rabi_pre
     proj = tmp_path / "proj"
     shutil.copytree(ROOT, proj, ignore=shutil.ignore_patterns("results", ".snakemake", ".venv", ".git", "__pycache__", ".hypothesis"))
     (proj / "workflow" / "qbattery" / "models" / "collective_drive.py").write_text(guide_module())
-    cfg = {"study": "toy", "seed": 1, "time": {"t_max": 6.0, "points": 61},
-           "models": {"collective_drive": {"N": [1, 2, 5], "drive": [0.5, 1.0]}}}
+    cfg = {
+        "study": "toy",
+        "seed": 1,
+        "time": {"t_max": 6.0, "points": 61},
+        "models": {"collective_drive": {"N": [1, 2, 5], "drive": [0.5, 1.0]}},
+    }
     (proj / "toy.yaml").write_text(yaml.safe_dump(cfg))
     env = dict(os.environ, PYTHONPATH=str(proj / "workflow"))
-    p = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(proj / "Snakefile"), "--directory", str(proj),
-                        "--configfile", str(proj / "toy.yaml"), "--cores", "2"], capture_output=True, text=True, env=env, timeout=600)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(proj / "Snakefile"),
+            "--directory",
+            str(proj),
+            "--configfile",
+            str(proj / "toy.yaml"),
+            "--cores",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     ds = xr.open_dataset(proj / "results" / "toy" / "simulate" / "collective_drive.nc")
     t = ds.time.values

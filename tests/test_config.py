@@ -88,9 +88,22 @@ def test_snakemake_stops_on_bad_config_without_traceback_and_writes_nothing(tmp_
     bad["study"] = "bad"
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
     p = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--directory", str(tmp_path),
-         "--configfile", str(tmp_path / "bad.yaml"), "--cores", "1"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(ROOT / "Snakefile"),
+            "--directory",
+            str(tmp_path),
+            "--configfile",
+            str(tmp_path / "bad.yaml"),
+            "--cores",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert p.returncode != 0
     assert "qbattery: config key models.dicke.N[0]: value -1" in p.stderr

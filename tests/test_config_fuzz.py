@@ -52,8 +52,12 @@ LEAVES = [p for p, v in leaves(DEFAULT) if isinstance(v, (int, float)) and not i
 OBJECTS = list(objects(DEFAULT))
 WRONG = st.one_of(
     st.text(alphabet="abcxyzé€漢/ ", min_size=1, max_size=8).filter(lambda s: not s.strip().replace(".", "").isdigit()),
-    st.just([]), st.dictionaries(st.text("ab", min_size=1, max_size=2), st.integers(), max_size=1),
-    st.just(None), st.just(float("nan")), st.just(float("inf")), st.just(-math.inf),
+    st.just([]),
+    st.dictionaries(st.text("ab", min_size=1, max_size=2), st.integers(), max_size=1),
+    st.just(None),
+    st.just(float("nan")),
+    st.just(float("inf")),
+    st.just(-math.inf),
 )
 
 
@@ -90,8 +94,10 @@ def test_unknown_key_anywhere_is_refused_naming_it(path, name):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.sampled_from([p for p, v in leaves(DEFAULT) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0]),
-       st.sampled_from([-1, -1e9, 0]))
+@given(
+    st.sampled_from([p for p, v in leaves(DEFAULT) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0]),
+    st.sampled_from([-1, -1e9, 0]),
+)
 def test_non_positive_sizes_times_and_tolerances_are_refused(path, value):
     """Every positive quantity of the default config (N, couplings, t_max, points,
     tolerances, seeds, cutoffs) refuses a negative value; zero where zero is not allowed."""

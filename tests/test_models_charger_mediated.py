@@ -186,10 +186,7 @@ def test_switching_off_at_tau_freezes_battery_energy_and_ergotropy(name, N, extr
         rb0 = partial_trace(np.outer(psi, psi.conj()), (dB, dC), 0)
         assert abs(np.real(np.trace(rb @ jt.H_B)) - np.real(np.trace(rb0 @ jt.H_B))) < 1e-12
         assert (
-            abs(
-                qbattery.ergotropy(rb, jt.H_B, levels=jt.battery_levels)
-                - qbattery.ergotropy(rb0, jt.H_B, levels=jt.battery_levels)
-            )
+            abs(qbattery.ergotropy(rb, jt.H_B, levels=jt.battery_levels) - qbattery.ergotropy(rb0, jt.H_B, levels=jt.battery_levels))
             < 1e-10
         )
     np.testing.assert_allclose(m.run(N, TIMES, params, Numerics()).series["interaction_energy"], 0.0, atol=1e-12)

@@ -62,9 +62,7 @@ def test_chain_energy_ergotropy_and_bond_energy_match_qutip_bruteforce(N, period
     np.testing.assert_allclose(ds.ergotropy.values[0], erg_ref, atol=1e-8)
     np.testing.assert_allclose(ds.capacity.values[0], cap_ref, atol=1e-8)
     np.testing.assert_allclose(ds.interaction_energy.values[0], int_ref, atol=1e-8)
-    full = get_model("spin_chain").run(
-        N, TIMES, dict(J=J, anisotropy=delta, drive=g, periodic=periodic), Numerics(), symmetric=False
-    )
+    full = get_model("spin_chain").run(N, TIMES, dict(J=J, anisotropy=delta, drive=g, periodic=periodic), Numerics(), symmetric=False)
     np.testing.assert_allclose(full.energy, e_ref, atol=1e-8)
     np.testing.assert_allclose(full.series["interaction_energy"], int_ref, atol=1e-8)
 

@@ -34,6 +34,7 @@ dims = st.integers(1, 7)
 
 # --- analytic cases ---------------------------------------------------------------
 
+
 def test_fully_charged_qubit_ergotropy_equals_splitting():
     """|e><e| of H = omega |e><e|: all energy is extractable, E = omega."""
     H = np.diag([0.0, 1.7])
@@ -119,7 +120,9 @@ def test_cells_spectrum_has_binomial_degeneracies():
     s = qbattery.cells_spectrum(6, 2.0)
     assert s.dimension == 2**6
     np.testing.assert_array_equal(s.degeneracies, [comb(6, k) for k in range(7)])
-    np.testing.assert_allclose(np.sort(np.linalg.eigvalsh(battery_hamiltonian(6, 2.0))), np.concatenate([[2.0 * k] * comb(6, k) for k in range(7)]), atol=1e-12)
+    np.testing.assert_allclose(
+        np.sort(np.linalg.eigvalsh(battery_hamiltonian(6, 2.0))), np.concatenate([[2.0 * k] * comb(6, k) for k in range(7)]), atol=1e-12
+    )
 
 
 def test_qutip_qobj_inputs_are_accepted():
@@ -170,6 +173,7 @@ def test_stack_of_states_gives_array_equal_to_loop():
 
 
 # --- hypothesis invariants -------------------------------------------------------
+
 
 @settings(max_examples=60, deadline=None)
 @given(seeds, dims, st.integers(1, 7))
@@ -235,8 +239,8 @@ def test_mutual_information_bounds_and_pure_state_identity(seed, dA, dB):
     """0 <= I(A:B) <= 2 ln min(dA, dB); for pure states I = 2 S(rho_A) = 2 S(rho_B)."""
     rng = np.random.default_rng(seed)
     rho = random_state(rng, dA * dB)
-    I = qbattery.mutual_information(rho, (dA, dB))
-    assert -1e-12 <= I <= 2 * np.log(min(dA, dB)) + 1e-12
+    mi = qbattery.mutual_information(rho, (dA, dB))
+    assert -1e-12 <= mi <= 2 * np.log(min(dA, dB)) + 1e-12
     psi = rng.normal(size=dA * dB) + 1j * rng.normal(size=dA * dB)
     psi /= np.linalg.norm(psi)
     pure = np.outer(psi, psi.conj())

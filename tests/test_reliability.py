@@ -30,8 +30,9 @@ def config_for(wd: Path) -> Path:
 
 
 def run(wd: Path, *args, check=True) -> subprocess.CompletedProcess:
-    p = subprocess.run([*SNAKE, "--directory", str(wd), "--configfile", str(config_for(wd)), *args],
-                       capture_output=True, text=True, timeout=600)
+    p = subprocess.run(
+        [*SNAKE, "--directory", str(wd), "--configfile", str(config_for(wd)), *args], capture_output=True, text=True, timeout=600
+    )
     if check:
         assert p.returncode == 0, p.stderr[-3000:]
     return p
@@ -94,8 +95,12 @@ def _wait_for(predicate, timeout=120.0):
 def test_sigkill_of_snakemake_then_resume_gives_identical_results(reference, tmp_path):
     """SIGKILL of Snakemake and all its jobs mid-run; `--unlock` and `--rerun-incomplete`
     complete the study with results bitwise identical to the uninterrupted run."""
-    proc = subprocess.Popen([*SNAKE, "--directory", str(tmp_path), "--configfile", str(config_for(tmp_path)), "--cores", "1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [*SNAKE, "--directory", str(tmp_path), "--configfile", str(config_for(tmp_path)), "--cores", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         _wait_for(lambda: list((tmp_path / "results" / "rel" / "simulate").rglob("N*.nc")))
     finally:
@@ -111,8 +116,13 @@ def test_sigkill_of_snakemake_then_resume_gives_identical_results(reference, tmp
 def test_sigkill_of_one_job_fails_the_run_and_a_rerun_completes_identically(reference, tmp_path):
     """A job killed by SIGKILL (as an OOM killer or a node loss would) makes the run fail
     loudly; rerunning completes it, bitwise identical to the uninterrupted run."""
-    proc = subprocess.Popen([*SNAKE, "--directory", str(tmp_path), "--configfile", str(config_for(tmp_path)), "--cores", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [*SNAKE, "--directory", str(tmp_path), "--configfile", str(config_for(tmp_path)), "--cores", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
     def job():
         for c in psutil.Process(proc.pid).children(recursive=True):

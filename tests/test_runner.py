@@ -9,10 +9,7 @@ def test_job_exceeding_memory_request_fails_with_memory_error_not_swap(tmp_path)
     raise MemoryError, which the runner logs with the request it exceeded."""
     log = tmp_path / "job.log"
     code = (
-        "import numpy as np\n"
-        "from qbattery.runner import logged\n"
-        f"with logged({str(log)!r}, mem_mb=200):\n"
-        "    np.ones(6 * 1024**3 // 8)\n"
+        f"import numpy as np\nfrom qbattery.runner import logged\nwith logged({str(log)!r}, mem_mb=200):\n    np.ones(6 * 1024**3 // 8)\n"
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.returncode != 0

@@ -402,9 +402,7 @@ def test_dataset_has_units_padded_atoms_and_passes_jarzynski_crooks_and_second_l
         valid = np.arange(ds.sizes["atom"]) < count[..., None]
         assert np.all(np.isfinite(W[valid])) and np.all(np.isnan(W[~valid])) and np.all(np.isnan(P[~valid]))
         np.testing.assert_allclose(np.nansum(W * P, axis=-1), ds.mean_work.values, atol=1e-12)
-        np.testing.assert_allclose(
-            np.nansum(np.where(W < -1e-9, P, 0.0), axis=-1), ds.negative_work_probability.values, atol=1e-14
-        )
+        np.testing.assert_allclose(np.nansum(np.where(W < -1e-9, P, 0.0), axis=-1), ds.negative_work_probability.values, atol=1e-14)
         beta = ds.beta.broadcast_like(ds.mean_work).transpose(*ds.mean_work.dims).values
         jar = np.nansum(P * np.exp(-beta[..., None] * W), axis=-1)
         np.testing.assert_allclose(jar, ds.jarzynski_average.values, rtol=1e-12)

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--directory", str(workdir), *args],
-        capture_output=True, text=True, timeout=timeout,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -64,9 +66,13 @@ def test_tiny_workflow_writes_merged_grids_that_equal_the_library(tiny_run):
         for key in ("model", "hamiltonian", "config_hash", "qbattery_version", "qutip_version", "numpy_version", "scipy_version"):
             assert ds.attrs.get(key), (model, key)
         assert (ds.status.values == 0).all()
-        direct = qbattery.simulate(model, N=entry["N"], times=np.linspace(0, 8.0, 81),
-                                   numerics=qbattery.Numerics.from_config(cfg.get("numerics"), seed=cfg["seed"]),
-                                   **{k: v for k, v in entry.items() if k != "N"})
+        direct = qbattery.simulate(
+            model,
+            N=entry["N"],
+            times=np.linspace(0, 8.0, 81),
+            numerics=qbattery.Numerics.from_config(cfg.get("numerics"), seed=cfg["seed"]),
+            **{k: v for k, v in entry.items() if k != "N"},
+        )
         # equal up to BLAS round-off: Snakemake pins jobs to `threads` BLAS threads
         np.testing.assert_allclose(ds.energy.values, direct.energy.values, rtol=0, atol=1e-12)
         np.testing.assert_allclose(ds.ergotropy.values, direct.ergotropy.values, rtol=0, atol=1e-12)
@@ -132,3 +138,9 @@ def test_user_configfile_replaces_the_default_config_instead_of_merging(tmp_path
     out = p.stdout + p.stderr
     assert "results/mine/simulate/dicke/N3.nc" in out
     assert "parallel" not in out and "work_statistics" not in out and "results/default" not in out
+
+
+def test_snakemake_lint_reports_nothing(tmp_path):
+    """`snakemake --lint` on the default config: every rule has log, benchmark, conda, no lints."""
+    p = snakemake(tmp_path, "--configfile", str(ROOT / "config" / "config.yaml"), "--lint")
+    assert "Congratulations, your workflow is in a good condition" in p.stdout + p.stderr, (p.stdout + p.stderr)[-3000:]

@@ -67,7 +67,11 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
     erg = sim.ergotropy.values - sim.ergotropy.values[..., :1]
     tdims = grid_dims + ("time",)
     out["average_power"] = (tdims, average_power(t, stored), {"long_name": "average power E(t)/t (NaN at t = 0)", "units": P_UNITS})
-    out["ergotropy_power"] = (tdims, average_power(t, erg), {"long_name": "average ergotropy power Erg(t)/t (NaN at t = 0)", "units": P_UNITS})
+    out["ergotropy_power"] = (
+        tdims,
+        average_power(t, erg),
+        {"long_name": "average ergotropy power Erg(t)/t (NaN at t = 0)", "units": P_UNITS},
+    )
     for name, val in {**_summaries(t, stored, ""), **_summaries(t, erg, "ergotropy_")}.items():
         base = name.removeprefix("ergotropy_")
         ln, u = _SCALARS[base]
@@ -81,16 +85,29 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
             fits = np.array([fit_exponent(sim.N.values, pm[:, j]) for j in range(pm.shape[1])])
             shape = tuple(sim.sizes[d] for d in other)
             pre = "" if label == "energy" else "ergotropy_"
-            out[pre + "alpha"] = (other, fits[:, 0].reshape(shape), {"long_name": f"exponent alpha of P_max ~ N^alpha ({label}-based, log-log least squares)", "units": "1"})
-            out[pre + "alpha_stderr"] = (other, fits[:, 1].reshape(shape), {"long_name": f"standard error of alpha ({label}-based)", "units": "1"})
+            out[pre + "alpha"] = (
+                other,
+                fits[:, 0].reshape(shape),
+                {"long_name": f"exponent alpha of P_max ~ N^alpha ({label}-based, log-log least squares)", "units": "1"},
+            )
+            out[pre + "alpha_stderr"] = (
+                other,
+                fits[:, 1].reshape(shape),
+                {"long_name": f"standard error of alpha ({label}-based)", "units": "1"},
+            )
     if reference is not None:
         ref = analyse_power(reference)
         ref = ref.sel(N=sim.N.values)
         for var, label in (("max_power", "energy"), ("ergotropy_max_power", "ergotropy")):
             pre = "" if label == "energy" else "ergotropy_"
             g = out[var] / ref[var]
-            out[pre + "gamma"] = g.assign_attrs(long_name=f"quantum advantage Gamma = P_max({sim.attrs['model']}) / P_max({reference.attrs['model']}) ({label}-based)", units="1")
-            out[pre + "reference_max_power"] = ref[var].assign_attrs(long_name=f"P_max of the parallel reference {reference.attrs['model']} ({label}-based)", units=P_UNITS)
+            out[pre + "gamma"] = g.assign_attrs(
+                long_name=f"quantum advantage Gamma = P_max({sim.attrs['model']}) / P_max({reference.attrs['model']}) ({label}-based)",
+                units="1",
+            )
+            out[pre + "reference_max_power"] = ref[var].assign_attrs(
+                long_name=f"P_max of the parallel reference {reference.attrs['model']} ({label}-based)", units=P_UNITS
+            )
         out.attrs["gamma_normalisation"] = (
             f"Gamma = P_max({sim.attrs['model']}) / P_max({reference.attrs['model']}) at equal N and parameters; "
             f"{sim.attrs['model']}: {sim.attrs['normalisation']}; {reference.attrs['model']}: {reference.attrs['normalisation']}"

@@ -1,8 +1,8 @@
 """Notebook entry points: open a study's results as one object.
 
-    >>> study = qbattery.load("default")          # results/default/**.nc
-    >>> study["simulate/dicke"].ergotropy.sel(N=8).plot.line(x="time")
-    >>> study.config                               # the validated config that produced it
+>>> study = qbattery.load("default")          # results/default/**.nc
+>>> study["simulate/dicke"].ergotropy.sel(N=8).plot.line(x="time")
+>>> study.config                               # the validated config that produced it
 """
 
 from __future__ import annotations

@@ -75,7 +75,8 @@ def _explain(err: jsonschema.ValidationError) -> str:
         return f"config key {key}: unknown key(s) {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
     if err.validator == "oneOf":
         best = min(err.context or [err], key=lambda e: len(list(e.absolute_path)) * -1)
-        return f"config key {_path(best) if best is not err else key}: {best.message}; expected {err.schema.get('description', 'a valid value')}"
+        where = _path(best) if best is not err else key
+        return f"config key {where}: {best.message}; expected {err.schema.get('description', 'a valid value')}"
     if err.validator == "enum":
         return f"config key {key}: value {err.instance!r} is not allowed; allowed: {', '.join(map(repr, err.validator_value))}"
     if err.validator == "required":

@@ -80,9 +80,17 @@ def render() -> str:
     ]
     for name in sorted(MODELS):
         m = MODELS[name]
-        out += [f"### `{name}`: {m.title}", "", f"- Hamiltonian: `{m.hamiltonian}`", f"- initial state: `{m.initial_state}`",
-                f"- normalisation: {m.normalisation}", f"- computed: {m.route}", f"- parallel reference: {m.reference or 'none (it is one)'}",
-                f"- references: {m.references}", ""]
+        out += [
+            f"### `{name}`: {m.title}",
+            "",
+            f"- Hamiltonian: `{m.hamiltonian}`",
+            f"- initial state: `{m.initial_state}`",
+            f"- normalisation: {m.normalisation}",
+            f"- computed: {m.route}",
+            f"- parallel reference: {m.reference or 'none (it is one)'}",
+            f"- references: {m.references}",
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 

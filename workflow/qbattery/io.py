@@ -18,9 +18,7 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> None:
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed earlier attempt
         stale.unlink(missing_ok=True)
     encoding = {
-        name: {"zlib": True, "complevel": 4}
-        for name, var in ds.variables.items()
-        if np.issubdtype(var.dtype, np.number) and var.ndim > 0
+        name: {"zlib": True, "complevel": 4} for name, var in ds.variables.items() if np.issubdtype(var.dtype, np.number) and var.ndim > 0
     }
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

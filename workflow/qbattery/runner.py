@@ -43,8 +43,9 @@ def logged(log_path: str | None, mem_mb: int | None = None) -> Iterator[logging.
     try:
         yield logger
     except MemoryError:
-        logger.error("MemoryError: the job needed more than its memory request of %s MB (resources.mem_mb); "
-                     "lower N or raise the estimate", mem_mb)
+        logger.error(
+            "MemoryError: the job needed more than its memory request of %s MB (resources.mem_mb); lower N or raise the estimate", mem_mb
+        )
         raise
     except Exception as err:
         logger.error("%s: %s", type(err).__name__, err)

@@ -118,7 +118,11 @@ def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, 
     var["status"] = (
         grid_dims,
         status,
-        {"long_name": "point status", "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8), "flag_meanings": "ok numerical_health_violation_recorded_as_nan"},
+        {
+            "long_name": "point status",
+            "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8),
+            "flag_meanings": "ok numerical_health_violation_recorded_as_nan",
+        },
     )
     coords = {
         "N": ("N", np.asarray(Ns, dtype=np.int64), {"long_name": "number of cells", "units": "1"}),

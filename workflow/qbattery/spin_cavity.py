@@ -43,7 +43,7 @@ def hamiltonian(n: np.ndarray, k: np.ndarray, N: int, omega_c: float, omega_a: f
     for i, (a, b) in enumerate(zip(n, k)):
         a, b = int(a), int(b)
         if b < N:  # J_+ raises k -> k+1, amplitude jp[b]/2 from J_x
-            for da in ((-1,) if rwa else (-1, 1)):
+            for da in (-1,) if rwa else (-1, 1):
                 a2 = a + da
                 j2 = index.get((a2, b + 1))
                 if j2 is None:

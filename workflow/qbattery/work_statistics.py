@@ -261,9 +261,7 @@ def _gibbs_log_z(levels: list[tuple[int, np.ndarray, np.ndarray]], beta: float, 
     return math.log(tot)
 
 
-def tpm_from_transitions(
-    blocks: Sequence[Transitions], beta: float, tol: float, backward: bool = False
-) -> tuple[WorkDistribution, float]:
+def tpm_from_transitions(blocks: Sequence[Transitions], beta: float, tol: float, backward: bool = False) -> tuple[WorkDistribution, float]:
     """P(W) of the sectors ``blocks`` from the Gibbs state of H(0) (or of H' when ``backward``).
 
     Returns the merged distribution and the numerical free-energy change
@@ -275,9 +273,7 @@ def tpm_from_transitions(
     shift = min(float(p[1].min()) for p in parts)
     width = max(float(max(p[1].max(), p[3].max())) for p in parts) - min(float(min(p[1].min(), p[3].min())) for p in parts)
     if beta * width > MAX_BETA_WIDTH:
-        raise ValueError(
-            f"beta * spectral width = {beta * width:.0f} > {MAX_BETA_WIDTH:.0f}: temperature too low for double precision"
-        )
+        raise ValueError(f"beta * spectral width = {beta * width:.0f} > {MAX_BETA_WIDTH:.0f}: temperature too low for double precision")
     lz0 = _gibbs_log_z([(p[0], p[1], p[2]) for p in parts], beta, shift)
     lz1 = _gibbs_log_z([(p[0], p[3], p[4]) for p in parts], beta, shift)
     vals, probs = [], []
@@ -575,17 +571,12 @@ _register(
     Protocol(
         name="splitting_quench",
         title="Splitting quench",
-        hamiltonian="H(0) = omega_i sum_i n_i; 0 < t < tau: omega_f sum_i n_i + g sum_i s^x_i; "
-        "H(tau) = omega_f sum_i n_i (non-cyclic)",
+        hamiltonian="H(0) = omega_i sum_i n_i; 0 < t < tau: omega_f sum_i n_i + g sum_i s^x_i; H(tau) = omega_f sum_i n_i (non-cyclic)",
         route="every total-spin sector j with multiplicity d_j",
         references="dF = -(N/beta) ln[(1 + e^{-beta omega_f}) / (1 + e^{-beta omega_i})]",
         parameters=(
-            Parameter(
-                "omega_i", "initial cell splitting omega_i", "omega_a", 1.0, minimum=0.0, exclusive_minimum=True, maximum=100.0
-            ),
-            Parameter(
-                "omega_f", "final cell splitting omega_f", "omega_a", 1.5, minimum=0.0, exclusive_minimum=True, maximum=100.0
-            ),
+            Parameter("omega_i", "initial cell splitting omega_i", "omega_a", 1.0, minimum=0.0, exclusive_minimum=True, maximum=100.0),
+            Parameter("omega_f", "final cell splitting omega_f", "omega_a", 1.5, minimum=0.0, exclusive_minimum=True, maximum=100.0),
             _DRIVE,
         ),
         sectors=lambda N, p, n_max: collective_sectors(
@@ -642,18 +633,14 @@ def point_distributions(
             if proto.cavity:
                 shift = min(float(t.E0.min()) for t in trans[it])
                 lz = _gibbs_log_z([(t.multiplicity, t.E0, t.g0) for t in trans[it]], beta, shift)
-                top = sum(
-                    t.multiplicity * float(np.sum(t.g0 * t.top_fraction * np.exp(-beta * (t.E0 - shift) - lz))) for t in trans[it]
-                )
+                top = sum(t.multiplicity * float(np.sum(t.g0 * t.top_fraction * np.exp(-beta * (t.E0 - shift) - lz))) for t in trans[it])
             if n_copies > 1:
                 f, b = convolve_power(f, n_copies, s.merge_tol), convolve_power(b, n_copies, s.merge_tol)
                 dF_num *= n_copies
                 top *= n_copies  # union bound over the N cavities
             dF = proto.free_energy(N, params, beta)
             row.append(
-                PointResult(
-                    drop_negligible(f, beta, dF, s.atom_tol), drop_negligible(b, beta, -dF, s.atom_tol), beta, dF, dF_num, top
-                )
+                PointResult(drop_negligible(f, beta, dF, s.atom_tol), drop_negligible(b, beta, -dF, s.atom_tol), beta, dF, dF_num, top)
             )
         out.append(row)
     return out

@@ -6,7 +6,11 @@ rule figure_power_scaling:
         expand(f"{RES}/power/{{model}}.nc", model=models()),
     output:
         pdf=f"{RES}/figures/power_scaling.pdf",
-        png=report(f"{RES}/figures/power_scaling.png", caption="../report/power_scaling.rst", category="Power and quantum advantage"),
+        png=report(
+            f"{RES}/figures/power_scaling.png",
+            caption="../report/power_scaling.rst",
+            category="Power and quantum advantage",
+        ),
     log:
         f"{RES}/logs/figures/power_scaling.log",
     benchmark:

@@ -9,21 +9,23 @@ rule simulate_protocol:
         f"{RES}/logs/simulate_protocol/{{model}}_N{{N}}.log",
     benchmark:
         f"{RES}/benchmarks/simulate_protocol/{{model}}_N{{N}}.tsv"
-    params:
-        model=lambda wc: wc.model,
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_simulate,
         runtime=30,
+    params:
+        model=lambda wc: wc.model,
     script:
         "../scripts/simulate_protocol.py"
 
 
 rule merge_grid:
     input:
-        lambda wc: expand(f"{RES}/simulate/{{model}}/N{{N}}.nc", model=wc.model, N=n_values(wc.model)),
+        lambda wc: expand(
+            f"{RES}/simulate/{{model}}/N{{N}}.nc", model=wc.model, N=n_values(wc.model)
+        ),
     output:
         f"{RES}/simulate/{{model}}.nc",
     log:

@@ -14,8 +14,6 @@ rule work_statistics:
         f"{RES}/logs/work_statistics/{{protocol}}.log",
     benchmark:
         f"{RES}/benchmarks/work_statistics/{{protocol}}.tsv"
-    params:
-        protocol=lambda wc: wc.protocol,
     wildcard_constraints:
         protocol="|".join(WORK_PROTOCOLS) or "no_protocol",
     conda:
@@ -24,6 +22,8 @@ rule work_statistics:
     resources:
         mem_mb=lambda wc: _ws.memory_mb(config, wc.protocol),
         runtime=60,
+    params:
+        protocol=lambda wc: wc.protocol,
     script:
         "../scripts/work_statistics.py"
 
@@ -33,19 +33,23 @@ rule figure_work_statistics:
         expand(f"{RES}/work/{{protocol}}.nc", protocol=WORK_PROTOCOLS),
     output:
         pdf=f"{RES}/figures/work_statistics.pdf",
-        png=report(f"{RES}/figures/work_statistics.png", caption="../report/work_statistics.rst", category="Work statistics"),
+        png=report(
+            f"{RES}/figures/work_statistics.png",
+            caption="../report/work_statistics.rst",
+            category="Work statistics",
+        ),
     log:
         f"{RES}/logs/figures/work_statistics.log",
     benchmark:
         f"{RES}/benchmarks/figures/work_statistics.tsv"
-    params:
-        max_N=config.get("work_statistics", {}).get("figure", {}).get("max_N", 3),
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        max_N=config.get("work_statistics", {}).get("figure", {}).get("max_N", 3),
     script:
         "../scripts/figure_work_statistics.py"
 

@@ -1,4 +1,5 @@
 """Snakemake adapter: power analysis (tau*, P_max, Gamma, alpha) of one model's grid."""
+
 from qbattery.io import open_dataset, write_netcdf
 from qbattery.runner import logged
 from qbattery.study import power_analysis

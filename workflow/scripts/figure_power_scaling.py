@@ -1,4 +1,5 @@
 """Snakemake adapter: P_max vs N figure from the power datasets."""
+
 from qbattery.figures.power import plot_power_scaling
 from qbattery.figures.style import save_figure
 from qbattery.io import open_dataset

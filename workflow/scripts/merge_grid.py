@@ -1,4 +1,5 @@
 """Snakemake adapter: combine the per-N files of one model into one grid."""
+
 from qbattery.io import open_dataset, write_netcdf
 from qbattery.runner import logged
 from qbattery.study import merge_grid

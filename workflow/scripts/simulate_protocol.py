@@ -1,4 +1,5 @@
 """Snakemake adapter: simulate one model at one N over its parameter grid."""
+
 from qbattery.io import write_netcdf
 from qbattery.runner import logged
 from qbattery.study import simulate_point

@@ -90,9 +90,7 @@ def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
                 pad = 0.08 * max(hi - lo, 1.0)
                 ax.set_xlim(lo - pad, hi + pad)
             tau = float(ds.tau.values[itau])
-            ax.set_title(
-                f"{ds.attrs.get('protocol_title', ds.attrs['protocol'])}, T={temps[it]:g}, " + rf"$\tau$={tau:g}", fontsize=6.5
-            )
+            ax.set_title(f"{ds.attrs.get('protocol_title', ds.attrs['protocol'])}, T={temps[it]:g}, " + rf"$\tau$={tau:g}", fontsize=6.5)
             ax.set_xlabel(r"$W/N$ [$\omega_a$]")
             if k == 0:
                 ax.set_ylabel(r"$P(W)$")

@@ -35,8 +35,7 @@ class Parameter:
         if self.maximum is not None:
             scalar["maximum"] = self.maximum
         return {
-            "description": f"{self.long_name} [{self.units}] (default {self.default}); "
-            "a scalar fixes it, a list sweeps it",
+            "description": f"{self.long_name} [{self.units}] (default {self.default}); a scalar fixes it, a list sweeps it",
             "oneOf": [scalar, {"type": "array", "items": scalar, "minItems": 1, "uniqueItems": True}],
         }
 

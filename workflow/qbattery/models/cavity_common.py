@@ -53,7 +53,9 @@ def _evolve(N: int, photons: int, times: np.ndarray, params: dict[str, float], n
     return n, k, propagate(H, psi0, times, numerics.dense_max_dim)
 
 
-def _run_with_cutoff(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool, n_max: int) -> Trajectory:
+def _run_with_cutoff(
+    N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool, n_max: int
+) -> Trajectory:
     omega_a = 1.0
     n, k, psi_t = _evolve(N, photons, times, params, numerics, rwa, n_max)
     rho_b = spin_cavity.battery_states(psi_t, n, k, n_max, N)
@@ -75,7 +77,9 @@ def _run_with_cutoff(N: int, photons: int, times: np.ndarray, params: dict[str, 
     )
 
 
-def joint_cavity_trajectory(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool) -> JointTrajectory:
+def joint_cavity_trajectory(
+    N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool
+) -> JointTrajectory:
     """Battery (Dicke subspace, N+1) (x) cavity (Fock, n_max) pure states along the trajectory.
 
     Uses the converged cutoff of :func:`run_cavity_battery`. H_int is the coupling term

@@ -46,9 +46,7 @@ from scipy.stats import poisson
 from ..quantities import capacity, cells_spectrum, ergotropy
 from .base import Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, register
 
-COUPLING = Parameter(
-    "coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0
-)
+COUPLING = Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0)
 COHERENT = Parameter("coherent", "charger state: 0 Fock |N>, 1 coherent |sqrt(N)>", "1", 0, minimum=0, maximum=1, integer=True)
 DIAGNOSTICS = (
     Diagnostic("truncation_weight", "Poisson weight of the charger Fock levels dropped (0 for a Fock charger)", "truncation_tol"),
@@ -270,10 +268,7 @@ class ChargerMediatedTLS(Model):
         "omega_a = 1 for charger and cells (resonant); g per cell as in charger_mediated_osc; "
         "charger energy N omega_a as for the oscillator charger; time axis = switch-off time tau"
     )
-    route = (
-        "one charger-battery pair exact (4x4 eigh); N-pair battery state rho_1^{(x)N}: "
-        "energy, ergotropy, capacity N times one pair"
-    )
+    route = "one charger-battery pair exact (4x4 eigh); N-pair battery state rho_1^{(x)N}: energy, ergotropy, capacity N times one pair"
     references = "G. M. Andolina et al., PRB 98, 205423 (2018), Sec. II; PRL 122, 047702 (2019)"
     parameters = (COUPLING,)
     diagnostics = DIAGNOSTICS
@@ -310,9 +305,7 @@ class ChargerMediatedTLS(Model):
         """All N pairs explicitly: battery 2^N (x) chargers 2^N (cell / charger 0 = most significant bit)."""
         _check_N(self.name, N)
         if N > MAX_JOINT_PAIRS:
-            raise ValueError(
-                f"model {self.name!r}: joint state of N = {N} pairs has dimension 4^{N}; at most N = {MAX_JOINT_PAIRS}"
-            )
+            raise ValueError(f"model {self.name!r}: joint state of N = {N} pairs has dimension 4^{N}; at most N = {MAX_JOINT_PAIRS}")
         g = float(params["coupling"])
         t = np.asarray(times, dtype=float)
         pair = pair_states(g, t)
@@ -353,9 +346,7 @@ class ChargerMediatedOsc(Model):
         "omega_a = 1 for charger and cells (resonant); g per cell; mean charger energy N omega_a = battery capacity; "
         "time axis = switch-off time tau; reference charger_mediated_tls: N qubit chargers, same g and charger energy"
     )
-    route = (
-        "blocks of fixed n_A + k in the symmetric Dicke subspace, exact eigh per block; Poisson cutoff for the coherent charger"
-    )
+    route = "blocks of fixed n_A + k in the symmetric Dicke subspace, exact eigh per block; Poisson cutoff for the coherent charger"
     references = "G. M. Andolina et al., PRB 98, 205423 (2018); PRL 122, 047702 (2019)"
     parameters = (COUPLING, COHERENT)
     diagnostics = DIAGNOSTICS

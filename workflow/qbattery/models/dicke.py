@@ -23,10 +23,7 @@ class Dicke(Model):
     kind = "global"
     hamiltonian = "H = omega_c a^dag a + omega_a J_z + 2 omega_c lambda J_x (a + a^dag), J = sum_i sigma_i/2"
     initial_state = "|N photons> (x) |g...g>"
-    normalisation = (
-        "omega_a = 1; coupling lambda in units of omega_c as in Ferraro et al. 2018; "
-        "identical to the parallel model at N = 1"
-    )
+    normalisation = "omega_a = 1; coupling lambda in units of omega_c as in Ferraro et al. 2018; identical to the parallel model at N = 1"
     route = "symmetric Dicke subspace x Fock space (parity sector), exact propagation"
     references = "D. Ferraro et al., PRL 120, 117702 (2018)"
     parameters = CAVITY_PARAMETERS

@@ -160,10 +160,7 @@ class SpinChainParallel(Model):
     hamiltonian = "H = sum_i [omega_a |e><e|_i + g s^x_i] (the spin chain at J = 0)"
     initial_state = "|g...g>"
     normalisation = "omega_a = 1; same field g as spin_chain: the parallel reference of the chain at equal g"
-    route = (
-        "one cell propagated exactly (2x2 eigh); the N-cell state is a pure product: "
-        "energy = ergotropy = N E_1, capacity N omega_a"
-    )
+    route = "one cell propagated exactly (2x2 eigh); the N-cell state is a pure product: energy = ergotropy = N E_1, capacity N omega_a"
     references = "T. P. Le et al., PRA 97, 022106 (2018) (J = 0 limit)"
     parameters = (_DRIVE,)
     diagnostics = (Diagnostic("norm_error", "max over time of | <psi|psi> - 1 | of one cell", "norm_tol"),)
