@@ -93,11 +93,19 @@ def test_unknown_key_anywhere_is_refused_naming_it(path, name):
     assert repr(name) in str(err.value)
 
 
+# Quantities whose sign is physical (ferro- vs antiferromagnetic exchange, easy-axis vs
+# easy-plane anisotropy, red vs blue detuning): a negative value is a valid study.
+SIGNED = {"J", "anisotropy", "detuning"}
+POSITIVE_LEAVES = [
+    p
+    for p, v in leaves(DEFAULT)
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 and not SIGNED & {k for k in p if isinstance(k, str)}
+]
+SIGNED_LEAVES = [p for p, v in leaves(DEFAULT) if SIGNED & {k for k in p if isinstance(k, str)}]
+
+
 @settings(max_examples=40, deadline=None)
-@given(
-    st.sampled_from([p for p, v in leaves(DEFAULT) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0]),
-    st.sampled_from([-1, -1e9, 0]),
-)
+@given(st.sampled_from(POSITIVE_LEAVES), st.sampled_from([-1, -1e9, 0]))
 def test_non_positive_sizes_times_and_tolerances_are_refused(path, value):
     """Every positive quantity of the default config (N, couplings, t_max, points,
     tolerances, seeds, cutoffs) refuses a negative value; zero where zero is not allowed."""
@@ -111,6 +119,15 @@ def test_non_positive_sizes_times_and_tolerances_are_refused(path, value):
         assert key in str(err) or parent in str(err)
     else:
         assert value == 0, f"{key} accepted {value}"
+
+
+@pytest.mark.parametrize("path", SIGNED_LEAVES)
+def test_signed_physical_parameters_accept_negative_values(path):
+    """A negative exchange coupling or anisotropy is a different phase, not a mistake:
+    the validator accepts it (while still refusing wrong types, see above)."""
+    cfg = copy.deepcopy(DEFAULT)
+    set_at(cfg, path, -0.3)
+    validate_config(cfg)
 
 
 @pytest.mark.parametrize("study", ["../x", "a/b", "", ".hidden", "ümlaut", "x" * 100, "/abs"])
