@@ -1,0 +1,105 @@
+"""Thermal operations: the no-go (largest ergotropy from a Gibbs battery ~ 0, log scale), the
+resource curves below their free-energy bound, the per-sample bound by the spent free energy,
+and W_TO of the protocol states. Drawn from the thermal_operations dataset only."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure
+
+#: values exactly 0 are drawn at this floor on the log axis of the no-go panel
+LOG_FLOOR = 1e-18
+RESOURCE_TITLES = {
+    "hot": (r"hot qubit at $\omega_a+\omega_R$", "hot_temperature_ratio", r"$T_\mathrm{res}/T$"),
+    "inverted": ("inverted qubit", "excited_population", r"excited population $p_e$"),
+    "coherent": ("coherent qubit", "coherence", r"coherence $c$"),
+}
+
+
+def _nogo_panel(ax, ds: xr.Dataset) -> None:
+    sizes = ds.bath_size.values
+    k = 0
+    for iN, N in enumerate(ds.N.values):
+        for iT, T in enumerate(ds.temperature.values):
+            e = np.maximum(ds.nogo_max_ergotropy.isel(N=iN, temperature=iT).values, LOG_FLOOR)
+            d = np.maximum(ds.nogo_max_D_after.isel(N=iN, temperature=iT).values, LOG_FLOOR)
+            c = PALETTE[k % len(PALETTE)]
+            ax.semilogy(sizes, e, MARKERS[k % len(MARKERS)] + "-", color=c, label=f"N={N}, T={T:g}")
+            ax.semilogy(sizes, d, MARKERS[k % len(MARKERS)] + ":", color=c, mfc="none")
+            k += 1
+    comm = max(float(ds.commutator_norm_nogo.max()), LOG_FLOOR)
+    ax.axhline(float(ds.attrs["nogo_tol"]), color="k", lw=0.8, ls="--", label="tolerance")
+    ax.axhline(comm, color="0.5", lw=0.8, ls="-.", label=r"max $\|[U,H]\|_F$")
+    ax.set_ylim(LOG_FLOOR / 3, 1.0)
+    ax.set_xticks(sizes)
+    ax.set_xlabel("bath size")
+    ax.set_ylabel(r"max over samples [$\omega_a$ / nat]")
+    ax.set_title("(a) no-go: TO of the Gibbs battery", fontsize=7)
+    ax.text(0.98, 0.55, f"solid: ergotropy, dotted: D\n(0 drawn at {LOG_FLOOR:g})", transform=ax.transAxes, ha="right", fontsize=5)
+    ax.legend(fontsize=5, ncol=2, loc="upper left")
+
+
+def _resource_panel(ax, ds: xr.Dataset, kind: str, label: str) -> None:
+    title, pname, xlabel = RESOURCE_TITLES[kind]
+    x = ds[pname].values
+    N = ds.N.values[-1]
+    T = ds.temperature.values[0]
+    sel = {"N": -1, "temperature": 0}
+    for iM, M in enumerate(ds.bath_size.values):
+        y = ds[f"{kind}_max_ergotropy"].isel(sel).isel(bath_size=iM).values
+        ax.plot(x, y, MARKERS[iM % len(MARKERS)] + "-", color=PALETTE[iM], label=f"bath size {M}")
+    ax.plot(x, ds[f"{kind}_free_energy"].isel(temperature=0).values, "k--", label=r"bound $\Delta F_X$")
+    if kind == "hot":
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(r"max ergotropy [$\omega_a$]")
+    ax.set_title(f"({label}) {title}", fontsize=7)
+    ax.legend(fontsize=5, title=f"N={N}, T={T:g}", title_fontsize=5)
+
+
+def _spent_panel(ax, ds: xr.Dataset) -> None:
+    top = 0.0
+    for i, kind in enumerate(RESOURCE_TITLES):
+        e = ds[f"{kind}_ergotropy"].values.ravel()
+        s = ds[f"{kind}_spent_free_energy"].values.ravel()
+        ax.plot(s, e, MARKERS[i], color=PALETTE[i + 3], ms=1.5, alpha=0.4, ls="none", label=kind, rasterized=True)
+        top = max(top, float(np.nanmax(s)))
+    ax.plot([0, top], [0, top], "k--", lw=0.8, label="Erg = spent")
+    ax.set_xlabel(r"free energy spent by the resource [$\omega_a$]")
+    ax.set_ylabel(r"battery ergotropy [$\omega_a$]")
+    ax.set_title("(e) all samples: Erg <= spent free energy", fontsize=7)
+    ax.legend(fontsize=5, markerscale=3)
+
+
+def _protocol_panel(ax, ds: xr.Dataset) -> None:
+    T = ds.bath_temperature.values
+    k = 0
+    for im, model in enumerate(ds.protocol_model.values):
+        for iN, N in enumerate(ds.protocol_N.values):
+            if int(ds.protocol_status.values[im, iN]) != 0:
+                continue
+            c = PALETTE[k % len(PALETTE)]
+            ax.plot(T, ds.protocol_W_TO.values[im, iN] / N, MARKERS[k % len(MARKERS)] + "-", color=c, label=f"{model} N={N}")
+            ax.axhline(float(ds.protocol_ergotropy.values[im, iN]) / N, color=c, ls=":", lw=0.8)
+            k += 1
+    ax.set_xscale("log")
+    ax.set_xticks(T, [f"{t:g}" for t in T])
+    ax.minorticks_off()
+    ax.set_xlabel(r"bath temperature $T$ [$\omega_a$]")
+    ax.set_ylabel(r"per cell [$\omega_a$]")
+    ax.set_title(r"(f) protocol: $W_{TO}/N$, Erg$/N$ (dotted)", fontsize=7)
+    if k:
+        ax.legend(fontsize=5)
+
+
+def plot_thermal(ds: xr.Dataset):
+    """Six panels: no-go, the three resource families, the per-sample bound, protocol W_TO."""
+    fig, axes = figure(width=DOUBLE_WIDTH_IN, height=4.6, nrows=2, ncols=3)
+    _nogo_panel(axes[0, 0], ds)
+    for ax, kind, lab in zip((axes[0, 1], axes[0, 2], axes[1, 0]), RESOURCE_TITLES, "bcd"):
+        _resource_panel(ax, ds, kind, lab)
+    _spent_panel(axes[1, 1], ds)
+    _protocol_panel(axes[1, 2], ds)
+    return fig
