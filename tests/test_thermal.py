@@ -426,8 +426,8 @@ def test_dataset_resources_give_ergotropy_below_their_free_energy(ds):
         ("hot", "hot_temperature_ratio", 100.0, 1.0),
     ]:
         erg = ds[f"{kind}_ergotropy"]
-        # at every bath temperature some (N, bath size) is charged (a hot qubit at omega_a + omega_R
-        # cannot invert a single battery qubit in one shot: N = 1 stays at 0)
+        # at every bath temperature some (N, bath size) is charged (the hot qubit at omega_a + omega_R
+        # with one or two bath qubits does not invert a single battery qubit: N = 1 stays at 0 here)
         assert float(ds[f"{kind}_max_ergotropy"].sel({p: strong}).max(("N", "bath_size")).min()) > 1e-3, kind
         assert bool((erg <= ds[f"{kind}_free_energy"] + TOL).all()), kind
         assert bool((erg <= ds[f"{kind}_spent_free_energy"] + TOL).all()), kind
@@ -506,3 +506,15 @@ def test_bad_thermal_config_is_refused_naming_key_and_value(key, value, words):
     cfg["thermal"][key] = value
     with pytest.raises(ConfigError, match=words):
         validate_config(cfg)
+
+
+def test_figure_draws_every_panel_from_the_dataset(ds, tmp_path):
+    """The figure (no-go, three resource families against Delta F_X, catalysts, protocol W_TO)
+    is drawn from the dataset alone and written as PDF and PNG."""
+    from qbattery.figures.style import save_figure
+    from qbattery.figures.thermal import plot_thermal
+
+    fig = plot_thermal(ds)
+    assert len(fig.axes) == 6
+    save_figure(fig, str(tmp_path / "t.pdf"), str(tmp_path / "t.png"))
+    assert (tmp_path / "t.png").stat().st_size > 10_000

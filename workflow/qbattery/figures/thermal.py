@@ -1,12 +1,14 @@
 """Thermal operations: the no-go (largest ergotropy from a Gibbs battery ~ 0, log scale), the
-resource curves below their free-energy bound, the per-sample bound by the spent free energy,
-and W_TO of the protocol states. Drawn from the thermal_operations dataset only."""
+resource curves below their free-energy bound Delta F_X, the ergotropy against the catalyst's
+trace distance with its continuity bound, and W_TO of the protocol states. Drawn from the
+thermal_operations dataset only."""
 
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
 
+from ..thermal_ops import binary_entropy
 from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure
 
 #: values exactly 0 are drawn at this floor on the log axis of the no-go panel
@@ -49,7 +51,8 @@ def _resource_panel(ax, ds: xr.Dataset, kind: str, label: str) -> None:
     sel = {"N": -1, "temperature": 0}
     for iM, M in enumerate(ds.bath_size.values):
         y = ds[f"{kind}_max_ergotropy"].isel(sel).isel(bath_size=iM).values
-        ax.plot(x, y, MARKERS[iM % len(MARKERS)] + "-", color=PALETTE[iM], label=f"bath size {M}")
+        # shrinking markers: equal maxima at different bath sizes stay visible
+        ax.plot(x, y, MARKERS[iM % len(MARKERS)] + "-", color=PALETTE[iM], ms=max(5.5 - 1.5 * iM, 2), label=f"bath size {M}")
     ax.plot(x, ds[f"{kind}_free_energy"].isel(temperature=0).values, "k--", label=r"bound $\Delta F_X$")
     if kind == "hot":
         ax.set_xscale("log")
@@ -59,18 +62,37 @@ def _resource_panel(ax, ds: xr.Dataset, kind: str, label: str) -> None:
     ax.legend(fontsize=5, title=f"N={N}, T={T:g}", title_fontsize=5)
 
 
-def _spent_panel(ax, ds: xr.Dataset) -> None:
-    top = 0.0
-    for i, kind in enumerate(RESOURCE_TITLES):
-        e = ds[f"{kind}_ergotropy"].values.ravel()
-        s = ds[f"{kind}_spent_free_energy"].values.ravel()
-        ax.plot(s, e, MARKERS[i], color=PALETTE[i + 3], ms=1.5, alpha=0.4, ls="none", label=kind, rasterized=True)
-        top = max(top, float(np.nanmax(s)))
-    ax.plot([0, top], [0, top], "k--", lw=0.8, label="Erg = spent")
-    ax.set_xlabel(r"free energy spent by the resource [$\omega_a$]")
+def _catalyst_panel(ax, ds: xr.Dataset) -> None:
+    """Ergotropy against how far the resource is from being returned, every sample at the lowest T,
+    with the continuity bound T h(t) + t omega_X for each omega_X and the exact catalysts at t ~ 0."""
+    T = float(ds.temperature.values[0])
+    tmax = 0.0
+    colours = {"inverted": PALETTE[1], "coherent": PALETTE[2], "hot": PALETTE[3], "catalyst": PALETTE[0]}
+    for i, kind in enumerate(colours):
+        t = ds[f"{kind}_catalyst_trace_distance"].isel(temperature=0).values.ravel()
+        e = ds[f"{kind}_ergotropy"].isel(temperature=0).values.ravel()
+        label = "catalyst (X-controlled)" if kind == "catalyst" else kind
+        ax.plot(
+            t,
+            e,
+            MARKERS[i],
+            color=colours[kind],
+            ms=4 if kind == "catalyst" else 1.5,
+            alpha=1.0 if kind == "catalyst" else 0.4,
+            ls="none",
+            label=label,
+            rasterized=True,
+        )
+        tmax = max(tmax, float(np.nanmax(t)))
+    tt = np.linspace(0.0, max(tmax, 1e-3), 200)
+    h = binary_entropy(tt)
+    for omega_X in sorted({float(ds[f"{k}_free_energy"].attrs["omega_X"]) for k in ("inverted", "hot")}):
+        style = "k--" if omega_X == float(ds["inverted_free_energy"].attrs["omega_X"]) else "k:"
+        ax.plot(tt, T * h + omega_X * tt, style, lw=0.8, label=rf"$T h(t) + t\,\omega_X$, $\omega_X$={omega_X:g}")
+    ax.set_xlabel(r"resource trace distance $t = \|\rho_X' - \sigma_X\|_1/2$")
     ax.set_ylabel(r"battery ergotropy [$\omega_a$]")
-    ax.set_title("(e) all samples: Erg <= spent free energy", fontsize=7)
-    ax.legend(fontsize=5, markerscale=3)
+    ax.set_title(f"(e) catalysts: returned X, no charge (T={T:g})", fontsize=7)
+    ax.legend(fontsize=5, markerscale=2)
 
 
 def _protocol_panel(ax, ds: xr.Dataset) -> None:
@@ -83,23 +105,24 @@ def _protocol_panel(ax, ds: xr.Dataset) -> None:
             c = PALETTE[k % len(PALETTE)]
             ax.plot(T, ds.protocol_W_TO.values[im, iN] / N, MARKERS[k % len(MARKERS)] + "-", color=c, label=f"{model} N={N}")
             ax.axhline(float(ds.protocol_ergotropy.values[im, iN]) / N, color=c, ls=":", lw=0.8)
+            ax.axhline(float(ds.protocol_stored_energy.values[im, iN]) / N, color=c, ls="-.", lw=0.6)
             k += 1
     ax.set_xscale("log")
     ax.set_xticks(T, [f"{t:g}" for t in T])
     ax.minorticks_off()
     ax.set_xlabel(r"bath temperature $T$ [$\omega_a$]")
     ax.set_ylabel(r"per cell [$\omega_a$]")
-    ax.set_title(r"(f) protocol: $W_{TO}/N$, Erg$/N$ (dotted)", fontsize=7)
+    ax.set_title(r"(f) protocol: $W_{TO}/N$, Erg$/N$ (:), $E/N$ (-.)", fontsize=7)
     if k:
         ax.legend(fontsize=5)
 
 
 def plot_thermal(ds: xr.Dataset):
-    """Six panels: no-go, the three resource families, the per-sample bound, protocol W_TO."""
+    """Six panels: no-go, the three consumed-resource families against Delta F_X, catalysts, protocol W_TO."""
     fig, axes = figure(width=DOUBLE_WIDTH_IN, height=4.6, nrows=2, ncols=3)
     _nogo_panel(axes[0, 0], ds)
     for ax, kind, lab in zip((axes[0, 1], axes[0, 2], axes[1, 0]), RESOURCE_TITLES, "bcd"):
         _resource_panel(ax, ds, kind, lab)
-    _spent_panel(axes[1, 1], ds)
+    _catalyst_panel(axes[1, 1], ds)
     _protocol_panel(axes[1, 2], ds)
     return fig
