@@ -513,6 +513,8 @@ def thermal_dataset(config: dict) -> xr.Dataset:
         if _check(-margin, float(th["bound_tol"]), "ergotropy - W_TO", where, numerics) != STATUS_OK:
             st[im, iN] = STATUS_VIOLATION
     ds = ds.merge(pds)
+    for name in ("battery_input", "protocol_model"):  # NetCDF char arrays (CF 1.x, readable by every netCDF-C tool)
+        ds[name].encoding["dtype"] = "S1"
     ds.attrs.update(provenance_attrs(config))
     ds.attrs.update(
         {
