@@ -477,7 +477,7 @@ def test_same_seed_reproduces_the_samples_and_another_seed_does_not(ds):
 
 def test_no_go_violation_is_reported_naming_the_point():
     """A tolerance below round-off makes the no-go check fail loudly (the check can fail), or, with
-    numerics.on_violation: nan, flags the point instead."""
+    numerics.on_violation: nan, flags the point and records NaN for its resource statistics."""
     from qbattery.simulate import NumericalHealthError
 
     cfg = copy.deepcopy(_small_config())
@@ -486,8 +486,12 @@ def test_no_go_violation_is_reported_naming_the_point():
     with pytest.raises(NumericalHealthError, match="N=2"):
         thermal_dataset(cfg)
     cfg["numerics"]["on_violation"] = "nan"
+    cfg["thermal"]["bound_tol"] = 1e-30
     out = thermal_dataset(cfg)
     assert int(out.nogo_status.max()) == 1
+    flagged = out.inverted_status.values == 1
+    assert flagged.any() and np.isnan(out.inverted_max_ergotropy.values[flagged]).all()
+    assert np.isfinite(out.inverted_max_ergotropy.values[~flagged]).all()
 
 
 @pytest.mark.parametrize(

@@ -457,7 +457,10 @@ def _resource_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage
                 checks.append(_check(float(acc["catalyst_trace_distance"][idx].max()), tol_n, "catalyst deviation", where, numerics))
                 checks.append(_check(float(acc["ergotropy"][idx].max()), tol_n, "ergotropy with an exact catalyst", where, numerics))
             st[idx] = max(checks)
-        ds[f"{kind}_status"] = (dimsR, st, _flag_attrs(f"{kind} resource check status"))
+        bad = st != STATUS_OK  # on_violation: nan -- the physics results of a flagged point become NaN
+        for k in ("max_ergotropy", "mean_ergotropy", "max_energy_change", "max_battery_free_energy"):
+            ds[f"{kind}_{k}"] = ds[f"{kind}_{k}"].where(~bad)
+        ds[f"{kind}_status"] = (dimsR, st, _flag_attrs(f"{kind} resource check status (NaN statistics where 1)"))
 
 
 def thermal_dataset(config: dict) -> xr.Dataset:
@@ -512,6 +515,8 @@ def thermal_dataset(config: dict) -> xr.Dataset:
     for margin, im, iN, where in margins:
         if _check(-margin, float(th["bound_tol"]), "ergotropy - W_TO", where, numerics) != STATUS_OK:
             st[im, iN] = STATUS_VIOLATION
+            for var in ("protocol_W_TO", "protocol_relative_entropy"):
+                pds[var].values[im, iN] = np.nan
     ds = ds.merge(pds)
     for name in ("battery_input", "protocol_model"):  # NetCDF char arrays (CF 1.x, readable by every netCDF-C tool)
         ds[name].encoding["dtype"] = "S1"
