@@ -1,0 +1,203 @@
+"""N identical cells with permutation-invariant (local or collective) dissipation in the
+Dicke basis of qutip.piqs (Shammah, Ahmed, Lambert, De Liberato, Nori, PRA 98, 063815 (2018)).
+
+The 2^N space decomposes into spin sectors j = N/2, N/2 - 1, ..., (0 or 1/2), each of
+dimension 2j + 1 and multiplicity d_j = state_degeneracy(N, j). A permutation-invariant
+state is block diagonal, rho = sum_j rho_j (x) 1_{d_j} / d_j, and piqs stores the blocks
+rho_j (their traces add to 1). Linear quantities are plain traces in this basis; the
+spectrum of rho in the FULL 2^N space is: the eigenvalues of rho_j / d_j, each repeated
+d_j times. Ergotropy and capacity pair that spectrum with the full spectrum of
+H_B = omega_a sum_i |e><e|_i (levels k omega_a, degeneracy C(N, k), DESIGN.md), through
+run-length merging (no 2^N list is formed), so N = 30 costs ~ (N/2)^2 numbers per time.
+
+piqs rate conventions (checked against a full-space master equation in the tests):
+``emission`` g_E -> g_E sum_i D[s^-_i], ``pumping`` g_P -> g_P sum_i D[s^+_i],
+``dephasing`` g_D -> g_D sum_i D[s^z_i], ``collective_emission`` g_C -> g_C D[J_-].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import qutip as qt
+import scipy.sparse as sp
+from qutip import piqs
+
+from ..quantities import Spectrum, cells_spectrum
+
+
+@dataclass(frozen=True)
+class DickeBlocks:
+    """Block structure of the piqs Dicke basis of N cells (sectors j in piqs order, j = N/2 first)."""
+
+    N: int
+
+    @cached_property
+    def j(self) -> np.ndarray:
+        return np.flip(piqs.j_vals(self.N))
+
+    @cached_property
+    def multiplicity(self) -> np.ndarray:
+        return np.array([int(piqs.state_degeneracy(self.N, float(j))) for j in self.j], dtype=np.int64)
+
+    @cached_property
+    def sizes(self) -> np.ndarray:
+        return np.rint(2 * self.j + 1).astype(int)
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
+
+    @property
+    def dimension(self) -> int:
+        return int(self.sizes.sum())
+
+    @cached_property
+    def excitations(self) -> np.ndarray:
+        """Number of excited cells k = m + N/2 of every basis state (m = j, j-1, ..., -j in a block)."""
+        return np.concatenate([np.arange(s)[::-1] + (self.N / 2 - j) for j, s in zip(self.j, self.sizes)])
+
+    def battery_hamiltonian(self, omega_a: float = 1.0) -> np.ndarray:
+        """H_B = omega_a (J_z + N/2) in the Dicke basis (diagonal, ground energy 0)."""
+        return np.diag(omega_a * self.excitations).astype(complex)
+
+
+def spin_operator(N: int, which: str) -> qt.Qobj:
+    """Collective J_z, J_x, J_+, J_- (J = sum_i sigma_i / 2) in the piqs Dicke basis."""
+    return piqs.jspin(N, which, basis="dicke")
+
+
+def ensemble_dissipator(N: int, gamma: float, n_thermal: float, gamma_phi: float, gamma_collective: float = 0.0) -> sp.csr_matrix:
+    """Local thermal decay/excitation and dephasing of every cell, plus collective decay:
+        gamma (n_T + 1) sum_i D[s^-_i] + gamma n_T sum_i D[s^+_i] + (gamma_phi / 2) sum_i D[s^z_i]
+        + gamma_collective D[J_-]
+    (dephasing normalised so that a cell's coherence decays as exp(-gamma_phi t))."""
+    return dicke_dissipator(N, gamma * (n_thermal + 1.0), gamma * n_thermal, gamma_phi / 2.0, gamma_collective)
+
+
+def dicke_dissipator(N: int, emission: float, pumping: float, dephasing: float, collective_emission: float) -> sp.csr_matrix:
+    """The piqs Lindbladian in the Dicke basis (qutip.piqs.Dicke.liouvillian), in double precision.
+
+    qutip.piqs (5.x) evaluates the coefficients gamma_1..gamma_9 of Shammah et al. (2018),
+    Eqs. (A1)-(A9), with C ``float`` (single precision): its Liouvillian violates trace
+    preservation at the 1e-9 level, more than our norm tolerance. This is the same formula
+    (``_piqs.pyx``, Dicke.lindbladian and gamma1..gamma9), ported line by line with float64,
+    with piqs's own index maps (``jmm1_dictionary``); the tests compare it with piqs (to
+    single precision) and with a full 2^N master equation (to 1e-10).
+    """
+    Nf = float(N)
+    yE, yP, yD, yCE = float(emission), float(pumping), float(dephasing), float(collective_emission)
+    nds = piqs.num_dicke_states(N)
+    _, _, row_of, inv = piqs.jmm1_dictionary(N)
+    rows, cols, vals = [], [], []
+
+    def put(r: int, key: tuple, value) -> None:
+        """Add the coefficient value() at (r, index of key) if key is a basis element."""
+        c = inv.get(key)
+        if c is not None:
+            v = float(value())
+            if v != 0.0:
+                rows.append(int(r))
+                cols.append(int(c))
+                vals.append(v)
+
+    sq = np.sqrt
+    for r, (j, m, m1) in row_of.items():
+        spontaneous = yCE / 2 * (2 * j * (j + 1) - m * (m - 1) - m1 * (m1 - 1))
+        losses = yE / 2 * (Nf + m + m1)
+        pump = yP / 2 * (Nf - m - m1)
+        dephase = yD * Nf / 4 if j <= 0 else yD / 2 * (Nf / 2 - m * m1 * (Nf / 2 + 1) / j / (j + 1))
+        put(r, (j, m, m1), lambda: -(spontaneous + losses + pump + dephase))
+        # gamma2: (j, m+1, m1+1)
+        jj, mm, mm1 = j, m + 1, m1 + 1
+        g2 = yCE * sq(max(0.0, (jj + mm) * (jj - mm + 1) * (jj + mm1) * (jj - mm1 + 1)))
+        if jj > 0:
+            g2 += yE / 2 * sq(max(0.0, (jj + mm) * (jj - mm + 1) * (jj + mm1) * (jj - mm1 + 1))) * (Nf / 2 + 1) / (jj * (jj + 1))
+        put(r, (jj, mm, mm1), lambda: g2)
+        # gamma3: (j+1, m+1, m1+1)
+        jj = j + 1
+        if jj > 0:
+            put(r, (jj, mm, mm1), lambda: yE / 2 * sq(max(0.0, (jj + mm) * (jj + mm - 1) * (jj + mm1) * (jj + mm1 - 1))) * (Nf / 2 + jj + 1) / (jj * (2 * jj + 1)))
+        # gamma4: (j-1, m+1, m1+1)
+        jj = j - 1
+        if jj + 1 > 0:
+            put(r, (jj, mm, mm1), lambda: yE / 2 * sq(max(0.0, (jj - mm + 1) * (jj - mm + 2) * (jj - mm1 + 1) * (jj - mm1 + 2))) * (Nf / 2 - jj) / ((jj + 1) * (2 * jj + 1)))
+        # gamma5: (j+1, m, m1)
+        jj = j + 1
+        if jj > 0:
+            put(r, (jj, m, m1), lambda: yD / 2 * sq(max(0.0, (jj**2 - m**2) * (jj**2 - m1**2))) * (Nf / 2 + jj + 1) / (jj * (2 * jj + 1)))
+        # gamma6: (j-1, m, m1)
+        jj = j - 1
+        put(r, (jj, m, m1), lambda: yD / 2 * sq(max(0.0, ((jj + 1) ** 2 - m**2) * ((jj + 1) ** 2 - m1**2))) * (Nf / 2 - jj) / ((jj + 1) * (2 * jj + 1)) if jj + 1 > 0 else 0.0)
+        # gamma7: (j+1, m-1, m1-1)
+        jj, mm, mm1 = j + 1, m - 1, m1 - 1
+        if jj > 0:
+            put(r, (jj, mm, mm1), lambda: yP / 2 * sq(max(0.0, (jj - mm - 1) * (jj - mm) * (jj - mm1 - 1) * (jj - mm1))) * (Nf / 2 + jj + 1) / (jj * (2 * jj + 1)))
+        # gamma8: (j, m-1, m1-1)
+        jj = j
+        if jj > 0:
+            put(r, (jj, mm, mm1), lambda: yP / 2 * sq(max(0.0, (jj + mm + 1) * (jj - mm) * (jj + mm1 + 1) * (jj - mm1))) * (Nf / 2 + 1) / (jj * (jj + 1)))
+        # gamma9: (j-1, m-1, m1-1)
+        jj = j - 1
+        put(r, (jj, mm, mm1), lambda: yP / 2 * sq(max(0.0, (jj + mm + 1) * (jj + mm + 2) * (jj + mm1 + 1) * (jj + mm1 + 2))) * (Nf / 2 - jj) / ((jj + 1) * (2 * jj + 1)) if jj + 1 > 0 else 0.0)
+    return sp.csr_matrix((np.asarray(vals, dtype=complex), (rows, cols)), shape=(nds * nds, nds * nds))
+
+
+def block_spectrum(rho: np.ndarray, blocks: DickeBlocks, tol: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Full-space eigenvalues of block-diagonal Dicke states and their multiplicities.
+
+    ``rho``: (nt, n, n) in the Dicke basis. Returns (eig (nt, n) per copy, mult (n,), max
+    off-block weight, most negative eigenvalue). Off-block coherences are not generated by
+    permutation-invariant dynamics from a permutation-invariant state; their size is returned
+    as a health number.
+    """
+    rho = np.asarray(rho)
+    nt, n = rho.shape[0], rho.shape[-1]
+    eig = np.empty((nt, n))
+    mult = np.empty(n, dtype=np.int64)
+    mask = np.ones((n, n), dtype=bool)
+    for s, size, dj in zip(blocks.starts, blocks.sizes, blocks.multiplicity):
+        sl = slice(s, s + size)
+        b = rho[:, sl, sl]
+        eig[:, sl] = np.linalg.eigvalsh(0.5 * (b + np.swapaxes(b, -1, -2).conj())) / dj
+        mult[sl] = dj
+        mask[sl, sl] = False
+    off = float(np.abs(rho[:, mask]).max(initial=0.0))
+    return eig, mult, off, float(min(0.0, eig.min()))
+
+
+def spectrum_ergotropy(eig: np.ndarray, mult: np.ndarray, energy: np.ndarray, levels: Spectrum) -> tuple[np.ndarray, np.ndarray]:
+    """Ergotropy and capacity of states given by their full-space spectrum with multiplicities.
+
+    eig (nt, n): eigenvalues, each occurring mult[i] times (sum mult = dimension of ``levels``);
+    energy (nt,): Tr(rho H_B). Passive energy sum_k r_k(desc) e_k(asc) by merging the runs:
+    with F(x) the cumulative weight of the x largest eigenvalues (piecewise linear in x, exact
+    by interpolation between run boundaries), the level group e with cumulative degeneracy
+    C_{k-1} < x <= C_k receives F(C_k) - F(C_{k-1}). Capacity uses the levels in descending order.
+    """
+    eig = np.atleast_2d(np.asarray(eig, dtype=float))
+    mult = np.asarray(mult, dtype=float)
+    if abs(mult.sum() - levels.dimension) > 0.5:
+        raise ValueError(f"multiplicities add to {mult.sum():.0f}, the spectrum has dimension {levels.dimension}")
+    e_asc = np.asarray(levels.energies, dtype=float)
+    g_asc = np.asarray([float(x) for x in levels.degeneracies])
+    c_asc = np.concatenate([[0.0], np.cumsum(g_asc)])
+    c_desc = np.concatenate([[0.0], np.cumsum(g_asc[::-1])])
+    passive = np.empty(eig.shape[0])
+    active = np.empty(eig.shape[0])
+    for t in range(eig.shape[0]):
+        order = np.argsort(-eig[t], kind="stable")
+        r, m = eig[t, order], mult[order]
+        x = np.concatenate([[0.0], np.cumsum(m)])
+        F = np.concatenate([[0.0], np.cumsum(r * m)])
+        passive[t] = np.diff(np.interp(c_asc, x, F)) @ e_asc
+        active[t] = np.diff(np.interp(c_desc, x, F)) @ e_asc[::-1]
+    erg = np.asarray(energy, dtype=float) - passive
+    return erg, active - passive
+
+
+def cells_levels(N: int, omega_a: float = 1.0) -> Spectrum:
+    """Full 2^N spectrum of H_B (re-exported for the open models)."""
+    return cells_spectrum(N, omega_a)
