@@ -12,7 +12,7 @@ run-length merging (no 2^N list is formed), so N = 30 costs ~ (N/2)^2 numbers pe
 
 piqs rate conventions (checked against a full-space master equation in the tests):
 ``emission`` g_E -> g_E sum_i D[s^-_i], ``pumping`` g_P -> g_P sum_i D[s^+_i],
-``dephasing`` g_D -> g_D sum_i D[s^z_i], ``collective_emission`` g_C -> g_C D[J_-].
+``dephasing`` g_D -> g_D sum_i D[s^z_i / 2] = (g_D / 4) sum_i D[s^z_i], ``collective_emission`` g_C -> g_C D[J_-].
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def ensemble_dissipator(N: int, gamma: float, n_thermal: float, gamma_phi: float
         gamma (n_T + 1) sum_i D[s^-_i] + gamma n_T sum_i D[s^+_i] + (gamma_phi / 2) sum_i D[s^z_i]
         + gamma_collective D[J_-]
     (dephasing normalised so that a cell's coherence decays as exp(-gamma_phi t))."""
-    return dicke_dissipator(N, gamma * (n_thermal + 1.0), gamma * n_thermal, gamma_phi / 2.0, gamma_collective)
+    return dicke_dissipator(N, gamma * (n_thermal + 1.0), gamma * n_thermal, 2.0 * gamma_phi, gamma_collective)
 
 
 def dicke_dissipator(N: int, emission: float, pumping: float, dephasing: float, collective_emission: float) -> sp.csr_matrix:

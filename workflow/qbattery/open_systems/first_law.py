@@ -39,14 +39,25 @@ class EnergyFlows:
     residual: float  # max_t |E(t) - E(0) - W(t) - Q(t)|
 
 
-def energy_flows(A: np.ndarray, L_H: sp.spmatrix, L_D: sp.spmatrix, V: np.ndarray, R: np.ndarray, switch_on_work: float = 0.0) -> EnergyFlows:
+def energy_flows(
+    A: np.ndarray,
+    L_H: sp.spmatrix,
+    L_D: sp.spmatrix,
+    V: np.ndarray,
+    R: np.ndarray,
+    switch_on_work: float = 0.0,
+    support: np.ndarray | None = None,
+) -> EnergyFlows:
     """Energy, cumulative work and heat of operator ``A`` along vec rho(t) = V[t], vec R(t) = R[t].
 
     ``switch_on_work`` (Tr(rho(0) (H_S - H_S,0)), the sudden switch-on of the coupling) is
     added to the work; the energy is then Tr(rho A) with A the operator after switch-on
-    minus that jump, so that E(0) is the energy before switch-on.
+    minus that jump, so that E(0) is the energy before switch-on. With ``support``, V, R and
+    the generators live on that invariant subset of vec indices.
     """
     f = functional(A)
+    if support is not None:
+        f = f[support]
     energy = np.real(V @ f)
     work = np.real(R @ (L_H.T @ f)) + switch_on_work
     heat = np.real(R @ (L_D.T @ f))

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import expm_multiply
 
 #: largest superoperator dimension d^2 propagated with a dense step exponential
-DENSE_SUPEROP_MAX = 1600
+DENSE_SUPEROP_MAX = 256
 
 
 def _csr(A) -> sp.csr_matrix:

@@ -73,6 +73,7 @@ class OpenProblem:
     top_levels: Callable[[np.ndarray], np.ndarray] | None = None  # (nt, d, d) -> truncation weight(t)
     cutoff: int = 0
     switch_on_work: float = 0.0
+    support: np.ndarray | None = None  # vec indices of an invariant subspace (block-diagonal states)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -241,11 +242,12 @@ class CollectiveDrive(OpenModel):
             levels=cells_spectrum(N),
             H_B_reduced=HB,
             blocks=blocks,
+            support=block_support(blocks, 1),
         )
 
     def memory_mb(self, N: int, n_times: int, p=None) -> int:
         d = DickeBlocks(N).dimension
-        return int(400 + 16 * d * d * (4 * n_times + 60) / 1e6)
+        return int(400 + 16 * d * d * (3 * n_times + 60) / 1e6)
 
 
 # ----------------------------------------------------------------------------------------
@@ -308,9 +310,23 @@ def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: f
         blocks=blocks,
         top_levels=top,
         cutoff=n_max,
+        support=block_support(blocks, n_max),
         switch_on_work=float(np.real(np.trace(rho0 @ (H_np - H0)))),
         extra={"dim": d},
     )
+
+
+def block_support(blocks: DickeBlocks, n_mode: int) -> np.ndarray:
+    """Column-stacked vec indices of the operators on (Dicke basis) (x) (mode of n_mode levels)
+    whose spin indices lie in one j block: the subspace that permutation-invariant dynamics
+    from a permutation-invariant state never leaves (piqs's Lindbladian and collective
+    Hamiltonians do not couple different j)."""
+    label = np.repeat(np.arange(len(blocks.sizes)), blocks.sizes)
+    lab = np.repeat(label, n_mode)  # spin-major composite index
+    d = lab.size
+    row, col = np.meshgrid(np.arange(d), np.arange(d), indexing="ij")
+    keep = lab[row] == lab[col]
+    return np.flatnonzero(keep.T.ravel())  # vec index = col * d + row
 
 
 def fock(n: int, n_max: int) -> np.ndarray:

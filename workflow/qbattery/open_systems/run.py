@@ -111,6 +111,45 @@ class PointResult:
     extras: dict = field(default_factory=dict)
 
 
+class Restricted:
+    """An OpenProblem whose generators act on the invariant subspace ``support`` of vec(rho)."""
+
+    def __init__(self, prob: OpenProblem) -> None:
+        self.__dict__.update(prob.__dict__)
+        D = prob.dim * prob.dim
+        self.support = np.arange(D) if prob.support is None else np.asarray(prob.support)
+        self.full = prob.support is None
+        if not self.full:
+            s = self.support
+            self.L_H = prob.L_H[s][:, s].tocsr()
+            self.L_D = prob.L_D[s][:, s].tocsr()
+            self.L_H_off = prob.L_H_off[s][:, s].tocsr()
+
+    @property
+    def dim(self) -> int:
+        return self.rho0.shape[0]
+
+    @property
+    def L(self):
+        return (self.L_H + self.L_D).tocsr()
+
+    @property
+    def L_off(self):
+        return (self.L_H_off + self.L_D).tocsr()
+
+    def expand(self, Vs: np.ndarray) -> np.ndarray:
+        """Full vec(rho) from its components on the support (zeros elsewhere)."""
+        if self.full:
+            return Vs
+        out = np.zeros(Vs.shape[:-1] + (self.dim * self.dim,), dtype=complex)
+        out[..., self.support] = Vs
+        return out
+
+
+def restrict(prob: OpenProblem) -> Restricted:
+    return Restricted(prob)
+
+
 def _battery_functionals(prob: OpenProblem, rho_b: np.ndarray, energy: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray, float]:
     """(ergotropy, capacity, positivity error) of reduced battery states over the full space."""
     herm = float(np.abs(rho_b - np.swapaxes(rho_b, -1, -2).conj()).max(initial=0.0))
@@ -157,17 +196,18 @@ def run_point(model: OpenModel, N: int, p: dict[str, float], times: np.ndarray, 
     cutoff = model.initial_cutoff(N, p, settings.fock_extra, settings.truncation_tol) if model.has_cavity else 0
     limit = cutoff * max(1, settings.fock_max_factor)
     while True:
-        prob = model.build(N, p, cutoff)
+        prob = restrict(model.build(N, p, cutoff))
         d = prob.dim
-        V, R, solver = evolve(prob.L, vec(prob.rho0), t)
+        Vs, R, solver = evolve(prob.L, vec(prob.rho0)[prob.support], t)
+        V = prob.expand(Vs)
         rho = unvec(V, d)
         trunc = float(prob.top_levels(rho).max()) if prob.top_levels is not None else 0.0
         if prob.top_levels is None or trunc <= settings.truncation_tol or cutoff >= limit:
             break
         cutoff = min(limit, int(np.ceil(1.5 * cutoff)))
     trace_err, pos_err = _state_health(rho, settings.positivity_samples)
-    fb = energy_flows(prob.H_B, prob.L_H, prob.L_D, V, R)
-    fs = energy_flows(prob.H_S, prob.L_H, prob.L_D, V, R, prob.switch_on_work)
+    fb = energy_flows(prob.H_B, prob.L_H, prob.L_D, Vs, R, support=prob.support)
+    fs = energy_flows(prob.H_S, prob.L_H, prob.L_D, Vs, R, prob.switch_on_work, support=prob.support)
     rho_b = prob.battery(rho)
     erg1, cap1, pos_b = _battery_functionals(prob, rho_b, fb.energy, num.state_tol)
     c = prob.copies
@@ -189,7 +229,7 @@ def run_point(model: OpenModel, N: int, p: dict[str, float], times: np.ndarray, 
         "first_law_residual": c * max(fb.residual, fs.residual),
         "truncation_weight": trunc,
         "fock_cutoff": float(cutoff),
-        "liouville_dim": float(d * d),
+        "liouville_dim": float(prob.L.shape[0]),
     }
     scalars = {k: np.nan for k in SCALARS}
     discharge = np.full(settings.discharge_points, np.nan)
@@ -207,17 +247,17 @@ def run_point(model: OpenModel, N: int, p: dict[str, float], times: np.ndarray, 
             switch_off_time=float(t[i_star]),
         )
         td = settings.discharge_times
-        Vd, _, _ = evolve(prob.L_off, V[i_star], td)
-        rd = unvec(Vd, d)
-        fd = energy_flows(prob.H_B, prob.L_H_off, prob.L_D, Vd, np.zeros_like(Vd))
+        Vd, _, _ = evolve(prob.L_off, Vs[i_star], td)
+        rd = unvec(prob.expand(Vd), d)
+        fd = energy_flows(prob.H_B, prob.L_H_off, prob.L_D, Vd, np.zeros_like(Vd), support=prob.support)
         discharge = c * _battery_functionals(prob, prob.battery(rd), fd.energy, num.state_tol)[0]
         scalars["ergotropy_at_switch_off"] = float(discharge[0])
         scalars["self_discharge_time"] = _e_folding(td, discharge)
         late = settings.late_time
-        v1 = evolve_to(prob.L, V[-1], max(late - t[-1], 0.0))
+        v1 = evolve_to(prob.L, Vs[-1], max(late - t[-1], 0.0))
         v2 = evolve_to(prob.L, v1, late)
-        lr = unvec(np.stack([v1, v2]), d)
-        fl = energy_flows(prob.H_B, prob.L_H, prob.L_D, np.stack([v1, v2]), np.zeros((2, d * d)))
+        lr = unvec(prob.expand(np.stack([v1, v2])), d)
+        fl = energy_flows(prob.H_B, prob.L_H, prob.L_D, np.stack([v1, v2]), np.zeros((2, v1.size)), support=prob.support)
         el = c * _battery_functionals(prob, prob.battery(lr), fl.energy, num.state_tol)[0]
         scalars.update(late_time_ergotropy=float(el[0]), late_time_energy=float(c * fl.energy[0]), late_time_drift=float(abs(el[1] - el[0])))
     return PointResult(series=series, scalars=scalars, diagnostics=diagnostics, discharge=discharge, solver=solver)
@@ -328,6 +368,7 @@ def open_grid(
         status,
         {
             "long_name": "point status",
+            "units": "1",
             "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8),
             "flag_meanings": "ok numerical_health_violation_recorded_as_nan",
         },
