@@ -74,9 +74,10 @@ def test_dicke_dissipator_is_piqs_in_double_precision_and_trace_preserving(N):
     round-off and preserves the trace exactly (piqs itself only to ~1e-8)."""
     kw = dict(emission=0.3, pumping=0.1, dephasing=0.2, collective_emission=0.05)
     ours = dicke_dissipator(N, **kw)
-    ref = piqs.Dicke(N, **kw).liouvillian().full()
-    assert np.abs(ours.toarray() - ref).max() < 1e-6
     d = DickeBlocks(N).dimension
+    ref = piqs.Dicke(N, **kw).liouvillian().full()  # piqs flattens row-major: index i d + k
+    perm = np.arange(d * d).reshape(d, d).T.ravel()  # column-stacked index k d + i -> i d + k
+    assert np.abs(ours.toarray() - ref[np.ix_(perm, perm)]).max() < 1e-6
     assert np.abs(ours.T @ functional(np.eye(d))).max() < 1e-14
 
 

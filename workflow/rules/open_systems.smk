@@ -34,6 +34,8 @@ rule open_simulate:
         "../scripts/open_simulate.py"
 
 
+# merging is light: it runs inside the Snakemake process (no new interpreter, whose start-up
+# would cost more CPU than the merge itself)
 rule open_merge:
     input:
         lambda wc: expand(
@@ -49,14 +51,18 @@ rule open_merge:
         f"{RES}/benchmarks/open_merge/{{model}}.tsv"
     wildcard_constraints:
         model="|".join(OPEN_MODEL_NAMES) or "no_open_model",
-    conda:
-        "../../envs/qbattery.yaml"
+    localrule: True
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
-    script:
-        "../scripts/merge_grid.py"
+    run:
+        from qbattery.io import open_dataset, write_netcdf
+        from qbattery.runner import logged
+        from qbattery.study import merge_grid as _merge
+
+        with logged(log[0]):
+            write_netcdf(_merge([open_dataset(p) for p in input]), output[0])
 
 
 rule figure_open_systems:

@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import math
+
 import numpy as np
-import qutip as qt
 import scipy.sparse as sp
-from qutip import piqs
 
 from ..quantities import Spectrum, cells_spectrum
 
@@ -36,11 +36,18 @@ class DickeBlocks:
 
     @cached_property
     def j(self) -> np.ndarray:
-        return np.flip(piqs.j_vals(self.N))
+        """j = N/2, N/2 - 1, ..., 0 or 1/2 (piqs order)."""
+        return self.N / 2.0 - np.arange(self.N // 2 + 1)
 
     @cached_property
     def multiplicity(self) -> np.ndarray:
-        return np.array([int(piqs.state_degeneracy(self.N, float(j))) for j in self.j], dtype=np.int64)
+        """d_j = (2j + 1) N! / ((N/2 + j + 1)! (N/2 - j)!) (number of copies of sector j)."""
+        N = self.N
+        out = []
+        for j in self.j:
+            a, b = int(round(N / 2 + j)), int(round(N / 2 - j))
+            out.append(int(round(2 * j + 1)) * math.comb(N, b) // (a + 1))
+        return np.array(out, dtype=np.int64)
 
     @cached_property
     def sizes(self) -> np.ndarray:
@@ -64,9 +71,22 @@ class DickeBlocks:
         return np.diag(omega_a * self.excitations).astype(complex)
 
 
-def spin_operator(N: int, which: str) -> qt.Qobj:
-    """Collective J_z, J_x, J_+, J_- (J = sum_i sigma_i / 2) in the piqs Dicke basis."""
-    return piqs.jspin(N, which, basis="dicke")
+def spin_operator(N: int, which: str) -> np.ndarray:
+    """Collective J_z, J_x, J_+, J_- (J = sum_i sigma_i / 2) in the piqs Dicke basis (blocks j,
+    m = j, ..., -j): <j, m+1| J_+ |j, m> = sqrt(j (j+1) - m (m+1)) within each block."""
+    blocks = DickeBlocks(N)
+    d = blocks.dimension
+    jp = np.zeros((d, d))
+    m_all = []
+    for s, size, j in zip(blocks.starts, blocks.sizes, blocks.j):
+        m = j - np.arange(size)  # m = j, j-1, ..., -j
+        m_all.append(m)
+        for k in range(1, size):  # |j, m_k> -> |j, m_k + 1> = index k - 1
+            jp[s + k - 1, s + k] = np.sqrt(j * (j + 1) - m[k] * (m[k] + 1))
+    ops = {"+": jp, "-": jp.T, "x": 0.5 * (jp + jp.T), "z": np.diag(np.concatenate(m_all))}
+    if which not in ops:
+        raise ValueError(f"spin_operator: which must be one of {sorted(ops)}")
+    return ops[which].astype(complex)
 
 
 def ensemble_dissipator(N: int, gamma: float, n_thermal: float, gamma_phi: float, gamma_collective: float = 0.0) -> sp.csr_matrix:
@@ -75,6 +95,26 @@ def ensemble_dissipator(N: int, gamma: float, n_thermal: float, gamma_phi: float
         + gamma_collective D[J_-]
     (dephasing normalised so that a cell's coherence decays as exp(-gamma_phi t))."""
     return dicke_dissipator(N, gamma * (n_thermal + 1.0), gamma * n_thermal, 2.0 * gamma_phi, gamma_collective)
+
+
+def dicke_index_maps(N: int) -> tuple[int, dict[int, tuple[float, float, float]], dict[tuple[float, float, float], int]]:
+    """(nds, vec index -> (j, m, m'), (j, m, m') -> vec index) of the block elements |j, m><j, m'|.
+
+    Row i = offset_j + (j - m), column k = offset_j + (j - m'), column-stacked vec index
+    k nds + i (piqs's ``jmm1_dictionary`` flattens row-major; its Lindbladian is real and
+    transpose-covariant, so both orderings give the same dynamics, tested)."""
+    blocks = DickeBlocks(N)
+    nds = blocks.dimension
+    row_of, inv = {}, {}
+    for off, size, j in zip(blocks.starts, blocks.sizes, blocks.j):
+        ms = [float(j - q) for q in range(size)]
+        for a, m in enumerate(ms):
+            for b, m1 in enumerate(ms):
+                key = (float(j), m, m1)
+                l = (off + b) * nds + off + a
+                row_of[l] = key
+                inv[key] = l
+    return nds, row_of, inv
 
 
 def dicke_dissipator(N: int, emission: float, pumping: float, dephasing: float, collective_emission: float) -> sp.csr_matrix:
@@ -89,8 +129,7 @@ def dicke_dissipator(N: int, emission: float, pumping: float, dephasing: float, 
     """
     Nf = float(N)
     yE, yP, yD, yCE = float(emission), float(pumping), float(dephasing), float(collective_emission)
-    nds = piqs.num_dicke_states(N)
-    _, _, row_of, inv = piqs.jmm1_dictionary(N)
+    nds, row_of, inv = dicke_index_maps(N)
     rows, cols, vals = [], [], []
 
     def put(r: int, key: tuple, value) -> None:

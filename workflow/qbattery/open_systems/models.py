@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
-import qutip as qt
 import scipy.sparse as sp
+from scipy.stats import poisson
 
 from .. import spin_chain_ops as ops
 from ..models.base import Parameter
@@ -222,7 +222,7 @@ class CollectiveDrive(OpenModel):
     def build(self, N: int, p: dict[str, float], cutoff: int = 0) -> OpenProblem:
         g = float(p["drive"])
         blocks = DickeBlocks(N)
-        Jx = spin_operator(N, "x").full()
+        Jx = spin_operator(N, "x")
         H = 2 * g * Jx
         HB = blocks.battery_hamiltonian()
         d = blocks.dimension
@@ -253,6 +253,22 @@ class CollectiveDrive(OpenModel):
 # ----------------------------------------------------------------------------------------
 # Cells (piqs) + one bosonic mode (cavity or oscillator charger)
 # ----------------------------------------------------------------------------------------
+def spin_superop_on_composite(S: sp.spmatrix, ds: int, nc: int) -> sp.csr_matrix:
+    """S (x) id: a superoperator S on the spin factor (dimension ds) acting on operators of
+    spin (x) mode (dimension ds nc), column stacking on both; element rho[(a, n), (b, m)] has
+    composite vec index (b nc + m) ds nc + a nc + n and spin vec index b ds + a."""
+    S = sp.coo_matrix(S)
+    r_a, r_b = S.row % ds, S.row // ds
+    c_a, c_b = S.col % ds, S.col // ds
+    n, m = np.meshgrid(np.arange(nc), np.arange(nc), indexing="ij")
+    n, m = n.ravel(), m.ravel()
+    d = ds * nc
+    rows = ((r_b[:, None] * nc + m) * d + r_a[:, None] * nc + n).ravel()
+    cols = ((c_b[:, None] * nc + m) * d + c_a[:, None] * nc + n).ravel()
+    vals = np.repeat(S.data, n.size)
+    return sp.csr_matrix((vals, (rows, cols)), shape=(d * d, d * d))
+
+
 def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: float, rwa: bool, charger: np.ndarray) -> OpenProblem:
     """N cells (Dicke basis, all j) (x) a mode with n_max Fock levels, spins first.
 
@@ -262,32 +278,29 @@ def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: f
     """
     blocks = DickeBlocks(N)
     ds = blocks.dimension
-    a = qt.destroy(n_max)
+    a = np.diag(np.sqrt(np.arange(1, n_max)), 1).astype(complex)
+    Is, Ic = np.eye(ds, dtype=complex), np.eye(n_max, dtype=complex)
     Jp = spin_operator(N, "+")
-    Jp = qt.Qobj(Jp.full())
-    HB_s = qt.Qobj(blocks.battery_hamiltonian())
-    Hc = omega_c * qt.tensor(qt.qeye(ds), a.dag() * a)
-    HB = qt.tensor(HB_s, qt.qeye(n_max))
-    A = qt.tensor(qt.qeye(ds), a)
-    Jp_full = qt.tensor(Jp, qt.qeye(n_max))
+    HB_s = blocks.battery_hamiltonian()
+    Hc = omega_c * np.kron(Is, a.conj().T @ a)
+    HB = np.kron(HB_s, Ic)
+    A = np.kron(Is, a)
+    Jp_full = np.kron(Jp, Ic)
     if rwa:
-        Hint = g * (Jp_full * A + Jp_full.dag() * A.dag())
+        Hint = g * (Jp_full @ A + Jp_full.conj().T @ A.conj().T)
     else:
-        Hint = g * (Jp_full + Jp_full.dag()) * (A + A.dag())
+        Hint = g * (Jp_full + Jp_full.conj().T) @ (A + A.conj().T)
     H = Hc + HB + Hint
-    spin_diss = qt.Qobj(ensemble_dissipator(N, p["gamma"], n_thermal(1.0, p["temperature"]), p["gamma_phi"]), dims=[[[ds], [ds]], [[ds], [ds]]], superrep="super")
-    L_spin = qt.super_tensor(spin_diss, qt.to_super(qt.qeye(n_max)))
+    spin_diss = ensemble_dissipator(N, p["gamma"], n_thermal(1.0, p["temperature"]), p["gamma_phi"])
     nc = n_thermal(omega_c, p["temperature"])
     kappa = p["kappa"]
-    L_mode = kappa * (nc + 1.0) * qt.lindblad_dissipator(A) + kappa * nc * qt.lindblad_dissipator(A.dag())
-    L_D = _csr(L_spin) + _csr(L_mode)
+    L_D = (spin_superop_on_composite(spin_diss, ds, n_max) + dissipators([(kappa * (nc + 1.0), A), (kappa * nc, A.conj().T)], ds * n_max)).tocsr()
     psi_s = np.zeros(ds)
     psi_s[N] = 1.0
     psi0 = np.kron(psi_s, np.asarray(charger, dtype=complex))
     rho0 = np.outer(psi0, psi0.conj())
     d = ds * n_max
-    H_np = H.full()
-    H0 = (Hc + HB).full()
+    H0 = Hc + HB
     dB = ds
 
     def battery(rho: np.ndarray) -> np.ndarray:
@@ -298,12 +311,12 @@ def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: f
         return diag[..., -2:].sum(axis=(-1, -2))
 
     return OpenProblem(
-        L_H=hamiltonian_superop(H_np),
+        L_H=hamiltonian_superop(H),
         L_D=L_D,
         L_H_off=hamiltonian_superop(H0),
         rho0=rho0,
-        H_B=HB.full(),
-        H_S=H_np,
+        H_B=HB,
+        H_S=H,
         battery=battery,
         levels=cells_spectrum(N),
         H_B_reduced=blocks.battery_hamiltonian(),
@@ -311,7 +324,7 @@ def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: f
         top_levels=top,
         cutoff=n_max,
         support=block_support(blocks, n_max),
-        switch_on_work=float(np.real(np.trace(rho0 @ (H_np - H0)))),
+        switch_on_work=float(np.real(np.trace(rho0 @ (H - H0)))),
         extra={"dim": d},
     )
 
@@ -417,8 +430,9 @@ class ChargerMediatedOscOpen(OpenModel):
         return N + 1 + max(extra, thermal_margin(1.0, p["temperature"], tol)) + (int(6 * np.sqrt(N)) + 6 if coh else 0)
 
     def build(self, N: int, p: dict[str, float], cutoff: int = 0) -> OpenProblem:
-        if int(round(float(p["coherent"]))):
-            c = qt.coherent(cutoff, np.sqrt(N)).full().ravel()
+        if int(round(float(p["coherent"]))):  # Poisson amplitudes |sqrt(N)>, cut and renormalised
+            c = np.exp(0.5 * poisson.logpmf(np.arange(cutoff), N))
+            c /= np.linalg.norm(c)
         else:
             c = fock(N, cutoff)
         return spins_and_mode(N, p, cutoff, 1.0, float(p["coupling"]), True, c)
