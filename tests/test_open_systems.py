@@ -121,7 +121,9 @@ def test_piqs_route_agrees_with_full_space_mesolve(N):
     c_ops = local_collapse(sm, sz, gamma, T, gphi) + [np.sqrt(gc) * sum(sm)]
     res = qt.mesolve(H, qt.ket2dm(qt.tensor([GND] * N)), t, c_ops, options=MESOLVE)
     en, erg = battery_series(res.states, sum(ne).full())
-    ds = open_grid("collective_drive", [N], t, {"gamma": gamma, "temperature": T, "gamma_phi": gphi}, {"drive": g, "gamma_collective": gc}, FAST)
+    ds = open_grid(
+        "collective_drive", [N], t, {"gamma": gamma, "temperature": T, "gamma_phi": gphi}, {"drive": g, "gamma_collective": gc}, FAST
+    )
     np.testing.assert_allclose(ds.energy.values.ravel(), en, atol=1e-8)
     np.testing.assert_allclose(ds.ergotropy.values.ravel(), erg, atol=1e-8)
 
@@ -206,7 +208,9 @@ def test_zero_rates_reproduce_the_closed_model(name, N, params):
     t = np.linspace(0, 12, 121)
     num = Numerics(truncation_tol=1e-12)
     closed = MODELS[name].run(N, t, params, num)
-    ds = open_grid(name, [N], t, {}, params, OpenSettings(discharge_t_max=5.0, discharge_points=11, late_time=20.0, truncation_tol=1e-12), num)
+    ds = open_grid(
+        name, [N], t, {}, params, OpenSettings(discharge_t_max=5.0, discharge_points=11, late_time=20.0, truncation_tol=1e-12), num
+    )
     np.testing.assert_allclose(ds.energy.values.ravel(), closed.energy, atol=1e-8)
     np.testing.assert_allclose(ds.ergotropy.values.ravel(), closed.ergotropy, atol=1e-8)
     np.testing.assert_allclose(ds.capacity.values.ravel(), closed.capacity, atol=1e-8)
@@ -323,3 +327,104 @@ def test_dataset_has_units_long_names_and_no_complex_values():
         assert not np.iscomplexobj(v.values), name
     for key in ("solver", "first_law", "work_definition", "dissipators", "numerics_first_law_tol", "qutip_version"):
         assert key in ds.attrs
+
+
+# --------------------------------------------------------------------------------------
+# config: schema in step with the registry, bad input named, example configs valid
+# --------------------------------------------------------------------------------------
+def _schema():
+    import yaml
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    return yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text())
+
+
+def test_schema_lists_every_open_model_with_its_rates_parameters_and_defaults():
+    """open_systems.models in the schema = the OPEN_MODELS registry: names, rates, parameters, defaults, bounds."""
+    from qbattery.open_systems import OPEN_MODELS
+
+    props = _schema()["properties"]["open_systems"]["properties"]["models"]["properties"]
+    assert set(props) == set(OPEN_MODELS)
+    for name, m in OPEN_MODELS.items():
+        p = props[name]["properties"]
+        assert set(p) == {"N", "time", *m.rates, *(q.name for q in m.parameters)}, name
+        assert p["N"]["items"]["maximum"] == m.max_N
+        for q in m.parameters:
+            assert p[q.name]["default"] == q.default
+            assert p[q.name]["oneOf"][0] == q.json_schema()["oneOf"][0]
+
+
+def _open_cfg(**section):
+    cfg = {
+        "study": "t",
+        "seed": 1,
+        "time": {"t_max": 5.0, "points": 11},
+        "models": {"parallel": {"N": [1]}},
+        "open_systems": {"models": {"rabi_parallel": {"N": [1, 2]}}},
+    }
+    cfg["open_systems"].update(section)
+    return cfg
+
+
+@pytest.mark.parametrize(
+    "section, words",
+    [
+        ({"gamma": -0.1}, ["open_systems.gamma", "-0.1"]),
+        ({"temperature": [0.0, 0.0]}, ["open_systems.temperature"]),
+        ({"models": {"rabi_parallel": {"N": [0]}}}, ["open_systems.models.rabi_parallel.N[0]", "0"]),
+        ({"models": {"nosuch": {"N": [1]}}}, ["open_systems.models", "nosuch", "rabi_parallel"]),
+        ({"models": {"rabi_parallel": {"N": [1], "kappa": 0.1}}}, ["open_systems.models.rabi_parallel", "kappa", "gamma"]),
+        ({"models": {"spin_chain": {"N": [9]}}}, ["open_systems.models.spin_chain.N[0]", "9"]),
+        ({"discharge": {"t_max": 0.0}}, ["open_systems.discharge.t_max", "0.0"]),
+        ({"colour": 1}, ["open_systems", "colour"]),
+    ],
+)
+def test_bad_open_systems_config_is_refused_with_one_line_naming_key_and_value(section, words):
+    from qbattery.config import ConfigError, validate_config
+    from qbattery.open_systems.study import check_config
+
+    with pytest.raises(ConfigError) as err:
+        check_config(validate_config(_open_cfg(**section)))
+    msg = str(err.value)
+    assert "\n" not in msg
+    for w in words:
+        assert w in msg, (w, msg)
+
+
+def test_open_job_too_large_for_memory_limit_is_refused():
+    from qbattery.config import ConfigError, validate_config
+    from qbattery.open_systems.study import check_config
+
+    cfg = _open_cfg(models={"collective_drive": {"N": [2, 200]}})
+    cfg["resources"] = {"max_mem_mb": 1000}
+    with pytest.raises(ConfigError, match=r"open_systems.models.collective_drive.N: N=200"):
+        check_config(validate_config(cfg))
+
+
+def test_config_entry_points_build_the_grid_with_overrides():
+    """Section rates apply to every model, a model entry overrides them, a scalar is a length-1 axis."""
+    from qbattery.config import validate_config
+    from qbattery.open_systems import study
+
+    cfg = validate_config(
+        _open_cfg(gamma=[0.0, 0.1], temperature=0.5, models={"rabi_parallel": {"N": [2], "temperature": [0.0, 1.0], "drive": 0.3}})
+    )
+    ds = study.open_point(cfg, "rabi_parallel", 2)
+    assert ds.gamma.values.tolist() == [0.0, 0.1]
+    assert ds.temperature.values.tolist() == [0.0, 1.0]
+    assert ds.sizes["gamma_phi"] == 1 and float(ds.drive) == 0.3
+    assert ds.attrs["config_hash"]
+
+
+def test_open_systems_figure_from_datasets(tmp_path):
+    from qbattery.figures.open_systems import plot_open_systems
+    from qbattery.figures.style import save_figure
+
+    t = np.linspace(0, 8, 41)
+    dss = [
+        open_grid("rabi_parallel", [1, 4], t, {"gamma": [0.0, 0.05]}, {"drive": 0.5}, FAST),
+        open_grid("charger_mediated_tls", [1, 2], t, {"gamma": [0.0, 0.05], "kappa": 0.05}, {}, FAST),
+    ]
+    save_figure(plot_open_systems(dss), str(tmp_path / "f.pdf"), str(tmp_path / "f.png"))
+    assert (tmp_path / "f.png").stat().st_size > 10000

@@ -38,7 +38,12 @@ def plot_open_systems(datasets: list[xr.Dataset]):
     show = next((by_name[n] for n in PREFERRED if n in by_name), datasets[0] if datasets else None)
     if show is not None:
         ch = {"N": -1, "gamma": _gamma_index(show)}
-        for var, style, lab in (("work", "-", "work $W$"), ("heat", "--", "heat $Q$"), ("stored_energy", "-.", r"$\Delta E_B$"), ("ergotropy", ":", "ergotropy")):
+        for var, style, lab in (
+            ("work", "-", "work $W$"),
+            ("heat", "--", "heat $Q$"),
+            ("stored_energy", "-.", r"$\Delta E_B$"),
+            ("ergotropy", ":", "ergotropy"),
+        ):
             a.plot(show.time, select(show[var], **ch), style, label=lab)
         a.set_title(f"{show.attrs.get('model_title', show.attrs['model'])}\n[{_label(show, **ch)}]", fontsize=6)
         a.set_xlabel(r"time $t$ [$1/\omega_a$]")

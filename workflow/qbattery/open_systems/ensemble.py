@@ -111,9 +111,9 @@ def dicke_index_maps(N: int) -> tuple[int, dict[int, tuple[float, float, float]]
         for a, m in enumerate(ms):
             for b, m1 in enumerate(ms):
                 key = (float(j), m, m1)
-                l = (off + b) * nds + off + a
-                row_of[l] = key
-                inv[key] = l
+                idx = (off + b) * nds + off + a
+                row_of[idx] = key
+                inv[key] = idx
     return nds, row_of, inv
 
 
@@ -130,57 +130,57 @@ def dicke_dissipator(N: int, emission: float, pumping: float, dephasing: float, 
     Nf = float(N)
     yE, yP, yD, yCE = float(emission), float(pumping), float(dephasing), float(collective_emission)
     nds, row_of, inv = dicke_index_maps(N)
-    rows, cols, vals = [], [], []
+    half = Nf / 2
 
-    def put(r: int, key: tuple, value) -> None:
-        """Add the coefficient value() at (r, index of key) if key is a basis element."""
-        c = inv.get(key)
-        if c is not None:
-            v = float(value())
-            if v != 0.0:
-                rows.append(int(r))
-                cols.append(int(c))
-                vals.append(v)
+    def root(x: float) -> float:
+        return float(np.sqrt(max(0.0, x)))
 
-    sq = np.sqrt
-    for r, (j, m, m1) in row_of.items():
+    # coefficient of the element |j', m', m1'> in row (j, m, m1), as functions of (j', m', m1')
+    def g1(j: float, m: float, m1: float) -> float:
         spontaneous = yCE / 2 * (2 * j * (j + 1) - m * (m - 1) - m1 * (m1 - 1))
         losses = yE / 2 * (Nf + m + m1)
         pump = yP / 2 * (Nf - m - m1)
-        dephase = yD * Nf / 4 if j <= 0 else yD / 2 * (Nf / 2 - m * m1 * (Nf / 2 + 1) / j / (j + 1))
-        put(r, (j, m, m1), lambda: -(spontaneous + losses + pump + dephase))
-        # gamma2: (j, m+1, m1+1)
-        jj, mm, mm1 = j, m + 1, m1 + 1
-        g2 = yCE * sq(max(0.0, (jj + mm) * (jj - mm + 1) * (jj + mm1) * (jj - mm1 + 1)))
-        if jj > 0:
-            g2 += yE / 2 * sq(max(0.0, (jj + mm) * (jj - mm + 1) * (jj + mm1) * (jj - mm1 + 1))) * (Nf / 2 + 1) / (jj * (jj + 1))
-        put(r, (jj, mm, mm1), lambda: g2)
-        # gamma3: (j+1, m+1, m1+1)
-        jj = j + 1
-        if jj > 0:
-            put(r, (jj, mm, mm1), lambda: yE / 2 * sq(max(0.0, (jj + mm) * (jj + mm - 1) * (jj + mm1) * (jj + mm1 - 1))) * (Nf / 2 + jj + 1) / (jj * (2 * jj + 1)))
-        # gamma4: (j-1, m+1, m1+1)
-        jj = j - 1
-        if jj + 1 > 0:
-            put(r, (jj, mm, mm1), lambda: yE / 2 * sq(max(0.0, (jj - mm + 1) * (jj - mm + 2) * (jj - mm1 + 1) * (jj - mm1 + 2))) * (Nf / 2 - jj) / ((jj + 1) * (2 * jj + 1)))
-        # gamma5: (j+1, m, m1)
-        jj = j + 1
-        if jj > 0:
-            put(r, (jj, m, m1), lambda: yD / 2 * sq(max(0.0, (jj**2 - m**2) * (jj**2 - m1**2))) * (Nf / 2 + jj + 1) / (jj * (2 * jj + 1)))
-        # gamma6: (j-1, m, m1)
-        jj = j - 1
-        put(r, (jj, m, m1), lambda: yD / 2 * sq(max(0.0, ((jj + 1) ** 2 - m**2) * ((jj + 1) ** 2 - m1**2))) * (Nf / 2 - jj) / ((jj + 1) * (2 * jj + 1)) if jj + 1 > 0 else 0.0)
-        # gamma7: (j+1, m-1, m1-1)
-        jj, mm, mm1 = j + 1, m - 1, m1 - 1
-        if jj > 0:
-            put(r, (jj, mm, mm1), lambda: yP / 2 * sq(max(0.0, (jj - mm - 1) * (jj - mm) * (jj - mm1 - 1) * (jj - mm1))) * (Nf / 2 + jj + 1) / (jj * (2 * jj + 1)))
-        # gamma8: (j, m-1, m1-1)
-        jj = j
-        if jj > 0:
-            put(r, (jj, mm, mm1), lambda: yP / 2 * sq(max(0.0, (jj + mm + 1) * (jj - mm) * (jj + mm1 + 1) * (jj - mm1))) * (Nf / 2 + 1) / (jj * (jj + 1)))
-        # gamma9: (j-1, m-1, m1-1)
-        jj = j - 1
-        put(r, (jj, mm, mm1), lambda: yP / 2 * sq(max(0.0, (jj + mm + 1) * (jj + mm + 2) * (jj + mm1 + 1) * (jj + mm1 + 2))) * (Nf / 2 - jj) / ((jj + 1) * (2 * jj + 1)) if jj + 1 > 0 else 0.0)
+        dephase = yD * Nf / 4 if j <= 0 else yD / 2 * (half - m * m1 * (half + 1) / j / (j + 1))
+        return -(spontaneous + losses + pump + dephase)
+
+    def g2(j: float, m: float, m1: float) -> float:
+        r = root((j + m) * (j - m + 1) * (j + m1) * (j - m1 + 1))
+        return yCE * r + (yE / 2 * r * (half + 1) / (j * (j + 1)) if j > 0 else 0.0)
+
+    def g3(j: float, m: float, m1: float) -> float:
+        return yE / 2 * root((j + m) * (j + m - 1) * (j + m1) * (j + m1 - 1)) * (half + j + 1) / (j * (2 * j + 1)) if j > 0 else 0.0
+
+    def g4(j: float, m: float, m1: float) -> float:
+        return yE / 2 * root((j - m + 1) * (j - m + 2) * (j - m1 + 1) * (j - m1 + 2)) * (half - j) / ((j + 1) * (2 * j + 1))
+
+    def g5(j: float, m: float, m1: float) -> float:
+        return yD / 2 * root((j**2 - m**2) * (j**2 - m1**2)) * (half + j + 1) / (j * (2 * j + 1)) if j > 0 else 0.0
+
+    def g6(j: float, m: float, m1: float) -> float:
+        return yD / 2 * root(((j + 1) ** 2 - m**2) * ((j + 1) ** 2 - m1**2)) * (half - j) / ((j + 1) * (2 * j + 1))
+
+    def g7(j: float, m: float, m1: float) -> float:
+        return yP / 2 * root((j - m - 1) * (j - m) * (j - m1 - 1) * (j - m1)) * (half + j + 1) / (j * (2 * j + 1)) if j > 0 else 0.0
+
+    def g8(j: float, m: float, m1: float) -> float:
+        return yP / 2 * root((j + m + 1) * (j - m) * (j + m1 + 1) * (j - m1)) * (half + 1) / (j * (j + 1)) if j > 0 else 0.0
+
+    def g9(j: float, m: float, m1: float) -> float:
+        return yP / 2 * root((j + m + 1) * (j + m + 2) * (j + m1 + 1) * (j + m1 + 2)) * (half - j) / ((j + 1) * (2 * j + 1))
+
+    shifts = ((0, 0, g1), (0, 1, g2), (1, 1, g3), (-1, 1, g4), (1, 0, g5), (-1, 0, g6), (1, -1, g7), (0, -1, g8), (-1, -1, g9))
+    rows, cols, vals = [], [], []
+    for r, (j, m, m1) in row_of.items():
+        for dj, dm, g in shifts:
+            key = (j + dj, m + dm, m1 + dm)
+            c = inv.get(key)
+            if c is None:
+                continue
+            v = g(*key)
+            if v != 0.0:
+                rows.append(r)
+                cols.append(c)
+                vals.append(v)
     return sp.csr_matrix((np.asarray(vals, dtype=complex), (rows, cols)), shape=(nds * nds, nds * nds))
 
 

@@ -210,7 +210,10 @@ class CollectiveDrive(OpenModel):
     hamiltonian = "rotating frame H = 2 g J_x = g sum_i s^x_i (resonant drive), J = sum_i sigma_i / 2"
     dissipators = "sum_i [gamma (n_T + 1) D[s^-_i] + gamma n_T D[s^+_i] + (gamma_phi / 2) D[s^z_i]] + gamma_collective D[J_-]"
     initial_state = "|g...g>"
-    route = "qutip.piqs Dicke basis over all spin sectors j (dimension ~ (N/2 + 1)^2), exact propagation; full-space ergotropy with multiplicities"
+    route = (
+        "qutip.piqs Dicke basis over all spin sectors j (dimension ~ (N/2 + 1)^2), exact propagation; "
+        "full-space ergotropy with multiplicities"
+    )
     work_definition = RabiParallel.work_definition
     references = "N. Shammah et al., PRA 98, 063815 (2018) (piqs); F. Barra, PRL 122, 210601 (2019)"
     closed_model = "rabi_parallel (identical to it at gamma_collective = 0)"
@@ -294,7 +297,9 @@ def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: f
     spin_diss = ensemble_dissipator(N, p["gamma"], n_thermal(1.0, p["temperature"]), p["gamma_phi"])
     nc = n_thermal(omega_c, p["temperature"])
     kappa = p["kappa"]
-    L_D = (spin_superop_on_composite(spin_diss, ds, n_max) + dissipators([(kappa * (nc + 1.0), A), (kappa * nc, A.conj().T)], ds * n_max)).tocsr()
+    L_D = (
+        spin_superop_on_composite(spin_diss, ds, n_max) + dissipators([(kappa * (nc + 1.0), A), (kappa * nc, A.conj().T)], ds * n_max)
+    ).tocsr()
     psi_s = np.zeros(ds)
     psi_s[N] = 1.0
     psi0 = np.kron(psi_s, np.asarray(charger, dtype=complex))
@@ -383,11 +388,17 @@ class TavisCummingsOpen(_CavityBattery):
     title = "Tavis-Cummings QB, lossy cavity and cells"
     rwa = True
     hamiltonian = "H = omega_c a^dag a + omega_a (J_z + N/2) + omega_c lambda (J_+ a + J_- a^dag)"
-    dissipators = "cells: sum_i [gamma (n_T + 1) D[s^-_i] + gamma n_T D[s^+_i] + (gamma_phi/2) D[s^z_i]]; cavity: kappa (n_c + 1) D[a] + kappa n_c D[a^dag]"
+    dissipators = (
+        "cells: sum_i [gamma (n_T + 1) D[s^-_i] + gamma n_T D[s^+_i] + (gamma_phi/2) D[s^z_i]]; cavity: "
+        "kappa (n_c + 1) D[a] + kappa n_c D[a^dag]"
+    )
     initial_state = "|N photons> (x) |g...g>"
     route = "qutip.piqs Dicke basis (all j) (x) Fock space (cutoff grown until the top two levels hold < truncation_tol), exact propagation"
     work_definition = CAVITY_WORK
-    references = "M. Tavis, F. W. Cummings, Phys. Rev. 170, 379 (1968); D. Ferraro et al., PRL 120, 117702 (2018); N. Shammah et al., PRA 98, 063815 (2018)"
+    references = (
+        "M. Tavis, F. W. Cummings, Phys. Rev. 170, 379 (1968); D. Ferraro et al., PRL 120, 117702 (2018); N. "
+        "Shammah et al., PRA 98, 063815 (2018)"
+    )
     closed_model = "tavis_cummings"
 
 
@@ -454,7 +465,9 @@ class ChargerMediatedTLSOpen(OpenModel):
     references = "G. M. Andolina et al., PRB 98, 205423 (2018); D. Farina et al., PRB 99, 035421 (2019)"
     closed_model = "charger_mediated_tls (at zero rates, time axis = switch-off time)"
     rates = ("gamma", "gamma_phi", "kappa", "temperature")
-    parameters = (Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0),)
+    parameters = (
+        Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0),
+    )
 
     def build(self, N: int, p: dict[str, float], cutoff: int = 0) -> OpenProblem:
         g = float(p["coupling"])
@@ -504,7 +517,8 @@ class SpinChainOpen(OpenModel):
     initial_state = "|g...g>"
     route = "full 2^N space, 4^N Liouvillian (sparse), exact propagation"
     work_definition = (
-        "work = int -i Tr(H_B [H, rho]) dt (energy into the cells' H_B from the field and the exchange); heat = int sum_k Tr(H_B D_k[rho]) dt; "
+        "work = int -i Tr(H_B [H, rho]) dt (energy into the cells' H_B from the field and the exchange); "
+        "heat = int sum_k Tr(H_B D_k[rho]) dt; "
         "system_heat = int Tr(H L_D[rho]) dt with H the total chain Hamiltonian; system_work = switch-on work of the field (0 from |g...g>)"
     )
     references = "T. P. Le et al., PRA 97, 022106 (2018)"

@@ -86,7 +86,10 @@ SCALARS = {
     "efficiency_at_tau_star": ("ergotropy / work at tau*", "1"),
     "ergotropy_at_switch_off": ("ergotropy when the charger is switched off (grid point nearest tau*)", "omega_a"),
     "switch_off_time": ("switch-off time (grid point nearest tau*)", "omega_a^-1"),
-    "self_discharge_time": ("time after switch-off for the ergotropy to fall to 1/e of its switch-off value (NaN: not within discharge.t_max)", "omega_a^-1"),
+    "self_discharge_time": (
+        "time after switch-off for the ergotropy to fall to 1/e of its switch-off value (NaN: not within discharge.t_max)",
+        "omega_a^-1",
+    ),
     "late_time_ergotropy": ("ergotropy at late_time under continued charging", "omega_a"),
     "late_time_energy": ("battery energy at late_time under continued charging", "omega_a"),
     "late_time_drift": ("| ergotropy(2 late_time) - ergotropy(late_time) | (small: stationary)", "omega_a"),
@@ -259,7 +262,9 @@ def run_point(model: OpenModel, N: int, p: dict[str, float], times: np.ndarray, 
         lr = unvec(prob.expand(np.stack([v1, v2])), d)
         fl = energy_flows(prob.H_B, prob.L_H, prob.L_D, np.stack([v1, v2]), np.zeros((2, v1.size)), support=prob.support)
         el = c * _battery_functionals(prob, prob.battery(lr), fl.energy, num.state_tol)[0]
-        scalars.update(late_time_ergotropy=float(el[0]), late_time_energy=float(c * fl.energy[0]), late_time_drift=float(abs(el[1] - el[0])))
+        scalars.update(
+            late_time_ergotropy=float(el[0]), late_time_energy=float(c * fl.energy[0]), late_time_drift=float(abs(el[1] - el[0]))
+        )
     return PointResult(series=series, scalars=scalars, diagnostics=diagnostics, discharge=discharge, solver=solver)
 
 
@@ -328,7 +333,12 @@ def open_grid(
         solvers.add(res.solver)
         for k, v in res.diagnostics.items():
             diag[k][idx] = v
-        tols = {"norm_tol": num.norm_tol, "state_tol": num.state_tol, "first_law_tol": num.first_law_tol, "truncation_tol": s.truncation_tol}
+        tols = {
+            "norm_tol": num.norm_tol,
+            "state_tol": num.state_tol,
+            "first_law_tol": num.first_law_tol,
+            "truncation_tol": s.truncation_tol,
+        }
         bad = [
             f"{k}={res.diagnostics[k]:.3e} > {tol}={tols[tol]:g}"
             for k, (_, tol) in DIAGNOSTICS.items()
@@ -377,7 +387,11 @@ def open_grid(
     coords = {
         "N": ("N", np.asarray(Ns, dtype=np.int64), {"long_name": "number of cells", "units": "1"}),
         "time": ("time", t, {"long_name": "time", "units": "omega_a^-1", "standard_name": "time"}),
-        "discharge_time": ("discharge_time", s.discharge_times, {"long_name": "time since the charger was switched off", "units": "omega_a^-1"}),
+        "discharge_time": (
+            "discharge_time",
+            s.discharge_times,
+            {"long_name": "time since the charger was switched off", "units": "omega_a^-1"},
+        ),
     }
     for r in m.rates:
         coords[r] = (r, rate_axes[r], {"long_name": RATES[r][0], "units": RATES[r][1]})
@@ -388,14 +402,19 @@ def open_grid(
     ds = xr.Dataset(var, coords=coords)
     ds.attrs.update(m.attrs())
     ds.attrs["stage"] = "open_systems"
-    ds.attrs["normalisation"] = "omega_a = 1; H_B = omega_a sum_i |e><e|_i (ground energy 0, capacity N omega_a); n_T(omega) = 1/(exp(omega/T) - 1)"
+    ds.attrs["normalisation"] = (
+        "omega_a = 1; H_B = omega_a sum_i |e><e|_i (ground energy 0, capacity N omega_a); n_T(omega) = 1/(exp(omega/T) - 1)"
+    )
     ds.attrs["first_law"] = (
-        "battery: dE_B/dt = -i Tr(H_B [H, rho]) + sum_k Tr(H_B D_k[rho]) = work rate + heat rate; system: d<H_S>/dt = Tr(rho dH/dt) + Tr(H_S L_D[rho]); "
+        "battery: dE_B/dt = -i Tr(H_B [H, rho]) + sum_k Tr(H_B D_k[rho]) = work rate + heat rate; system: "
+        "d<H_S>/dt = Tr(rho dH/dt) + Tr(H_S L_D[rho]); "
         "integrals exact through R(t) = int rho dt; residual max |Delta E - W - Q| checked against numerics.first_law_tol"
     )
     ds.attrs["solver"] = "; ".join(sorted(solvers))
     ds.attrs["solver_tolerance"] = "exact exponential to double precision (scipy expm / expm_multiply); no ODE stepping"
-    ds.attrs["self_discharge"] = "charger/drive switched off at the grid point nearest tau*, then free evolution under the same baths; 1/e time of the ergotropy"
+    ds.attrs["self_discharge"] = (
+        "charger/drive switched off at the grid point nearest tau*, then free evolution under the same baths; 1/e time of the ergotropy"
+    )
     ds.attrs.update({f"numerics_{k}": (int(v) if isinstance(v, bool) else v) for k, v in vars(num).items()})
     ds.attrs.update({f"open_{k}": v for k, v in vars(s).items()})
     ds.attrs["health_violations"] = "\n".join(reasons) if reasons else "none"
