@@ -65,6 +65,7 @@ class OpenProblem:
     rho0: np.ndarray  # (d, d)
     H_B: np.ndarray  # battery energy on the system space
     H_S: np.ndarray  # total (lab-frame) energy operator of battery + charger (+ drive)
+    H_S_off: np.ndarray  # the same after the charger/drive is switched off
     battery: Callable[[np.ndarray], np.ndarray]  # (nt, d, d) -> reduced battery states
     levels: Spectrum | None  # full battery spectrum (None: H_B of the reduced state is complete)
     H_B_reduced: np.ndarray  # battery Hamiltonian on the reduced battery space
@@ -196,6 +197,7 @@ class RabiParallel(OpenModel):
             rho0=rho0,
             H_B=NE,
             H_S=NE + H,
+            H_S_off=NE,
             battery=_identity_battery,
             levels=None,
             H_B_reduced=NE,
@@ -241,6 +243,7 @@ class CollectiveDrive(OpenModel):
             rho0=rho0,
             H_B=HB,
             H_S=HB + H,
+            H_S_off=HB,
             battery=_identity_battery,
             levels=cells_spectrum(N),
             H_B_reduced=HB,
@@ -322,6 +325,7 @@ def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: f
         rho0=rho0,
         H_B=HB,
         H_S=H,
+        H_S_off=H0,
         battery=battery,
         levels=cells_spectrum(N),
         H_B_reduced=blocks.battery_hamiltonian(),
@@ -497,6 +501,7 @@ class ChargerMediatedTLSOpen(OpenModel):
             rho0=rho0,
             H_B=bat(NE),
             H_S=H,
+            H_S_off=H0,
             battery=battery,
             levels=None,
             H_B_reduced=NE,
@@ -564,6 +569,7 @@ class SpinChainOpen(OpenModel):
             rho0=rho0,
             H_B=HBd,
             H_S=H.toarray(),
+            H_S_off=(HB + Hint).toarray(),
             battery=_identity_battery,
             levels=None,
             H_B_reduced=HBd,

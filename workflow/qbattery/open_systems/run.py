@@ -86,6 +86,7 @@ SCALARS = {
     "efficiency_at_tau_star": ("ergotropy / work at tau*", "1"),
     "ergotropy_at_switch_off": ("ergotropy when the charger is switched off (grid point nearest tau*)", "omega_a"),
     "switch_off_time": ("switch-off time (grid point nearest tau*)", "omega_a^-1"),
+    "switch_off_work": ("work of the sudden switch-off Tr(rho(tau*) (H_S,off - H_S)) (= -<H_int> or -<V>)", "omega_a"),
     "self_discharge_time": (
         "time after switch-off for the ergotropy to fall to 1/e of its switch-off value (NaN: not within discharge.t_max)",
         "omega_a^-1",
@@ -255,6 +256,7 @@ def run_point(model: OpenModel, N: int, p: dict[str, float], times: np.ndarray, 
         fd = energy_flows(prob.H_B, prob.L_H_off, prob.L_D, Vd, np.zeros_like(Vd), support=prob.support)
         discharge = c * _battery_functionals(prob, prob.battery(rd), fd.energy, num.state_tol)[0]
         scalars["ergotropy_at_switch_off"] = float(discharge[0])
+        scalars["switch_off_work"] = float(c * np.real(np.trace(rho[i_star] @ (prob.H_S_off - prob.H_S))))
         scalars["self_discharge_time"] = _e_folding(td, discharge)
         late = settings.late_time
         v1 = evolve_to(prob.L, Vs[-1], max(late - t[-1], 0.0))
