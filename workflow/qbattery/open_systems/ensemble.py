@@ -207,6 +207,44 @@ def block_spectrum(rho: np.ndarray, blocks: DickeBlocks, tol: float) -> tuple[np
     return eig, mult, off, float(min(0.0, eig.min()))
 
 
+def block_gather(blocks: DickeBlocks, support: np.ndarray, n_mode: int = 1) -> list[np.ndarray]:
+    """Positions in a support-restricted vec(rho) (see models.block_support, no mode) of each
+    j block, as (size, size) index arrays [k, i] of the column-stacked elements rho[i, k]."""
+    if n_mode != 1:
+        raise ValueError("block_gather: only for states of the cells alone")
+    d = blocks.dimension
+    out = []
+    for s0, m in zip(blocks.starts, blocks.sizes):
+        k, i = np.meshgrid(np.arange(s0, s0 + m), np.arange(s0, s0 + m), indexing="ij")
+        idx = (k * d + i).ravel()
+        pos = np.searchsorted(support, idx)
+        if np.any(support[np.minimum(pos, len(support) - 1)] != idx):
+            raise ValueError("block_gather: support does not contain the block elements")
+        out.append(pos.reshape(m, m))
+    return out
+
+
+def gathered_blocks(Vs: np.ndarray, gather: list[np.ndarray]) -> list[np.ndarray]:
+    """The j blocks rho_j[t] (nt, s, s) from support-restricted vec(rho) Vs (nt, n_support)."""
+    return [np.swapaxes(Vs[:, g], -1, -2) for g in gather]
+
+
+def block_list_spectrum(blist: list[np.ndarray], blocks: DickeBlocks) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+    """As :func:`block_spectrum` for a list of blocks: (eig, mult, non-Hermiticity, most
+    negative eigenvalue, max |Tr rho - 1|)."""
+    nt = blist[0].shape[0]
+    n = blocks.dimension
+    eig = np.empty((nt, n))
+    mult = np.empty(n, dtype=np.int64)
+    herm, tr = 0.0, np.zeros(nt, dtype=complex)
+    for b, s, size, dj in zip(blist, blocks.starts, blocks.sizes, blocks.multiplicity):
+        herm = max(herm, float(np.abs(b - np.swapaxes(b, -1, -2).conj()).max(initial=0.0)))
+        eig[:, s : s + size] = np.linalg.eigvalsh(0.5 * (b + np.swapaxes(b, -1, -2).conj())) / dj
+        mult[s : s + size] = dj
+        tr += np.trace(b, axis1=-2, axis2=-1)
+    return eig, mult, herm, float(min(0.0, eig.min())), float(np.abs(tr - 1.0).max())
+
+
 def spectrum_ergotropy(eig: np.ndarray, mult: np.ndarray, energy: np.ndarray, levels: Spectrum) -> tuple[np.ndarray, np.ndarray]:
     """Ergotropy and capacity of states given by their full-space spectrum with multiplicities.
 
