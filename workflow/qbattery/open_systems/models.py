@@ -252,8 +252,10 @@ class CollectiveDrive(OpenModel):
         )
 
     def memory_mb(self, N: int, n_times: int, p=None) -> int:
-        d = DickeBlocks(N).dimension
-        return int(400 + 16 * d * d * (3 * n_times + 60) / 1e6)
+        """Block-diagonal part only: n_s = sum_j (2j+1)^2 numbers per state, rho and its integral
+        on the grid, the discharge curve, a sparse generator with ~12 entries per row."""
+        n_s = int((DickeBlocks(N).sizes ** 2).sum())
+        return int(400 + 16 * n_s * (2 * n_times + 400) / 1e6 + 12 * n_s * 3 * 28 / 1e6)
 
 
 # ----------------------------------------------------------------------------------------
