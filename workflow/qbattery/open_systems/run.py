@@ -312,6 +312,9 @@ def open_grid(
     unknown = set(rates) - set(RATES)
     if unknown:
         raise ValueError(f"unknown rate(s) {sorted(unknown)}; allowed: {sorted(RATES)}")
+    foreign = sorted(set(rates) - set(m.rates))
+    if foreign:
+        raise ValueError(f"open model {model!r} has no bath for {foreign}; its rates: {', '.join(m.rates)}")
     rate_axes = {r: np.asarray(_as_list(rates.get(r, 0.0)), dtype=float) for r in m.rates}
     params = dict(params or {})
     known = {p.name for p in m.parameters}
