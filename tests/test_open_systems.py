@@ -110,7 +110,7 @@ def test_spectrum_ergotropy_with_multiplicities_equals_the_full_space_ergotropy(
 # --------------------------------------------------------------------------------------
 # routes against the full-space master equation
 # --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("N", [2, 3])
+@pytest.mark.parametrize("N", [2, 3, 4])
 def test_piqs_route_agrees_with_full_space_mesolve(N):
     """collective_drive (Dicke basis over all j, local thermal decay + dephasing + collective
     decay) against qutip.mesolve in the full 2^N space: energy and ergotropy to 1e-8."""
