@@ -41,9 +41,15 @@ _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 _DENSE_GROUND_MAX = 256  # larger H: Lanczos for the lowest eigenvalue
 
 
+#: overlaps within this of 1 count as 1: arccos(1 - d) ~ sqrt(2 d) turns the rounding of a
+#: propagated overlap (~1e-15) into a spurious angle ~1e-7; rounding L down keeps every bound valid
+OVERLAP_ROUNDING = 1e-13
+
+
 def bures_angle(overlap: np.ndarray | float) -> np.ndarray:
-    """L = arccos |<psi(0)|psi(t)>| (clipped to [0, 1] against rounding)."""
-    return np.arccos(np.clip(np.abs(np.asarray(overlap, dtype=float)), 0.0, 1.0))
+    """L = arccos |<psi(0)|psi(t)>| (clipped to [0, 1]; overlaps within OVERLAP_ROUNDING of 1 give 0)."""
+    ov = np.clip(np.abs(np.asarray(overlap, dtype=float)), 0.0, 1.0)
+    return np.arccos(np.where(ov >= 1.0 - OVERLAP_ROUNDING, 1.0, ov))
 
 
 def ml_alpha(fidelity: np.ndarray | float, iterations: int = 80) -> np.ndarray:
@@ -53,6 +59,7 @@ def ml_alpha(fidelity: np.ndarray | float, iterations: int = 80) -> np.ndarray:
     against a dense grid in the tests); alpha(0) = pi/2, alpha(1) = 0.
     """
     eps = np.clip(np.asarray(fidelity, dtype=float), 0.0, 1.0)
+    eps = np.where(eps >= 1.0 - 2 * OVERLAP_ROUNDING, 1.0, eps)
     c = 1.0 - eps
 
     def f(theta: np.ndarray) -> np.ndarray:
