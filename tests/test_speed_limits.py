@@ -151,7 +151,10 @@ def brute_tls(N, p, num):
     n = EXCITED * EXCITED.dag()
     g = p["coupling"]
     op = lambda o, i: qt.tensor([o if j == i else qt.qeye(2) for j in range(2 * N)])  # noqa: E731
-    H = sum(op(n, i) + op(n, N + i) + g * (op(qt.sigmam(), i) * op(qt.sigmap(), N + i) + op(qt.sigmap(), i) * op(qt.sigmam(), N + i)) for i in range(N))
+    H = sum(
+        op(n, i) + op(n, N + i) + g * (op(qt.sigmam(), i) * op(qt.sigmap(), N + i) + op(qt.sigmap(), i) * op(qt.sigmam(), N + i))
+        for i in range(N)
+    )
     return H.full(), qt.tensor([EXCITED] * N + [GROUND] * N).full().ravel()
 
 

@@ -55,7 +55,10 @@ _QSL_VARS = {
     "qsl_target_time": ("first grid time t_erg with ergotropy >= (1 - 1e-3) of its maximum (target of the speed limits)", T_UNITS),
     "qsl_target_ergotropy": ("ergotropy Erg(t_erg) - Erg(0) of the speed-limit target state", E_UNITS),
     "qsl_mt_time": ("Mandelstam-Tamm time arccos|<psi0|psi(t_erg)>| / Delta E to the state of maximal ergotropy", T_UNITS),
-    "qsl_ml_time": ("Margolus-Levitin time alpha(|<psi0|psi(t_erg)>|^2) / (<H> - E_0) to the state of maximal ergotropy (GLM 2003)", T_UNITS),
+    "qsl_ml_time": (
+        "Margolus-Levitin time alpha(|<psi0|psi(t_erg)>|^2) / (<H> - E_0) to the state of maximal ergotropy (GLM 2003)",
+        T_UNITS,
+    ),
     "qsl_time": ("quantum speed limit t_QSL = max(t_MT, t_ML) to the state of maximal ergotropy", T_UNITS),
     "qsl_ratio": ("actual time of maximal ergotropy over its speed limit, t_erg / t_QSL (>= 1)", "1"),
     "qsl_power_bound": ("speed-limit bound Erg(t_erg) / t_QSL on the average power of reaching maximal ergotropy", P_UNITS),
@@ -150,7 +153,8 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
         out.attrs["speed_limits"] = (
             "pure-state quantum speed limits of the full charging Hamiltonian H (time independent; rotating frame for driven models): "
             "Mandelstam-Tamm t >= arccos|<psi0|psi_t>| / Delta E; Margolus-Levitin t >= alpha(|<psi0|psi_t>|^2) / (<H> - E_0) "
-            "(Giovannetti, Lloyd, Maccone, PRA 67, 052109 (2003)); target = first state within 1e-3 of the maximal ergotropy (grid time t_erg)"
+            "(Giovannetti, Lloyd, Maccone, PRA 67, 052109 (2003)); target = first state within 1e-3 of "
+            "the maximal ergotropy (grid time t_erg)"
         )
     other = [d for d in grid_dims if d != "N"]
     if "N" in grid_dims and sim.sizes["N"] >= 3:

@@ -122,9 +122,7 @@ def energy_moments(H: sp.spmatrix | np.ndarray, psi0: np.ndarray) -> tuple[float
     return mean, float(np.sqrt(max(var, 0.0)))
 
 
-def qsl_series(
-    H: sp.spmatrix | np.ndarray, psi0: np.ndarray, overlap: np.ndarray, e0: float | None = None
-) -> dict[str, np.ndarray]:
+def qsl_series(H: sp.spmatrix | np.ndarray, psi0: np.ndarray, overlap: np.ndarray, e0: float | None = None) -> dict[str, np.ndarray]:
     """The ``QSL_SERIES`` of a run: |<psi0|psi(t)>| (given), <H> - E_0 and Delta E (constant in time).
 
     ``e0``: lowest energy of the propagated sector (computed from H if None)."""

@@ -3,7 +3,8 @@
 - ``plot_power_scaling``: P_max vs N on log-log axes with the fitted exponent alpha +- SE and
   the parallel reference (dashed) (Ferraro et al. 2018, Fig. 2 style);
 - ``plot_quantum_advantage``: Gamma(N) = P_max / P_max(reference) of the global models;
-- ``plot_speed_limits``: tau* against the quantum speed limit of the state at tau*, t_QSL = max(t_MT, t_ML) (Mandelstam-Tamm; Giovannetti, Lloyd, Maccone 2003).
+- ``plot_speed_limits``: tau* against the quantum speed limit of the state at tau*,
+  t_QSL = max(t_MT, t_ML) (Mandelstam-Tamm; Giovannetti, Lloyd, Maccone 2003).
 
 Every swept parameter point is drawn (colour), so no point of the grid is hidden.
 """
@@ -132,7 +133,17 @@ def plot_speed_limits(datasets: list[xr.Dataset]):
             ax.legend(fontsize=5, frameon=False, loc="best")
     handles = [
         Line2D([], [], color="0.3", ls="-", marker="o", ms=3, label=r"optimal charging time $\tau^*$"),
-        Line2D([], [], color="0.3", ls="--", marker="o", ms=2.5, mfc="none", lw=0.8, label=r"speed limit max($t_{MT}$, $t_{ML}$) of $\psi(\tau^*)$"),
+        Line2D(
+            [],
+            [],
+            color="0.3",
+            ls="--",
+            marker="o",
+            ms=2.5,
+            mfc="none",
+            lw=0.8,
+            label=r"speed limit max($t_{MT}$, $t_{ML}$) of $\psi(\tau^*)$",
+        ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=6)
     return fig

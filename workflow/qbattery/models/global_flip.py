@@ -39,7 +39,9 @@ class GlobalFlip(Model):
         "omega_a = 1; g_N = N g so that ||V|| = N g equals the operator norm of the parallel drive g sum_i s^x_i "
         "(reference rabi_parallel at equal g); diagnostic charging_norm = ||V||; speed limits use V (rotating frame)"
     )
-    route = "symmetric Dicke subspace (N + 1 states) with work_statistics' flip generator, exact propagation; pure state: ergotropy = energy"
+    route = (
+        "symmetric Dicke subspace (N + 1 states) with work_statistics' flip generator, exact propagation; pure state: ergotropy = energy"
+    )
     references = "F. C. Binder, S. Vinjanampathy, K. Modi, J. Goold, NJP 17, 075015 (2015)"
     parameters = (DRIVE,)
     diagnostics = DIAGNOSTICS

@@ -26,7 +26,9 @@ from ..speed_limits import QSL_SERIES, qsl_series
 from ..work_statistics import _rabi_generator, spin_operators
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
 
-DRIVE = Parameter("drive", "drive amplitude g (per cell, rotating frame)", "omega_a", 0.5, minimum=0.0, exclusive_minimum=True, maximum=100.0)
+DRIVE = Parameter(
+    "drive", "drive amplitude g (per cell, rotating frame)", "omega_a", 0.5, minimum=0.0, exclusive_minimum=True, maximum=100.0
+)
 DIAGNOSTICS = (
     Diagnostic("norm_error", "max over time of | <psi|psi> - 1 |", "norm_tol"),
     Diagnostic("charging_norm", "operator norm ||V|| of the charging Hamiltonian (rotating frame)", ""),
@@ -70,7 +72,7 @@ class RabiParallel(Model):
         "omega_a = 1; g per cell in the rotating frame; operator norm of the charging Hamiltonian ||V|| = N g "
         "(diagnostic charging_norm); speed limits use V (rotating frame)"
     )
-    route = "symmetric Dicke subspace (N + 1 states) with work_statistics' collective 2 g J_x, exact propagation; pure state: ergotropy = energy"
+    route = "symmetric Dicke subspace (N + 1 states) with work_statistics' 2 g J_x, exact propagation; pure state: ergotropy = energy"
     references = "F. C. Binder, S. Vinjanampathy, K. Modi, J. Goold, NJP 17, 075015 (2015)"
     parameters = (DRIVE,)
     diagnostics = DIAGNOSTICS
