@@ -73,21 +73,21 @@ rule figure_speed_limits:
         "../scripts/figure_power_speed_limits.py"
 
 
+# one job draws the charging-curve figure of every model (one PNG per model in the directory)
 rule figure_trajectories:
     input:
-        f"{RES}/simulate/{{model}}.nc",
+        expand(f"{RES}/simulate/{{model}}.nc", model=models()),
     output:
-        pdf=f"{RES}/figures/trajectories/{{model}}.pdf",
-        png=report(
-            f"{RES}/figures/trajectories/{{model}}.png",
+        report(
+            directory(f"{RES}/figures/trajectories"),
+            patterns=["{model}.png"],
             caption="../report/trajectories.rst",
             category="Charging curves",
-            subcategory="{model}",
         ),
     log:
-        f"{RES}/logs/figures/trajectories_{{model}}.log",
+        f"{RES}/logs/figures/trajectories.log",
     benchmark:
-        f"{RES}/benchmarks/figures/trajectories_{{model}}.tsv"
+        f"{RES}/benchmarks/figures/trajectories.tsv"
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
