@@ -28,13 +28,13 @@ def plot_trajectories(ds: xr.Dataset, max_N: int = 3):
             for n in Ns:
                 y = ds[var].isel(sel).sel(N=n).values / n
                 ax.plot(t, y, color=colours[n], label=f"N={n}")
-            if row == 0:
-                ax.set_title(label or fixed_label(ds) or ds.attrs["model"], fontsize=6)
+            if row == 0 and label:
+                ax.set_title(label, fontsize=6)
             if j == 0:
                 ax.set_ylabel(f"{name} / N [$\\omega_a$]")
             if row == 1:
                 ax.set_xlabel(r"time [$\omega_a^{-1}$]")
-    axes[0, 0].legend(fontsize=5, frameon=False, loc="best")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=len(Ns), frameon=False, fontsize=6)
     fig.suptitle(ds.attrs.get("model_title", ds.attrs["model"]) + (f" ({fixed_label(ds)})" if fixed_label(ds) else ""), fontsize=7)
     for ax in axes.ravel():
         ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
