@@ -101,10 +101,4 @@ rule figure_trajectories:
 ALL_TARGETS.extend(rules.figure_power_scaling.output)
 ALL_TARGETS.extend(rules.figure_quantum_advantage.output)
 ALL_TARGETS.extend(rules.figure_speed_limits.output)
-ALL_TARGETS.extend(
-    expand(
-        f"{RES}/figures/trajectories/{{model}}.{{ext}}",
-        model=models(),
-        ext=["pdf", "png"],
-    )
-)
+ALL_TARGETS.extend(rules.figure_trajectories.output)
