@@ -36,3 +36,38 @@ def test_instantaneous_power_of_quadratic_is_exact():
     """Second-order differences are exact for E = t^2: dE/dt = 2t."""
     t = np.linspace(0, 2, 9)
     np.testing.assert_allclose(instantaneous_power(t, t**2), 2 * t, atol=1e-12)
+
+
+def test_power_figures_draw_every_parameter_point_not_only_the_first():
+    """Regression (issue 3): with a swept coupling the P_max(N), Gamma(N) and speed-limit panels
+    hold one line per coupling value, and every line carries that point's own data."""
+    import qbattery
+    from qbattery.analysis import analyse_power
+    from qbattery.figures.power import plot_power_scaling, plot_quantum_advantage, plot_speed_limits
+
+    t = np.linspace(0, 20, 201)
+    ds = qbattery.simulate("tavis_cummings", N=[1, 2, 3], coupling=[0.1, 0.3], times=t)
+    pw = analyse_power(ds, qbattery.simulate("parallel", N=[1, 2, 3], coupling=[0.1, 0.3], times=t))
+    for plot in (plot_power_scaling, plot_quantum_advantage, plot_speed_limits):
+        fig = plot([pw])
+        lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+        assert any(k.startswith("coupling=0.1") for k in lines) and any(k.startswith("coupling=0.3") for k in lines)
+    fig = plot_power_scaling([pw])
+    for ln in fig.axes[0].get_lines():
+        if ln.get_label().startswith("coupling=0.3"):
+            np.testing.assert_allclose(ln.get_ydata(), pw.max_power.sel(coupling=0.3).values)
+
+
+def test_speed_limit_variables_need_the_pure_state_series():
+    """Models without the pure-state series (overlap, mean_energy, energy_spread), e.g. mixed or
+    reduced routes, get no QSL variables; closed models get them with units and long names."""
+    import qbattery
+    from qbattery.analysis import analyse_power
+
+    ds = qbattery.simulate("rabi_parallel", N=[1, 2, 4], times=np.linspace(0, 10, 101))
+    pw = analyse_power(ds)
+    for v in ("qsl_time", "qsl_mt_time", "qsl_ml_time", "qsl_ratio", "qsl_power_bound", "tau_star_qsl_time"):
+        assert pw[v].attrs["units"] and pw[v].attrs["long_name"]
+    assert "speed_limits" in pw.attrs
+    bare = analyse_power(ds.drop_vars(["overlap", "mean_energy", "energy_spread"]))
+    assert not any(v.startswith("qsl_") for v in bare.data_vars)

@@ -5,6 +5,13 @@ quantum advantage Gamma(N) against the parallel reference and the scaling expone
   frequencies), with the normalisation stated by the two models (attrs).
 - alpha from a least-squares fit log P_max = alpha log N + c over the N of the grid,
   with the standard error of the slope (needs >= 3 values of N).
+- Quantum speed limits (``qbattery.speed_limits``) for models that return the pure-state
+  series ``overlap``, ``mean_energy``, ``energy_spread`` (every closed, time-independent
+  protocol): Mandelstam-Tamm and generalised Margolus-Levitin times for reaching the state
+  of maximal ergotropy (the first grid time t_erg with Erg >= (1 - 1e-3) Erg_max, so that
+  later revivals are not taken) and the state at tau* (grid
+  point of the maximum of E(t)/t), t_QSL = max(t_MT, t_ML), the ratio t_erg / t_QSL >= 1 and
+  the bound Erg_max / t_QSL on the average power of reaching the maximal ergotropy.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import xarray as xr
 
 from .power import average_power, summarise
 from .provenance import provenance_attrs
+from .speed_limits import QSL_SERIES, margolus_levitin_time, mandelstam_tamm_time
 
 E_UNITS, P_UNITS, T_UNITS = "omega_a", "omega_a^2", "omega_a^-1"
 
@@ -40,6 +48,67 @@ def _summaries(times: np.ndarray, curves: np.ndarray, prefix: str) -> dict[str, 
         out["max_energy"][i], out["t_max_energy"][i] = s.max_stored, s.t_max_stored
         out["tau_star_at_boundary"][i] = float(s.tau_at_boundary)
     return {prefix + k: v.reshape(curves.shape[:-1]) for k, v in out.items()}
+
+
+QSL_TARGET_RTOL = 1e-3  # target of the QSL: first state with Erg >= (1 - rtol) Erg_max
+_QSL_VARS = {
+    "qsl_target_time": ("first grid time t_erg with ergotropy >= (1 - 1e-3) of its maximum (target of the speed limits)", T_UNITS),
+    "qsl_target_ergotropy": ("ergotropy Erg(t_erg) - Erg(0) of the speed-limit target state", E_UNITS),
+    "qsl_mt_time": ("Mandelstam-Tamm time arccos|<psi0|psi(t_erg)>| / Delta E to the state of maximal ergotropy", T_UNITS),
+    "qsl_ml_time": (
+        "Margolus-Levitin time alpha(|<psi0|psi(t_erg)>|^2) / (<H> - E_0) to the state of maximal ergotropy (GLM 2003)",
+        T_UNITS,
+    ),
+    "qsl_time": ("quantum speed limit t_QSL = max(t_MT, t_ML) to the state of maximal ergotropy", T_UNITS),
+    "qsl_ratio": ("actual time of maximal ergotropy over its speed limit, t_erg / t_QSL (>= 1)", "1"),
+    "qsl_power_bound": ("speed-limit bound Erg(t_erg) / t_QSL on the average power of reaching maximal ergotropy", P_UNITS),
+    "tau_star_qsl_time": ("quantum speed limit max(t_MT, t_ML) to the state at the grid point of tau*", T_UNITS),
+    "tau_star_qsl_ratio": ("grid time of tau* over its speed limit (>= 1)", "1"),
+}
+
+
+def speed_limits(sim: xr.Dataset, power: xr.Dataset) -> dict[str, tuple]:
+    """QSL variables of a grid whose model returns the ``QSL_SERIES`` (else {})."""
+    if not all(k in sim for k in QSL_SERIES):
+        return {}
+    t = sim.time.values
+    grid_dims = tuple(d for d in sim.energy.dims if d != "time")
+    order = grid_dims + ("time",)
+    ov, E, dE = (sim[k].transpose(*order).values for k in QSL_SERIES)
+    erg = sim.ergotropy.transpose(*order).values
+    erg = erg - erg[..., :1]
+    p = average_power(t, sim.energy.transpose(*order).values - sim.energy.transpose(*order).values[..., :1])
+
+    def at(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0]
+
+    finite = np.all(np.isfinite(erg), axis=-1) & np.all(np.isfinite(ov), axis=-1)
+    e_ok = np.where(np.isfinite(erg), erg, -np.inf)
+    # first grid time within QSL_TARGET_RTOL of the maximal ergotropy (later revivals are not the target)
+    i_erg = np.argmax(e_ok >= (1.0 - QSL_TARGET_RTOL) * e_ok.max(axis=-1, keepdims=True), axis=-1)
+    i_tau = np.argmax(np.where(np.isfinite(p), p, -np.inf), axis=-1)
+    out = {}
+    t_erg, erg_max = t[i_erg], at(erg, i_erg)
+    mt, ml = mandelstam_tamm_time(at(ov, i_erg), at(dE, i_erg)), margolus_levitin_time(at(ov, i_erg), at(E, i_erg))
+    qsl = np.maximum(mt, ml)
+    mt_tau = mandelstam_tamm_time(at(ov, i_tau), at(dE, i_tau))
+    qsl_tau = np.maximum(mt_tau, margolus_levitin_time(at(ov, i_tau), at(E, i_tau)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vals = {
+            "qsl_target_time": t_erg,
+            "qsl_target_ergotropy": erg_max,
+            "qsl_mt_time": mt,
+            "qsl_ml_time": ml,
+            "qsl_time": qsl,
+            "qsl_ratio": np.where(qsl > 0, t_erg / qsl, np.nan),
+            "qsl_power_bound": np.where(qsl > 0, erg_max / qsl, np.nan),
+            "tau_star_qsl_time": qsl_tau,
+            "tau_star_qsl_ratio": np.where(qsl_tau > 0, t[i_tau] / qsl_tau, np.nan),
+        }
+    for k, v in vals.items():
+        ln, u = _QSL_VARS[k]
+        out[k] = (grid_dims, np.where(finite, v, np.nan), {"long_name": ln, "units": u})
+    return out
 
 
 def fit_exponent(N: np.ndarray, P: np.ndarray) -> tuple[float, float]:
@@ -78,6 +147,15 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
         if name.startswith("ergotropy_"):
             ln = ln.replace("energy", "ergotropy").replace("E(", "Erg(").replace("dE/dt", "dErg/dt") + " (ergotropy-based)"
         out[name] = (grid_dims, val, {"long_name": ln, "units": u})
+    for name, var in speed_limits(sim, out).items():
+        out[name] = var
+    if any(k in sim for k in QSL_SERIES):
+        out.attrs["speed_limits"] = (
+            "pure-state quantum speed limits of the full charging Hamiltonian H (time independent; rotating frame for driven models): "
+            "Mandelstam-Tamm t >= arccos|<psi0|psi_t>| / Delta E; Margolus-Levitin t >= alpha(|<psi0|psi_t>|^2) / (<H> - E_0) "
+            "(Giovannetti, Lloyd, Maccone, PRA 67, 052109 (2003)); target = first state within 1e-3 of "
+            "the maximal ergotropy (grid time t_erg)"
+        )
     other = [d for d in grid_dims if d != "N"]
     if "N" in grid_dims and sim.sizes["N"] >= 3:
         for var, label in (("max_power", "energy"), ("ergotropy_max_power", "ergotropy")):

@@ -25,4 +25,80 @@ rule figure_power_scaling:
         "../scripts/figure_power_scaling.py"
 
 
+rule figure_quantum_advantage:
+    input:
+        expand(f"{RES}/power/{{model}}.nc", model=models()),
+    output:
+        pdf=f"{RES}/figures/quantum_advantage.pdf",
+        png=report(
+            f"{RES}/figures/quantum_advantage.png",
+            caption="../report/quantum_advantage.rst",
+            category="Power and quantum advantage",
+        ),
+    log:
+        f"{RES}/logs/figures/quantum_advantage.log",
+    benchmark:
+        f"{RES}/benchmarks/figures/quantum_advantage.tsv"
+    conda:
+        "../../envs/qbattery.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/figure_power_advantage.py"
+
+
+rule figure_speed_limits:
+    input:
+        expand(f"{RES}/power/{{model}}.nc", model=models()),
+    output:
+        pdf=f"{RES}/figures/speed_limits.pdf",
+        png=report(
+            f"{RES}/figures/speed_limits.png",
+            caption="../report/speed_limits.rst",
+            category="Power and quantum advantage",
+        ),
+    log:
+        f"{RES}/logs/figures/speed_limits.log",
+    benchmark:
+        f"{RES}/benchmarks/figures/speed_limits.tsv"
+    conda:
+        "../../envs/qbattery.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/figure_power_speed_limits.py"
+
+
+# one job draws the charging-curve figure of every model (one PNG per model in the directory)
+rule figure_trajectories:
+    input:
+        expand(f"{RES}/simulate/{{model}}.nc", model=models()),
+    output:
+        report(
+            directory(f"{RES}/figures/trajectories"),
+            patterns=["{model}.png"],
+            caption="../report/trajectories.rst",
+            category="Charging curves",
+        ),
+    log:
+        f"{RES}/logs/figures/trajectories.log",
+    benchmark:
+        f"{RES}/benchmarks/figures/trajectories.tsv"
+    conda:
+        "../../envs/qbattery.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/figure_trajectories.py"
+
+
 ALL_TARGETS.extend(rules.figure_power_scaling.output)
+ALL_TARGETS.extend(rules.figure_quantum_advantage.output)
+ALL_TARGETS.extend(rules.figure_speed_limits.output)
+ALL_TARGETS.extend(rules.figure_trajectories.output)

@@ -7,6 +7,7 @@ import numpy as np
 from .. import spin_cavity
 from ..propagation import propagate
 from ..quantities import capacity, cells_spectrum, ergotropy
+from ..speed_limits import qsl_series
 from .base import Diagnostic, JointTrajectory, Numerics, Parameter, Trajectory
 
 CAVITY_PARAMETERS = (
@@ -72,9 +73,19 @@ def _run_with_cutoff(
         ergotropy=np.asarray(ergotropy(rho_b, HB, levels=levels, tol=numerics.state_tol)),
         capacity=np.asarray(capacity(rho_b, HB, levels=levels, tol=numerics.state_tol)),
         diagnostics=diagnostics,
-        series={"photon_number": p_n @ np.arange(n_max)},
+        series={"photon_number": p_n @ np.arange(n_max), **_qsl(N, photons, params, rwa, n, k, psi_t)},
         states=rho_b,
     )
+
+
+def _qsl(N: int, photons: int, params: dict[str, float], rwa: bool, n: np.ndarray, k: np.ndarray, psi_t: np.ndarray) -> dict:
+    """Speed-limit series (qbattery.speed_limits) of the battery + cavity state in its sector:
+    psi(0) = |photons, g...g> is a basis state, so |<psi0|psi_t>| = |psi_t[:, i0]|."""
+    i0 = int(np.flatnonzero((n == photons) & (k == 0))[0])
+    H = spin_cavity.hamiltonian(n, k, N, float(params["omega_c"]), 1.0, float(params["coupling"]), rwa)
+    psi0 = np.zeros(len(n), dtype=complex)
+    psi0[i0] = 1.0
+    return qsl_series(H, psi0, np.abs(psi_t[:, i0]))
 
 
 def joint_cavity_trajectory(

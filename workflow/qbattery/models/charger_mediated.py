@@ -44,6 +44,7 @@ import numpy as np
 from scipy.stats import poisson
 
 from ..quantities import capacity, cells_spectrum, ergotropy
+from ..speed_limits import QSL_SERIES, product_series, qsl_series
 from .base import Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, register
 
 COUPLING = Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0)
@@ -57,6 +58,7 @@ DIAGNOSTICS = (
 SERIES = {
     "charger_energy": ("charger energy <H_A>(t)", "omega_a"),
     "interaction_energy": ("coupling energy <g H_1>(t) (0 for the resonant exchange from a product state)", "omega_a"),
+    **QSL_SERIES,
 }
 MAX_JOINT_PAIRS = 5  # charger_mediated_tls joint state has dimension 4^N
 
@@ -106,6 +108,9 @@ class ExchangeRun:
     truncation_weight: float
     d_C: int
     d_B: int
+    h_mean: float = 0.0  # <H> of psi(0), from the block spectra
+    h_spread: float = 0.0  # Delta E of psi(0)
+    e_min: float = 0.0  # lowest level of the blocks psi(0) occupies (E_0 of the speed limits)
 
 
 def charger_weights(N: int, coherent: bool, tol: float) -> tuple[np.ndarray, float]:
@@ -136,6 +141,7 @@ def exchange_run(N_cells: int | None, c: np.ndarray, g: float, times: np.ndarray
     amp = np.sqrt(k_all + 1.0) if N_cells is None else np.sqrt((k_all + 1.0) * (N_cells - k_all))
     d_C, nt = len(c), len(times)
     psi = np.zeros((nt, d_C, d_B), dtype=complex)
+    h1, h2, e_min = 0.0, 0.0, np.inf
     for m in np.flatnonzero(c):
         kmax = min(int(m), d_B - 1)
         k = np.arange(kmax + 1)
@@ -144,7 +150,10 @@ def exchange_run(N_cells: int | None, c: np.ndarray, g: float, times: np.ndarray
         e, v = np.linalg.eigh(Hm)
         amps = (np.exp(-1j * np.outer(times, e)) * v[0].conj()) @ v.T  # (nt, kmax+1), start k = 0
         psi[:, m - k, k] = c[m] * amps
-    return ExchangeRun(psi=psi, raise_amp=amp, truncation_weight=0.0, d_C=d_C, d_B=d_B)
+        w = abs(c[m]) ** 2 * np.abs(v[0]) ** 2  # weights of |m, 0> on the block levels
+        h1, h2, e_min = h1 + w @ e, h2 + w @ e**2, min(e_min, float(e[0]))
+    spread = float(np.sqrt(max(h2 - h1**2, 0.0)))
+    return ExchangeRun(psi=psi, raise_amp=amp, truncation_weight=0.0, d_C=d_C, d_B=d_B, h_mean=float(h1), h_spread=spread, e_min=e_min)
 
 
 def exchange_energies(run: ExchangeRun, g: float) -> dict[str, np.ndarray]:
@@ -211,7 +220,13 @@ def run_exchange_model(
             "energy_drift": float(np.abs(total - total[0]).max() / (1.0 + abs(total[0]))),
             "fock_cutoff": float(d_C),
         },
-        series={"charger_energy": en["charger"], "interaction_energy": en["interaction"]},
+        series={
+            "charger_energy": en["charger"],
+            "interaction_energy": en["interaction"],
+            "overlap": np.abs(run.psi[:, :, 0] @ c.conj()),  # <psi0|psi_t> = sum_n c_n^* psi[t, n, 0]
+            "mean_energy": np.full(len(times), run.h_mean - run.e_min),
+            "energy_spread": np.full(len(times), run.h_spread),
+        },
         states=states,
     )
     return traj, run
@@ -244,13 +259,17 @@ def _mem(dim_t: float) -> int:
 # --------------------------------------------------------------------------------------
 # Models
 # --------------------------------------------------------------------------------------
+def pair_hamiltonian(g: float) -> np.ndarray:
+    """H = n_A + n_B + g (s^+_A s^-_B + h.c.) of one pair, basis index b * 2 + a (0 = |g>, 1 = |e>)."""
+    H = np.diag([0.0, 1.0, 1.0, 2.0]).astype(complex)
+    H[1, 2] = H[2, 1] = g  # |b=0, a=1> <-> |b=1, a=0>
+    return H
+
+
 def pair_states(g: float, times: np.ndarray) -> np.ndarray:
     """One charger-battery qubit pair from |e>_A |g>_B, amplitudes psi[t, b, a] (battery first,
     0 = |g>, 1 = |e>), by exact diagonalisation of H = n_A + n_B + g (s^+_A s^-_B + h.c.)."""
-    # basis index b * 2 + a
-    H = np.diag([0.0, 1.0, 1.0, 2.0]).astype(complex)
-    H[1, 2] = H[2, 1] = g  # |b=0, a=1> <-> |b=1, a=0>
-    e, v = np.linalg.eigh(H)
+    e, v = np.linalg.eigh(pair_hamiltonian(g))
     psi0 = np.zeros(4, dtype=complex)
     psi0[1] = 1.0
     psi = (np.exp(-1j * np.outer(times, e)) * (v.conj().T @ psi0)) @ v.T
@@ -287,6 +306,10 @@ class ChargerMediatedTLS(Model):
         charger = p[:, :, 1].sum(axis=1)
         e_int = 2 * g * np.real(psi[:, 1, 0].conj() * psi[:, 0, 1])
         total = e1 + charger + e_int
+        H1 = pair_hamiltonian(g)
+        psi0 = np.array([0, 1, 0, 0], dtype=complex)  # |b = g, a = e>
+        e0 = float(np.linalg.eigvalsh(H1[1:3, 1:3])[0])  # one-excitation block of the pair: 1 - g
+        one = qsl_series(H1, psi0, np.abs(psi[:, 0, 1]), e0=e0)
         return Trajectory(
             energy=N * e1,
             ergotropy=N * np.asarray(ergotropy(rho, HB, tol=numerics.state_tol)),
@@ -297,7 +320,7 @@ class ChargerMediatedTLS(Model):
                 "energy_drift": float(np.abs(total - total[0]).max() / (1.0 + abs(total[0]))),
                 "fock_cutoff": 0.0,
             },
-            series={"charger_energy": N * charger, "interaction_energy": N * e_int},
+            series={"charger_energy": N * charger, "interaction_energy": N * e_int, **product_series(one, N)},
             states=rho if N == 1 else None,
         )
 

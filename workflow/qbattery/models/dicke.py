@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..speed_limits import QSL_SERIES
 from .base import JointTrajectory, Model, Numerics, Trajectory, register
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_trajectory, run_cavity_battery
 
@@ -28,7 +29,7 @@ class Dicke(Model):
     references = "D. Ferraro et al., PRL 120, 117702 (2018)"
     parameters = CAVITY_PARAMETERS
     diagnostics = CAVITY_DIAGNOSTICS
-    series = {"photon_number": ("mean photon number in the cavity", "1")}
+    series = {"photon_number": ("mean photon number in the cavity", "1"), **QSL_SERIES}
     reference = "parallel"
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:

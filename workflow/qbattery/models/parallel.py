@@ -6,13 +6,15 @@ which is the Dicke Hamiltonian at N = 1 for every cell (same lam normalisation).
 Computed for one cell and scaled: the battery state is rho_1^{(x)N}; its energy is
 N E_1 and its ergotropy N Erg_1 exactly, because the eigenvalue groups p^{N-k}(1-p)^k of
 rho_1^{(x)N} and the levels k omega_a share the degeneracies C(N, k) (checked against
-the full 2^N space in the tests).
+the full 2^N space in the tests). The speed-limit series of the N pairs follow from one pair
+(overlap^N, N (<h> - e_0), sqrt(N) Delta h; ``speed_limits.product_series``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..speed_limits import QSL_SERIES, product_series
 from .base import Model, Numerics, Trajectory, register
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, run_cavity_battery
 
@@ -29,7 +31,7 @@ class Parallel(Model):
     references = "D. Ferraro et al., PRL 120, 117702 (2018)"
     parameters = CAVITY_PARAMETERS
     diagnostics = CAVITY_DIAGNOSTICS
-    series = {"photon_number": ("mean photon number summed over the N cavities", "1")}
+    series = {"photon_number": ("mean photon number summed over the N cavities", "1"), **QSL_SERIES}
     reference = None
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
@@ -39,6 +41,6 @@ class Parallel(Model):
             ergotropy=N * one.ergotropy,
             capacity=N * one.capacity,
             diagnostics=one.diagnostics,
-            series={"photon_number": N * one.series["photon_number"]},
+            series={"photon_number": N * one.series["photon_number"], **product_series(one.series, N)},
             states=None,
         )

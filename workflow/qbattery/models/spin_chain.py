@@ -41,6 +41,7 @@ import numpy as np
 
 from .. import spin_chain_ops as ops
 from ..propagation import propagate
+from ..speed_limits import QSL_SERIES, product_series, qsl_series
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
 
 _DRIVE = Parameter("drive", "transverse charging field g", "omega_a", 0.5, minimum=0.0, exclusive_minimum=True, maximum=100.0)
@@ -85,6 +86,7 @@ class SpinChain(Model):
     series = {
         "interaction_energy": ("interaction energy <H_int>(t) of the chain", "omega_a"),
         "interacting_ergotropy": ("ergotropy w.r.t. H_B + H_int: <H_B + H_int> - E_0(H_B + H_int) (Le et al.)", "omega_a"),
+        **QSL_SERIES,
     }
     reference = "spin_chain_parallel"
 
@@ -115,11 +117,12 @@ class SpinChain(Model):
         dim, nt = H.shape[0], len(times)
         psi0 = np.zeros(dim, dtype=complex)
         psi0[0] = 1.0  # |g...g> (basis state 0, its own orbit)
-        energy, e_int, e_tot, norm = (np.empty(nt) for _ in range(4))
+        energy, e_int, e_tot, norm, overlap = (np.empty(nt) for _ in range(5))
 
         def observe(sl: slice, states: np.ndarray) -> None:
             p = np.abs(states) ** 2
             norm[sl] = p.sum(axis=1)
+            overlap[sl] = np.abs(states[:, 0])  # psi0 = basis state 0
             energy[sl] = p @ nexc
             e_int[sl] = np.real(np.einsum("ti,ti->t", states.conj(), (Hint @ states.T).T))
             e_tot[sl] = np.real(np.einsum("ti,ti->t", states.conj(), (H @ states.T).T))
@@ -135,7 +138,7 @@ class SpinChain(Model):
                 "energy_drift": float(np.abs(e_tot - h0).max() / (1.0 + abs(h0))),
                 "hilbert_dim": float(dim),
             },
-            series={"interaction_energy": e_int, "interacting_ergotropy": energy + e_int - e0_chain},
+            series={"interaction_energy": e_int, "interacting_ergotropy": energy + e_int - e0_chain, **qsl_series(H, psi0, overlap)},
             states=None,
         )
 
@@ -164,7 +167,7 @@ class SpinChainParallel(Model):
     references = "T. P. Le et al., PRA 97, 022106 (2018) (J = 0 limit)"
     parameters = (_DRIVE,)
     diagnostics = (Diagnostic("norm_error", "max over time of | <psi|psi> - 1 | of one cell", "norm_tol"),)
-    series = {}
+    series = dict(QSL_SERIES)
     reference = None
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
@@ -179,6 +182,6 @@ class SpinChainParallel(Model):
             ergotropy=N * e1,  # pure product state: passive state |g...g>
             capacity=np.full(len(times), float(N)),
             diagnostics={"norm_error": float(np.abs(p.sum(axis=1) - 1.0).max())},
-            series={},
+            series=product_series(qsl_series(H1, np.array([1.0, 0.0], dtype=complex), np.abs(psi[:, 0])), N),
             states=None,
         )

@@ -1,0 +1,16 @@
+"""Snakemake adapter: energy and ergotropy vs time of every model (one PDF + PNG per model)."""
+
+from pathlib import Path
+
+from qbattery.figures.style import save_figure
+from qbattery.figures.trajectories import plot_trajectories
+from qbattery.io import open_dataset
+from qbattery.runner import logged
+
+with logged(snakemake.log[0]):
+    out = Path(snakemake.output[0])
+    out.mkdir(parents=True, exist_ok=True)
+    for path in snakemake.input:
+        ds = open_dataset(path)
+        name = ds.attrs["model"]
+        save_figure(plot_trajectories(ds), str(out / f"{name}.pdf"), str(out / f"{name}.png"))
