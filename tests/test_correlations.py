@@ -32,7 +32,7 @@ from qbattery.correlations import (
 )
 from qbattery.models import Numerics, get_model
 from qbattery.models.base import JointTrajectory
-from qbattery.quantities import Spectrum, cells_spectrum, ergotropy
+from qbattery.quantities import cells_spectrum, ergotropy
 
 TIMES = np.array([0.0, 1.3, 4.1, 7.7, 15.2])
 NUM = Numerics()
@@ -271,7 +271,14 @@ def _random_levels(rng, d):
 
 def _jt(states, dB, dC, hB, hC, Hint=None) -> JointTrajectory:
     H_int = np.zeros((dB * dC, dB * dC), complex) if Hint is None else Hint
-    return JointTrajectory(times=np.arange(len(states)), states=np.asarray(states), dims=(dB, dC), H_B=np.diag(hB).astype(complex), H_C=np.diag(hC).astype(complex), H_int=H_int)
+    return JointTrajectory(
+        times=np.arange(len(states)),
+        states=np.asarray(states),
+        dims=(dB, dC),
+        H_B=np.diag(hB).astype(complex),
+        H_C=np.diag(hC).astype(complex),
+        H_int=H_int,
+    )
 
 
 dims_st = st.tuples(st.integers(1, 4), st.integers(1, 5))
@@ -454,3 +461,130 @@ def test_dataset_units_switch_off_values_and_health_flag():
     bad = correlations_grid("dicke", 1, t, {"coupling": 0.2, "omega_c": 1.0}, strict)
     assert int(bad.status.values.ravel()[0]) == 1 and np.all(np.isnan(bad.mutual_information.values))
     assert "norm" in bad.attrs["health_violations"] or "energy_drift" in bad.attrs["health_violations"]
+
+
+def test_tavis_cummings_equals_oscillator_charger_with_fock_state():
+    """Resonant Tavis-Cummings (omega_c = 1, coupling lambda) from |N photons, g...g> is the oscillator
+    charger model with g = lambda and charger |N>: two independent implementations, same correlations."""
+    t = np.linspace(0, 15, 31)
+    tc, _ = correlation_trajectory("tavis_cummings", 3, t, {"coupling": 0.15, "omega_c": 1.0}, NUM)
+    osc, _ = correlation_trajectory("charger_mediated_osc", 3, t, {"coupling": 0.15, "coherent": 0}, NUM)
+    for k in SERIES:
+        np.testing.assert_allclose(tc[k], osc[k], atol=1e-9, err_msg=k)
+
+
+# --------------------------------------------------------------------------------------
+# config
+# --------------------------------------------------------------------------------------
+def _cfg(**corr):
+    import yaml
+    from pathlib import Path
+
+    cfg = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "config.yaml").read_text())
+    cfg["correlations"] = corr
+    return cfg
+
+
+def test_schema_enums_match_the_library():
+    """The schema lists exactly the models of CHARGER_MODELS (and each has a joint trajectory) and
+    exactly the switch-off names the library maps to power variables."""
+    from qbattery.config import base_schema
+    from qbattery.correlations import CHARGER_MODELS, SWITCH_OFF_TIMES
+    from qbattery.models.base import Model
+
+    props = base_schema()["properties"]["correlations"]["properties"]
+    assert sorted(props["models"]["items"]["enum"]) == sorted(CHARGER_MODELS)
+    assert sorted(props["switch_off"]["items"]["enum"]) == sorted(SWITCH_OFF_TIMES)
+    for name in CHARGER_MODELS:
+        assert type(get_model(name)).joint_trajectory is not Model.joint_trajectory, name
+
+
+@pytest.mark.parametrize(
+    "section,words",
+    [
+        ({"models": ["parallel"]}, ["correlations.models[0]", "parallel", "dicke"]),
+        ({"switch_off": ["tau"]}, ["correlations.switch_off[0]", "tau_star"]),
+        ({"figure": {"max_N": 0}}, ["correlations.figure.max_N", "0"]),
+        ({"split": True}, ["correlations", "split", "split_N"]),
+    ],
+)
+def test_bad_correlations_config_is_rejected_with_key_value_and_allowed(section, words):
+    """Schema validation names the key, the value and what is allowed, in one line."""
+    from qbattery.config import ConfigError, validate_config
+
+    with pytest.raises(ConfigError) as err:
+        validate_config(_cfg(**section))
+    msg = str(err.value)
+    assert "\n" not in msg and all(w in msg for w in words), msg
+
+
+def test_correlation_models_default_and_unknown_study_model():
+    """Default: every study model with a charger; a listed model missing from `models` is an error
+    naming it and the allowed ones; no `correlations` key: the stage is skipped."""
+    from qbattery.config import validate_config
+    from qbattery.correlations import correlation_models
+
+    cfg = validate_config(_cfg())
+    assert correlation_models(cfg) == ["charger_mediated_ho", "charger_mediated_osc", "charger_mediated_tls", "dicke", "tavis_cummings"]
+    assert cfg["correlations"]["switch_off"] == ["tau_star", "t_max_ergotropy"]
+    small = validate_config(_cfg(models=["dicke"]))
+    del small["models"]["dicke"]
+    with pytest.raises(ValueError, match="'dicke' not simulated"):
+        correlation_models(small)
+    none = validate_config(_cfg())
+    del none["correlations"]
+    assert correlation_models(none) == []
+
+
+# --------------------------------------------------------------------------------------
+# workflow
+# --------------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("split", [True, False])
+def test_workflow_writes_correlation_grids_equal_to_the_library(tmp_path, split):
+    """Snakemake on a tiny study (per-(model, N) jobs + merge, or one job per model): the merged
+    correlation grid equals a direct library call at tau* of the power dataset, and the figure exists."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import xarray as xr
+    import yaml
+    from qbattery.config import validate_config
+    from qbattery.correlations import correlations_job
+    from qbattery.io import open_dataset
+
+    root = Path(__file__).resolve().parents[1]
+    cfg = _cfg(models=["tavis_cummings", "charger_mediated_tls"], split_N=split)
+    cfg["study"] = "corr"
+    cfg["time"] = {"t_max": 8.0, "points": 41}
+    cfg["models"] = {
+        "tavis_cummings": {"N": [1, 2], "coupling": [0.1, 0.2], "omega_c": 1.0},
+        "charger_mediated_tls": {"N": [1, 3], "coupling": 0.2},
+    }
+    cfg.pop("work_statistics", None)
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(cfg))
+    target = "results/corr/figures/correlations.png"
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-s",
+        str(root / "Snakefile"),
+        "--directory",
+        str(tmp_path),
+        "--configfile",
+        str(tmp_path / "c.yaml"),
+    ]
+    p = subprocess.run(cmd + ["--cores", "2", target], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert (tmp_path / target).stat().st_size > 0
+    full = validate_config(cfg)
+    for model in ("tavis_cummings", "charger_mediated_tls"):
+        ds = open_dataset(tmp_path / f"results/corr/correlations/{model}.nc")
+        power = open_dataset(tmp_path / f"results/corr/power/{model}.nc")
+        assert list(ds.N.values) == full["models"][model]["N"]
+        for n in ds.N.values:
+            ref = correlations_job(full, model, int(n), power)
+            xr.testing.assert_allclose(ds.sel(N=[n])[list(SERIES)], ref[list(SERIES)], atol=1e-12)
+            xr.testing.assert_allclose(ds.sel(N=[n]).mutual_information_at_switch_off, ref.mutual_information_at_switch_off, atol=1e-12)

@@ -213,7 +213,9 @@ def _finish(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     out["total_energy"] = out["battery_energy"] + out["charger_energy"] + out["interaction_energy"]
     out["locked_ergotropy"] = out["global_ergotropy"] - out["battery_ergotropy"] - out["charger_ergotropy"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["interaction_share"] = np.where(np.abs(out["total_energy"]) > _RATIO_FLOOR, out["interaction_energy"] / out["total_energy"], np.nan)
+        out["interaction_share"] = np.where(
+            np.abs(out["total_energy"]) > _RATIO_FLOOR, out["interaction_energy"] / out["total_energy"], np.nan
+        )
         out["locked_fraction"] = np.where(out["global_ergotropy"] > _RATIO_FLOOR, out["locked_ergotropy"] / out["global_ergotropy"], np.nan)
         out["battery_ergotropy_ratio"] = np.where(
             out["battery_energy"] > _RATIO_FLOOR, out["battery_ergotropy"] / out["battery_energy"], np.nan
@@ -340,7 +342,11 @@ def joint_diagnostics(jt: JointTrajectory, series: dict[str, np.ndarray], fock_t
     trunc = np.nan
     if fock_truncated:
         dB, dC = jt.dims
-        pops = (np.abs(s.reshape(len(s), dB, dC)) ** 2).sum(axis=1) if s.ndim == 2 else np.real(np.einsum("tiaia->ta", s.reshape(len(s), dB, dC, dB, dC)))
+        pops = (
+            (np.abs(s.reshape(len(s), dB, dC)) ** 2).sum(axis=1)
+            if s.ndim == 2
+            else np.real(np.einsum("tiaia->ta", s.reshape(len(s), dB, dC, dB, dC)))
+        )
         trunc = float(pops[:, -TOP_FOCK_LEVELS:].sum(axis=1).max())
     return {
         "norm_error": float(np.abs(norm - 1.0).max()),
@@ -361,7 +367,9 @@ DIAGNOSTICS = {
 }
 
 
-def correlation_trajectory(model: Model | str, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> tuple[dict, dict]:
+def correlation_trajectory(
+    model: Model | str, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics
+) -> tuple[dict, dict]:
     """(series, diagnostics) of one model at one N and parameter point over ``times``."""
     m = get_model(model) if isinstance(model, str) else model
     info = CHARGER_MODELS.get(m.name, ChargerInfo())
@@ -508,7 +516,10 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
         coords["switch_off"] = (
             "switch_off",
             np.array(names, dtype=object).astype(str),
-            {"units": "1", "long_name": "switch-off time: " + ", ".join(f"{n} = power variable {SWITCH_OFF_TIMES.get(n, n)}" for n in names)},
+            {
+                "units": "1",
+                "long_name": "switch-off time: " + ", ".join(f"{n} = power variable {SWITCH_OFF_TIMES.get(n, n)}" for n in names),
+            },
         )
     pmeta = {p.name: p for p in m.parameters}
     for d in dims:
@@ -525,7 +536,9 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
                 "spaces (battery 2^N levels with binomial degeneracies, charger Fock levels); global ergotropy under H_B + H_C over the "
                 "full joint space; locked = global - local B - local C"
             ),
-            "correlation_route": "pair product (N identical pairs from one)" if CHARGER_MODELS[m.name].pair_product else "Schmidt decomposition (pure joint states)",
+            "correlation_route": "pair product (N identical pairs from one)"
+            if CHARGER_MODELS[m.name].pair_product
+            else "Schmidt decomposition (pure joint states)",
             "correlation_references": "G. M. Andolina et al., PRL 122, 047702 (2019); A. E. Allahverdyan et al., EPL 67, 565 (2004)",
         }
     )
@@ -556,6 +569,21 @@ def correlation_models(cfg: dict) -> list[str]:
     return sorted(wanted)
 
 
+def split_by_N(cfg: dict) -> bool:
+    """``correlations.split_N``: one job per (model, N) plus a merge (clusters), else one job per model."""
+    return bool((cfg.get("correlations") or {}).get("split_N", False))
+
+
+def memory_mb(cfg: dict, model: str, N: int | None = None) -> int:
+    """Memory request of a correlation job: twice the model's simulate estimate (joint states
+    plus the analysis arrays) at N, or at the largest N of the study."""
+    from .config import model_times
+
+    Ns = [int(N)] if N is not None else [int(n) for n in cfg["models"][model]["N"]]
+    nt = len(model_times(cfg, model))
+    return 2 * max(get_model(model).memory_mb(n, nt) for n in Ns)
+
+
 def switch_off_names(cfg: dict) -> list[str]:
     return list((cfg.get("correlations") or {}).get("switch_off", ["tau_star", "t_max_ergotropy"]))
 
@@ -574,3 +602,11 @@ def correlations_job(cfg: dict, model: str, N: int, power: xr.Dataset | None = N
         switch = {n: power[SWITCH_OFF_TIMES[n]] for n in switch_off_names(cfg)}
     cut = simulated["fock_cutoff"] if simulated is not None and "fock_cutoff" in simulated else None
     return correlations_grid(model, int(N), times, model_params(cfg, model), num, switch, cut, cfg)
+
+
+def correlations_model_job(cfg: dict, model: str, power: xr.Dataset, simulated: list[xr.Dataset]) -> xr.Dataset:
+    """All N of ``model`` in one job (``split_N: false``): per-N datasets merged like the simulate grid."""
+    from .study import merge_grid
+
+    parts = [correlations_job(cfg, model, int(sim.N.values[0]), power, sim) for sim in simulated]
+    return merge_grid(parts)
