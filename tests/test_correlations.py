@@ -319,12 +319,12 @@ def test_mixed_states_bounds_and_global_beats_local_ergotropy(dims, rank, seed):
     rho = _random_mixed(rng, dB * dC, rank)
     hB, hC = _random_levels(rng, dB), _random_levels(rng, dC)
     s = mixed_state_correlations(_jt(rho[None], dB, dC, hB, hC))
-    I = s["mutual_information"][0]
-    assert -1e-12 <= I <= 2 * np.log(min(dB, dC)) + 1e-10
+    mi = s["mutual_information"][0]
+    assert -1e-12 <= mi <= 2 * np.log(min(dB, dC)) + 1e-10
     q = qt.Qobj(rho, dims=[[dB, dC], [dB, dC]])
     if min(dB, dC) > 1:  # qutip drops unit dimensions
         ref = qt.entropy_vn(q.ptrace(0)) + qt.entropy_vn(q.ptrace(1)) - qt.entropy_vn(q)
-        assert abs(I - max(ref, 0.0)) < 1e-9
+        assert abs(mi - max(ref, 0.0)) < 1e-9
     assert s["locked_ergotropy"][0] >= -1e-10
     assert 0 <= s["decoupling_distance"][0] <= 1
     t = rho.reshape(dB, dC, dB, dC)
