@@ -441,8 +441,8 @@ def test_dicke_subspace_battery_ergotropy_needs_the_full_spectrum():
 # --------------------------------------------------------------------------------------
 # dataset
 # --------------------------------------------------------------------------------------
-def test_dataset_units_switch_off_values_and_health_flag():
-    """The per-N dataset: every variable has units and long_name; the values at an off-grid
+def test_dataset_units_switch_off_values_and_health_flag(tmp_path):
+    """The per-N dataset: every variable has units and long_name, NetCDF classic types; the values at an off-grid
     switch-off time equal an independent evaluation at that time; a point violating a tolerance is
     NaN with status 1 under on_violation: nan."""
     import xarray as xr
@@ -457,6 +457,13 @@ def test_dataset_units_switch_off_values_and_health_flag():
     got = ds.mutual_information_at_switch_off.sel(N=2, coupling=0.1, switch_off="tau_star")
     assert abs(float(got) - ref["mutual_information"][1]) < 1e-12
     assert float(ds.switch_off_time.sel(N=2, coupling=0.2, switch_off="tau_star")) == 4.0
+    import netCDF4
+    from qbattery.io import write_netcdf
+
+    write_netcdf(ds, tmp_path / "c.nc")
+    with netCDF4.Dataset(tmp_path / "c.nc") as nc:  # classic types only: no vlen strings, no complex
+        assert all(v.dtype != str and v.dtype.kind != "c" for v in nc.variables.values())
+        assert nc.getncattr("Conventions").startswith("CF-")
     strict = Numerics(norm_tol=1e-30, on_violation="nan")
     bad = correlations_grid("dicke", 1, t, {"coupling": 0.2, "omega_c": 1.0}, strict)
     assert int(bad.status.values.ravel()[0]) == 1 and np.all(np.isnan(bad.mutual_information.values))

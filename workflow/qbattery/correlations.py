@@ -478,6 +478,13 @@ def correlations_grid(
     return _to_dataset(m, int(N), t, dims, swept, fixed, names, data, at, tau_vals, diag, status, reasons, numerics, config)
 
 
+def _char_labels(ds: xr.Dataset) -> xr.Dataset:
+    """Store the ``switch_off`` labels as a classic netCDF char array (not a variable-length string)."""
+    if "switch_off" in ds.coords:
+        ds["switch_off"].encoding["dtype"] = "S1"
+    return ds
+
+
 def _pick(da: xr.DataArray, sel: dict) -> float:
     """Value of ``da`` at the grid point ``sel`` (dims of ``da`` only; nearest match on floats)."""
     s = {k: v for k, v in sel.items() if k in da.dims}
@@ -526,7 +533,7 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
         coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})
     for k, v in fixed.items():
         coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
-    ds = xr.Dataset(var, coords=coords)
+    ds = _char_labels(xr.Dataset(var, coords=coords))
     ds.attrs.update(m.attrs())
     ds.attrs.update(
         {
@@ -609,4 +616,4 @@ def correlations_model_job(cfg: dict, model: str, power: xr.Dataset, simulated: 
     from .study import merge_grid
 
     parts = [correlations_job(cfg, model, int(sim.N.values[0]), power, sim) for sim in simulated]
-    return merge_grid(parts)
+    return _char_labels(merge_grid(parts))
