@@ -1,0 +1,619 @@
+"""Battery-charger correlations: how much of the charged energy is locked between them.
+
+For a joint battery (x) charger state rho_BC(t) (:class:`~qbattery.models.base.JointTrajectory`)
+along the trajectory, and at a switch-off time tau:
+
+- mutual information I(B:C) = S(rho_B) + S(rho_C) - S(rho_BC) [nats], the relative entropy
+  S(rho_BC || rho_B (x) rho_C); for a pure joint state S_BC = 0 and S_B = S_C = entanglement
+  entropy, so I = 2 S_B. Bounds: 0 <= I <= 2 ln min(d_B, d_C) (support dimensions).
+- interaction energy <H_int> and its share <H_int> / <H_B + H_C + H_int> of the total energy
+  (the work paid or gained when the coupling is switched off at tau).
+- global ergotropy of rho_BC under H_B + H_C (passive state over the FULL joint space: joint
+  levels e_i + f_j with degeneracies g_i h_j) against the local ergotropies of rho_B and rho_C
+  (each over its full space); locked ergotropy = global - (local B + local C) >= 0 because local
+  unitaries U_B (x) U_C are global unitaries and H_B + H_C is additive.
+  Pure joint state: the passive state is the joint ground state, so
+  Erg_global = <H_B> + <H_C> - (e_B,min + e_C,min) = <H_B> + <H_C> (ground energies 0).
+- the battery's ergotropy-to-energy ratio Erg_B / <H_B> (Andolina et al., PRL 122, 047702 (2019)).
+- decoupling score: trace distance T = 1/2 || rho_BC - rho_B (x) rho_C ||_1. For a pure state with
+  Schmidt probabilities p_k: T = lambda_max(sqrt(p) sqrt(p)^T - diag(p^2)) (derivation in
+  docs/correlations.md), an r x r problem (r = Schmidt rank) instead of (d_B d_C)^2.
+
+Routes: pure states via the Schmidt decomposition (batched SVD over time, no rho_BC);
+density matrices via einsum partial traces and batched eigvalsh; N identical independent
+pairs (``charger_mediated_tls``) from one pair, with the Schmidt spectrum of the product
+(values prod of pair values, binomial multiplicities) -- no 4^N state.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+from math import comb
+
+import numpy as np
+import scipy.sparse as sp
+import xarray as xr
+
+from .models import Numerics, get_model
+from .models.base import JointTrajectory, Model
+from .provenance import provenance_attrs
+from .quantities import Spectrum, cells_spectrum
+
+log = logging.getLogger("qbattery")
+
+STATUS_OK, STATUS_HEALTH = 0, 1
+TOP_FOCK_LEVELS = 2
+
+
+class CorrelationHealthError(RuntimeError):
+    """A diagnostic of the joint state exceeded its configured tolerance."""
+
+
+@dataclass(frozen=True)
+class ChargerInfo:
+    """How the correlation stage treats a model's charger.
+
+    ``fock_truncated``: the charger is a truncated Fock space whose top-level weight measures the
+    truncation error (checked against ``truncation_tol``); ``pair_product``: the joint state is N
+    identical independent charger-cell pairs (computed from one pair); ``reuse_cutoff``: the
+    simulate stage's converged ``fock_cutoff`` can be passed back (fock_extra, fock_auto off).
+    """
+
+    fock_truncated: bool = False
+    pair_product: bool = False
+    reuse_cutoff: bool = False
+
+
+#: models with an explicit charger analysed by the correlation stage
+CHARGER_MODELS: dict[str, ChargerInfo] = {
+    "dicke": ChargerInfo(fock_truncated=True, reuse_cutoff=True),
+    "tavis_cummings": ChargerInfo(fock_truncated=True),
+    "charger_mediated_tls": ChargerInfo(pair_product=True),
+    "charger_mediated_osc": ChargerInfo(),  # closed excitation blocks: no Fock truncation
+    "charger_mediated_ho": ChargerInfo(),
+}
+
+#: time series of the correlation dataset: name -> (long_name, units)
+SERIES: dict[str, tuple[str, str]] = {
+    "mutual_information": ("mutual information I(B:C) = S_B + S_C - S_BC = S(rho_BC || rho_B x rho_C)", "nat"),
+    "battery_entropy": ("von Neumann entropy S(rho_B) (entanglement entropy for a pure joint state)", "nat"),
+    "charger_entropy": ("von Neumann entropy S(rho_C)", "nat"),
+    "joint_entropy": ("von Neumann entropy S(rho_BC) (0 for a pure joint state)", "nat"),
+    "battery_energy": ("battery energy <H_B>", "omega_a"),
+    "charger_energy": ("charger energy <H_C>", "omega_a"),
+    "interaction_energy": ("interaction energy <H_int>", "omega_a"),
+    "total_energy": ("total energy <H_B + H_C + H_int> (conserved)", "omega_a"),
+    "interaction_share": ("share of the total energy in the interaction <H_int> / <H_B + H_C + H_int>", "1"),
+    "battery_ergotropy": ("local ergotropy of rho_B under H_B (full battery space)", "omega_a"),
+    "charger_ergotropy": ("local ergotropy of rho_C under H_C (full charger space)", "omega_a"),
+    "global_ergotropy": ("global ergotropy of rho_BC under H_B + H_C (full joint space)", "omega_a"),
+    "locked_ergotropy": ("ergotropy locked in correlations: global - local battery - local charger", "omega_a"),
+    "locked_fraction": ("locked ergotropy / global ergotropy (NaN where the global ergotropy vanishes)", "1"),
+    "battery_ergotropy_ratio": ("battery ergotropy-to-energy ratio Erg_B / <H_B> (NaN where <H_B> vanishes)", "1"),
+    "decoupling_distance": ("trace distance 1/2 || rho_BC - rho_B x rho_C ||_1 (0: nothing correlated)", "1"),
+}
+
+#: names of the switch-off times (config ``correlations.switch_off``) -> variable of the power dataset
+SWITCH_OFF_TIMES = {
+    "tau_star": "tau_star",
+    "ergotropy_tau_star": "ergotropy_tau_star",
+    "t_max_energy": "t_max_energy",
+    "t_max_ergotropy": "ergotropy_t_max_energy",
+}
+_RATIO_FLOOR = 1e-12  # denominators below this (in omega_a) give NaN ratios
+
+
+# --------------------------------------------------------------------------------------
+# Spectra: lowest-level sums over full spaces with degeneracies
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LevelSum:
+    """F(n) = sum of the n lowest levels of a spectrum given as ascending ``energies`` with
+    (float) ``degeneracies``: lets passive energies use 2^N x Fock levels without listing them."""
+
+    energies: np.ndarray
+    degeneracies: np.ndarray
+
+    @classmethod
+    def of(cls, H: np.ndarray, levels: Spectrum | np.ndarray | None) -> LevelSum:
+        """Full spectrum of a factor: ``levels`` (Spectrum or array) if given, else eigvalsh(H)."""
+        if isinstance(levels, Spectrum):
+            return cls(np.asarray(levels.energies, float), np.asarray([float(g) for g in levels.degeneracies]))
+        e = np.sort(np.asarray(levels, float)) if levels is not None else np.linalg.eigvalsh(np.asarray(H))
+        return cls(e, np.ones_like(e))
+
+    @property
+    def ground(self) -> float:
+        return float(self.energies[0])
+
+    @property
+    def dimension(self) -> float:
+        return float(self.degeneracies.sum())
+
+    def __call__(self, n: np.ndarray) -> np.ndarray:
+        n = np.asarray(n, float)
+        before = np.concatenate([[0.0], np.cumsum(self.degeneracies)[:-1]])
+        filled = np.clip(n[..., None] - before, 0.0, self.degeneracies)
+        return filled @ self.energies
+
+    def joint(self, other: LevelSum) -> LevelSum:
+        """Spectrum of H_1 (x) 1 + 1 (x) H_2: levels e_i + f_j, degeneracies g_i h_j."""
+        e = np.add.outer(self.energies, other.energies).ravel()
+        g = np.multiply.outer(self.degeneracies, other.degeneracies).ravel()
+        order = np.argsort(e, kind="stable")
+        return LevelSum(e[order], g[order])
+
+
+def passive_energy(probs: np.ndarray, levels: LevelSum, multiplicities: np.ndarray | None = None) -> np.ndarray:
+    """sum_k r_k e_k with r sorted decreasing (each value ``probs[..., j]`` repeated
+    ``multiplicities[j]`` times) against the lowest levels e_k ascending of the full spectrum."""
+    p = np.asarray(probs, float)
+    m = np.ones(p.shape[-1]) if multiplicities is None else np.asarray(multiplicities, float)
+    order = np.argsort(-p, axis=-1, kind="stable")
+    ps = np.take_along_axis(p, order, axis=-1)
+    ms = m[order]
+    ends = np.cumsum(ms, axis=-1)
+    if np.any(ends[..., -1] > levels.dimension + 0.5):
+        raise ValueError(f"state rank {ends[..., -1].max():g} exceeds the spectrum dimension {levels.dimension:g}")
+    seg = levels(ends) - levels(ends - ms)
+    return np.sum(ps * seg, axis=-1)
+
+
+# --------------------------------------------------------------------------------------
+# Information-theoretic functions of spectra
+# --------------------------------------------------------------------------------------
+def shannon_entropy(probs: np.ndarray, multiplicities: np.ndarray | None = None) -> np.ndarray:
+    """H(p) = -sum_j m_j p_j ln p_j in nats (p_j <= 1e-300 contribute 0)."""
+    p = np.clip(np.asarray(probs, float), 0.0, None)
+    m = np.ones(p.shape[-1]) if multiplicities is None else np.asarray(multiplicities, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 1e-300, -p * np.log(np.where(p > 1e-300, p, 1.0)), 0.0)
+    return terms @ m
+
+
+def schmidt_probabilities(psi: np.ndarray, dims: tuple[int, int]) -> np.ndarray:
+    """Squared Schmidt coefficients p_k (decreasing) of pure states psi (..., d_B d_C), battery first:
+    singular values of the d_B x d_C amplitude matrix (batched SVD)."""
+    dB, dC = dims
+    M = np.asarray(psi).reshape(psi.shape[:-1] + (dB, dC))
+    return np.linalg.svd(M, compute_uv=False) ** 2
+
+
+def pure_decoupling_distance(probs: np.ndarray, multiplicities: np.ndarray | None = None) -> np.ndarray:
+    """T(|psi><psi|, rho_B (x) rho_C) for Schmidt probabilities p_j (value p_j repeated m_j times).
+
+    In the Schmidt basis rho_B (x) rho_C = diag(p_k p_l); the off-diagonal |k l> (k != l) contribute
+    -p_k p_l, span{|k k>} the rank-one update M = s s^T - diag(p^2), s = sqrt(p), with one positive
+    eigenvalue; ||.||_1 = (1 - sum p^2) + 2 lambda_+ - Tr M = 2 lambda_+, so T = lambda_+.
+    Degenerate values reduce to u_j = sqrt(m_j p_j) (the other m_j - 1 directions give -p_j^2 < 0).
+    """
+    p = np.clip(np.asarray(probs, float), 0.0, None)
+    m = np.ones(p.shape[-1]) if multiplicities is None else np.asarray(multiplicities, float)
+    u = np.sqrt(m * p)
+    M = u[..., :, None] * u[..., None, :] - np.einsum("...i,ij->...ij", p**2, np.eye(p.shape[-1]))
+    return np.clip(np.linalg.eigvalsh(M)[..., -1], 0.0, 1.0)
+
+
+def _eigvals_psd(rho: np.ndarray) -> np.ndarray:
+    return np.clip(np.linalg.eigvalsh(0.5 * (rho + np.swapaxes(rho, -1, -2).conj())), 0.0, None)
+
+
+def _mean(rho: np.ndarray, H: np.ndarray) -> np.ndarray:
+    return np.real(np.einsum("...ij,ji->...", rho, H))
+
+
+# --------------------------------------------------------------------------------------
+# Correlation series of a joint trajectory
+# --------------------------------------------------------------------------------------
+def _finish(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Derived series: I, total energy, shares and ratios, locked ergotropy."""
+    out["mutual_information"] = np.clip(out["battery_entropy"] + out["charger_entropy"] - out["joint_entropy"], 0.0, None)
+    out["total_energy"] = out["battery_energy"] + out["charger_energy"] + out["interaction_energy"]
+    out["locked_ergotropy"] = out["global_ergotropy"] - out["battery_ergotropy"] - out["charger_ergotropy"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["interaction_share"] = np.where(
+            np.abs(out["total_energy"]) > _RATIO_FLOOR, out["interaction_energy"] / out["total_energy"], np.nan
+        )
+        out["locked_fraction"] = np.where(out["global_ergotropy"] > _RATIO_FLOOR, out["locked_ergotropy"] / out["global_ergotropy"], np.nan)
+        out["battery_ergotropy_ratio"] = np.where(
+            out["battery_energy"] > _RATIO_FLOOR, out["battery_ergotropy"] / out["battery_energy"], np.nan
+        )
+    return {k: np.asarray(out[k], float) for k in SERIES}
+
+
+def pure_state_correlations(jt: JointTrajectory) -> dict[str, np.ndarray]:
+    """All :data:`SERIES` for pure joint states (nt, d_B d_C), via the Schmidt decomposition."""
+    dB, dC = jt.dims
+    psi = np.asarray(jt.states)
+    M = psi.reshape(psi.shape[0], dB, dC)
+    p = schmidt_probabilities(psi, jt.dims)
+    LB, LC = LevelSum.of(jt.H_B, jt.battery_levels), LevelSum.of(jt.H_C, jt.charger_levels)
+    E_B = np.real(np.einsum("tbc,bd,tdc->t", M.conj(), jt.H_B, M))
+    E_C = np.real(np.einsum("tbc,cd,tbd->t", M.conj(), jt.H_C, M))
+    Hint = sp.csr_matrix(jt.H_int)
+    E_int = np.real(np.einsum("ti,it->t", psi.conj(), Hint @ psi.T))
+    S = shannon_entropy(p)
+    out = {
+        "battery_entropy": S,
+        "charger_entropy": S,
+        "joint_entropy": np.zeros_like(S),
+        "battery_energy": E_B,
+        "charger_energy": E_C,
+        "interaction_energy": E_int,
+        # rho_B and rho_C share the nonzero spectrum p (Schmidt)
+        "battery_ergotropy": E_B - passive_energy(p, LB),
+        "charger_ergotropy": E_C - passive_energy(p, LC),
+        # pure: the passive state is the joint ground state, energy e_B,min + e_C,min
+        "global_ergotropy": E_B + E_C - (LB.ground + LC.ground),
+        "decoupling_distance": pure_decoupling_distance(p),
+    }
+    return _finish(out)
+
+
+def mixed_state_correlations(jt: JointTrajectory) -> dict[str, np.ndarray]:
+    """All :data:`SERIES` for joint density matrices (nt, D, D): einsum partial traces, batched eigvalsh."""
+    dB, dC = jt.dims
+    rho = np.asarray(jt.states)
+    t = rho.reshape(rho.shape[0], dB, dC, dB, dC)
+    rB, rC = np.einsum("tajbj->tab", t), np.einsum("tiaib->tab", t)
+    LB, LC = LevelSum.of(jt.H_B, jt.battery_levels), LevelSum.of(jt.H_C, jt.charger_levels)
+    pB, pC, pBC = _eigvals_psd(rB), _eigvals_psd(rC), _eigvals_psd(rho)
+    E_B, E_C, E_int = _mean(rB, jt.H_B), _mean(rC, jt.H_C), _mean(rho, jt.H_int)
+    prod = np.einsum("tab,tcd->tacbd", rB, rC).reshape(rho.shape)
+    diff = np.linalg.eigvalsh(0.5 * ((rho - prod) + np.swapaxes(rho - prod, -1, -2).conj()))
+    out = {
+        "battery_entropy": shannon_entropy(pB),
+        "charger_entropy": shannon_entropy(pC),
+        "joint_entropy": shannon_entropy(pBC),
+        "battery_energy": E_B,
+        "charger_energy": E_C,
+        "interaction_energy": E_int,
+        "battery_ergotropy": E_B - passive_energy(pB, LB),
+        "charger_ergotropy": E_C - passive_energy(pC, LC),
+        "global_ergotropy": E_B + E_C - passive_energy(pBC, LB.joint(LC)),
+        "decoupling_distance": 0.5 * np.abs(diff).sum(axis=-1),
+    }
+    return _finish(out)
+
+
+def joint_correlations(jt: JointTrajectory) -> dict[str, np.ndarray]:
+    """All :data:`SERIES` of a joint trajectory (pure states or density matrices)."""
+    s = np.asarray(jt.states)
+    return pure_state_correlations(jt) if s.ndim == 2 else mixed_state_correlations(jt)
+
+
+def pair_product_correlations(pair: JointTrajectory, N: int) -> dict[str, np.ndarray]:
+    """:data:`SERIES` of N identical independent pairs (x)_i |psi_i>_{B_i C_i} from one pure pair.
+
+    Across the cut B = B_1..B_N | C = C_1..C_N the Schmidt probabilities are the products
+    prod_i p_{k_i}: for a qubit pair with (p_0, p_1), value p_0^{N-j} p_1^j with multiplicity C(N, j).
+    Energies are N times the pair's; the factor spectra are the N-fold sums of the pair factor spectra.
+    """
+    if np.asarray(pair.states).ndim != 2:
+        raise ValueError("pair_product_correlations takes pure pair states")
+    p1 = schmidt_probabilities(pair.states, pair.dims)  # (nt, r1)
+    r1 = p1.shape[1]
+    if r1 != 2:
+        raise ValueError("pair_product_correlations handles qubit pairs (Schmidt rank 2)")
+    j = np.arange(N + 1)
+    mult = np.array([float(comb(N, int(x))) for x in j])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logq = (N - j) * np.log(p1[:, :1]) + j * np.log(p1[:, 1:2])
+    q = np.where(np.isfinite(logq), np.exp(logq), 0.0)
+    one = pure_state_correlations(pair)
+    LB1, LC1 = LevelSum.of(pair.H_B, pair.battery_levels), LevelSum.of(pair.H_C, pair.charger_levels)
+    LB, LC = _nfold(LB1, N), _nfold(LC1, N)
+    E_B, E_C = N * one["battery_energy"], N * one["charger_energy"]
+    S = N * one["battery_entropy"]
+    out = {
+        "battery_entropy": S,
+        "charger_entropy": S,
+        "joint_entropy": np.zeros_like(S),
+        "battery_energy": E_B,
+        "charger_energy": E_C,
+        "interaction_energy": N * one["interaction_energy"],
+        "battery_ergotropy": E_B - passive_energy(q, LB, mult),
+        "charger_ergotropy": E_C - passive_energy(q, LC, mult),
+        "global_ergotropy": E_B + E_C - (LB.ground + LC.ground),
+        "decoupling_distance": pure_decoupling_distance(q, mult),
+    }
+    return _finish(out)
+
+
+def _nfold(L: LevelSum, N: int) -> LevelSum:
+    """Spectrum of sum_i h_i over N copies; a two-level h gives e_0 N + k (e_1 - e_0), deg C(N, k)."""
+    if len(L.energies) == 2 and np.allclose(L.degeneracies, 1.0):
+        e0, e1 = L.energies
+        s = cells_spectrum(N, e1 - e0)
+        return LevelSum(np.asarray(s.energies) + N * e0, np.array([float(g) for g in s.degeneracies]))
+    out = LevelSum(np.zeros(1), np.ones(1))
+    for _ in range(N):
+        out = out.joint(L)
+    return out
+
+
+def joint_diagnostics(jt: JointTrajectory, series: dict[str, np.ndarray], fock_truncated: bool) -> dict[str, float]:
+    """Norm error, drift of the conserved <H_B + H_C + H_int>, top-Fock-level weight of the charger."""
+    s = np.asarray(jt.states)
+    norm = np.sum(np.abs(s) ** 2, axis=1) if s.ndim == 2 else np.real(np.trace(s, axis1=1, axis2=2))
+    tot = series["total_energy"]
+    trunc = np.nan
+    if fock_truncated:
+        dB, dC = jt.dims
+        pops = (
+            (np.abs(s.reshape(len(s), dB, dC)) ** 2).sum(axis=1)
+            if s.ndim == 2
+            else np.real(np.einsum("tiaia->ta", s.reshape(len(s), dB, dC, dB, dC)))
+        )
+        trunc = float(pops[:, -TOP_FOCK_LEVELS:].sum(axis=1).max())
+    return {
+        "norm_error": float(np.abs(norm - 1.0).max()),
+        "energy_drift": float(np.abs(tot - tot[0]).max() / (1.0 + abs(tot[0]))),
+        "charger_truncation_weight": trunc,
+        "charger_dimension": float(jt.dims[1]),
+    }
+
+
+DIAGNOSTICS = {
+    "norm_error": ("max over time of |<psi|psi> - 1| (|Tr rho - 1|) of the joint state", "norm_tol"),
+    "energy_drift": ("max over time of |<H>(t) - <H>(0)| / (1 + |<H>(0)|), H = H_B + H_C + H_int (conserved)", "norm_tol"),
+    "charger_truncation_weight": (
+        "max over time of the population of the two highest charger Fock levels kept (NaN: charger space not truncated)",
+        "truncation_tol",
+    ),
+    "charger_dimension": ("dimension of the charger factor of the joint state (Fock cutoff)", ""),
+}
+
+
+def correlation_trajectory(
+    model: Model | str, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics
+) -> tuple[dict, dict]:
+    """(series, diagnostics) of one model at one N and parameter point over ``times``."""
+    m = get_model(model) if isinstance(model, str) else model
+    info = CHARGER_MODELS.get(m.name, ChargerInfo())
+    if info.pair_product:
+        jt = m.joint_trajectory(1, times, params, numerics)
+        series = pair_product_correlations(jt, int(N))
+        diag = joint_diagnostics(jt, joint_correlations(jt), info.fock_truncated)
+        diag["charger_dimension"] = float(2**N)
+    else:
+        jt = m.joint_trajectory(int(N), times, params, numerics)
+        series = joint_correlations(jt)
+        diag = joint_diagnostics(jt, series, info.fock_truncated)
+    return series, diag
+
+
+# --------------------------------------------------------------------------------------
+# Grid dataset (the workflow's data model)
+# --------------------------------------------------------------------------------------
+def _param_grid(m: Model, params: dict) -> tuple[list[str], dict[str, np.ndarray], dict[str, float]]:
+    from .simulate import _grid
+
+    return _grid(m, params)
+
+
+def _cutoff_numerics(numerics: Numerics, N: int, cutoff: float | None) -> Numerics:
+    """Numerics that reproduce the simulate stage's converged cavity cutoff (2N + 1 + fock_extra)."""
+    if cutoff is None or not np.isfinite(cutoff):
+        return numerics
+    extra = int(round(cutoff)) - 2 * int(N) - 1
+    if extra < 0:
+        return numerics
+    kw = dict(vars(numerics))
+    kw.update(fock_extra=extra, fock_auto=False)
+    return Numerics(**kw)
+
+
+def correlations_grid(
+    model: str,
+    N: int,
+    times: np.ndarray,
+    params: dict,
+    numerics: Numerics,
+    switch_off: dict[str, xr.DataArray] | None = None,
+    cutoffs: xr.DataArray | None = None,
+    config: dict | None = None,
+) -> xr.Dataset:
+    """Correlation dataset of ``model`` at one N over its parameter grid (dims N, swept params, time).
+
+    ``switch_off``: name -> DataArray of switch-off times over (N, swept params) (e.g. tau* of the
+    power dataset); the joint state is evaluated exactly there (appended to the time grid) and the
+    series are stored as ``<name>_at_switch_off`` over a ``switch_off`` dimension. ``cutoffs``:
+    the simulate stage's ``fock_cutoff`` over the same grid (reused for models that allow it).
+    """
+    m = get_model(model)
+    if model not in CHARGER_MODELS:
+        raise ValueError(f"model {model!r} has no explicit charger; correlation models: {', '.join(sorted(CHARGER_MODELS))}")
+    info = CHARGER_MODELS[model]
+    t = np.asarray(times, float)
+    dims, swept, fixed = _param_grid(m, params)
+    shape = (1,) + tuple(len(swept[d]) for d in dims)
+    names = list(switch_off or {})
+    data = {k: np.full(shape + (len(t),), np.nan) for k in SERIES}
+    at = {k: np.full(shape + (len(names),), np.nan) for k in SERIES}
+    tau_vals = np.full(shape + (len(names),), np.nan)
+    diag = {k: np.full(shape, np.nan) for k in DIAGNOSTICS}
+    status = np.zeros(shape, dtype=np.int8)
+    reasons: list[str] = []
+    for idx in itertools.product(*(range(len(swept[d])) for d in dims)):
+        point = dict(fixed)
+        point.update({d: float(swept[d][i]) for d, i in zip(dims, idx)})
+        sel = {"N": int(N), **{d: point[d] for d in dims}}
+        taus = np.array([_pick(switch_off[n], sel) for n in names], float)
+        extra = taus[np.isfinite(taus)]
+        t_all, inverse = np.unique(np.concatenate([t, extra]), return_inverse=True)
+        num = numerics
+        if info.reuse_cutoff and cutoffs is not None:
+            num = _cutoff_numerics(numerics, N, _pick(cutoffs, sel))
+        series, dg = correlation_trajectory(m, N, t_all, point, num)
+        where = (0,) + idx
+        for k, v in dg.items():
+            diag[k][where] = v
+        bad = [
+            f"{k}={dg[k]:.3e} > {tol}={getattr(numerics, tol):g}"
+            for k, (_, tol) in DIAGNOSTICS.items()
+            if tol and np.isfinite(dg[k]) and not dg[k] <= getattr(numerics, tol)
+        ]
+        if bad:
+            msg = f"correlations health: model={model} N={N} " + " ".join(f"{k}={v:g}" for k, v in point.items()) + ": " + "; ".join(bad)
+            if numerics.on_violation == "fail":
+                raise CorrelationHealthError(msg + " (raise the cutoff/tolerance or set numerics.on_violation: nan)")
+            status[where] = STATUS_HEALTH
+            reasons.append(msg)
+            log.warning(msg)
+            continue
+        grid_idx = inverse[: len(t)]
+        extra_idx = iter(inverse[len(t) :])
+        for k in SERIES:
+            data[k][where] = series[k][grid_idx]
+        for i, tau in enumerate(taus):
+            tau_vals[where + (i,)] = tau
+            if np.isfinite(tau):
+                j = next(extra_idx)
+                for k in SERIES:
+                    at[k][where + (i,)] = series[k][j]
+        log.info("correlations %s N=%d %s done", model, N, point)
+    return _to_dataset(m, int(N), t, dims, swept, fixed, names, data, at, tau_vals, diag, status, reasons, numerics, config)
+
+
+def _char_labels(ds: xr.Dataset) -> xr.Dataset:
+    """Store the ``switch_off`` labels as a classic netCDF char array (not a variable-length string)."""
+    if "switch_off" in ds.coords:
+        ds["switch_off"].encoding["dtype"] = "S1"
+    return ds
+
+
+def _pick(da: xr.DataArray, sel: dict) -> float:
+    """Value of ``da`` at the grid point ``sel`` (dims of ``da`` only; nearest match on floats)."""
+    s = {k: v for k, v in sel.items() if k in da.dims}
+    return float(da.sel(s, method="nearest").values) if s else float(da.values)
+
+
+def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, status, reasons, num, config) -> xr.Dataset:
+    grid_dims = ("N", *dims)
+    tdims, sdims = grid_dims + ("time",), grid_dims + ("switch_off",)
+    var = {}
+    for k, (ln, u) in SERIES.items():
+        var[k] = (tdims, data[k], {"long_name": ln, "units": u})
+        if names:
+            var[f"{k}_at_switch_off"] = (sdims, at[k], {"long_name": f"{ln}, at the switch-off time", "units": u})
+    if names:
+        var["switch_off_time"] = (sdims, tau_vals, {"long_name": "switch-off time tau (from the power analysis)", "units": "omega_a^-1"})
+    for k, (ln, tol) in DIAGNOSTICS.items():
+        var[k] = (grid_dims, diag[k], {"long_name": ln, "units": "1"})
+        if tol:
+            var[k][2]["tolerance"] = getattr(num, tol)
+    var["status"] = (
+        grid_dims,
+        status,
+        {
+            "long_name": "point status",
+            "units": "1",
+            "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8),
+            "flag_meanings": "ok numerical_health_violation_recorded_as_nan",
+        },
+    )
+    coords = {
+        "N": ("N", np.array([N], dtype=np.int64), {"long_name": "number of cells", "units": "1"}),
+        "time": ("time", t, {"long_name": "time (switch-off time tau of the protocol)", "units": "omega_a^-1", "standard_name": "time"}),
+    }
+    if names:
+        coords["switch_off"] = (
+            "switch_off",
+            np.array(names, dtype=object).astype(str),
+            {
+                "units": "1",
+                "long_name": "switch-off time: " + ", ".join(f"{n} = power variable {SWITCH_OFF_TIMES.get(n, n)}" for n in names),
+            },
+        )
+    pmeta = {p.name: p for p in m.parameters}
+    for d in dims:
+        coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})
+    for k, v in fixed.items():
+        coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
+    ds = _char_labels(xr.Dataset(var, coords=coords))
+    ds.attrs.update(m.attrs())
+    ds.attrs.update(
+        {
+            "analysis": "battery-charger correlations (qbattery.correlations)",
+            "correlation_conventions": (
+                "entropies in nats; I(B:C) = S_B + S_C - S_BC = relative entropy S(rho_BC || rho_B x rho_C); ergotropies over the full "
+                "spaces (battery 2^N levels with binomial degeneracies, charger Fock levels); global ergotropy under H_B + H_C over the "
+                "full joint space; locked = global - local B - local C"
+            ),
+            "correlation_route": "pair product (N identical pairs from one)"
+            if CHARGER_MODELS[m.name].pair_product
+            else "Schmidt decomposition (pure joint states)",
+            "correlation_references": "G. M. Andolina et al., PRL 122, 047702 (2019); A. E. Allahverdyan et al., EPL 67, 565 (2004)",
+        }
+    )
+    ds.attrs.update({f"numerics_{k}": (int(v) if isinstance(v, bool) else v) for k, v in vars(num).items()})
+    ds.attrs["health_violations"] = "\n".join(reasons) if reasons else "none"
+    ds.attrs.update(provenance_attrs(config))
+    return ds
+
+
+# --------------------------------------------------------------------------------------
+# Config-driven entry points (workflow scripts)
+# --------------------------------------------------------------------------------------
+def correlation_models(cfg: dict) -> list[str]:
+    """Models of the study analysed by the correlation stage (``correlations.models``, default:
+    every study model with an explicit charger); empty if the config has no ``correlations`` key."""
+    if "correlations" not in cfg:
+        return []
+    sec = cfg["correlations"] or {}
+    wanted = sec.get("models")
+    if wanted is None:
+        return sorted(n for n in cfg["models"] if n in CHARGER_MODELS)
+    missing = [n for n in wanted if n not in cfg["models"]]
+    if missing:
+        raise ValueError(
+            f"config key correlations.models: {', '.join(map(repr, missing))} not simulated in this study; allowed: "
+            + ", ".join(sorted(n for n in cfg["models"] if n in CHARGER_MODELS))
+        )
+    return sorted(wanted)
+
+
+def split_by_N(cfg: dict) -> bool:
+    """``correlations.split_N``: one job per (model, N) plus a merge (clusters), else one job per model."""
+    return bool((cfg.get("correlations") or {}).get("split_N", False))
+
+
+def memory_mb(cfg: dict, model: str, N: int | None = None) -> int:
+    """Memory request of a correlation job: twice the model's simulate estimate (joint states
+    plus the analysis arrays) at N, or at the largest N of the study."""
+    from .config import model_times
+
+    Ns = [int(N)] if N is not None else [int(n) for n in cfg["models"][model]["N"]]
+    nt = len(model_times(cfg, model))
+    return 2 * max(get_model(model).memory_mb(n, nt) for n in Ns)
+
+
+def switch_off_names(cfg: dict) -> list[str]:
+    return list((cfg.get("correlations") or {}).get("switch_off", ["tau_star", "t_max_ergotropy"]))
+
+
+def correlations_job(cfg: dict, model: str, N: int, power: xr.Dataset | None = None, simulated: xr.Dataset | None = None) -> xr.Dataset:
+    """One workflow job: correlations of ``model`` at one N, switch-off times from ``power``
+    (the power dataset of the same grid), Fock cutoff from ``simulated`` (its per-N dataset)."""
+    from .config import model_params, model_times
+
+    num = Numerics.from_config(cfg.get("numerics"), seed=cfg.get("seed"))
+    times = model_times(cfg, model)
+    switch = None
+    if power is not None:
+        if power.sizes["time"] != len(times) or not np.allclose(power.time.values, times):
+            raise ValueError(f"power dataset of {model!r} is on another time grid than the config's")
+        switch = {n: power[SWITCH_OFF_TIMES[n]] for n in switch_off_names(cfg)}
+    cut = simulated["fock_cutoff"] if simulated is not None and "fock_cutoff" in simulated else None
+    return correlations_grid(model, int(N), times, model_params(cfg, model), num, switch, cut, cfg)
+
+
+def correlations_model_job(cfg: dict, model: str, power: xr.Dataset, simulated: list[xr.Dataset]) -> xr.Dataset:
+    """All N of ``model`` in one job (``split_N: false``): per-N datasets merged like the simulate grid."""
+    from .study import merge_grid
+
+    parts = [correlations_job(cfg, model, int(sim.N.values[0]), power, sim) for sim in simulated]
+    return _char_labels(merge_grid(parts))
