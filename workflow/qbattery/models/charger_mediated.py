@@ -41,7 +41,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import poisson
 
 from ..quantities import capacity, cells_spectrum, ergotropy
 from ..speed_limits import QSL_SERIES, product_series, qsl_series
@@ -124,6 +123,8 @@ def charger_weights(N: int, coherent: bool, tol: float) -> tuple[np.ndarray, flo
         c[N] = 1.0
         return c, 0.0
     n_max = int(N + 1)
+    from scipy.stats import poisson  # imported here: scipy.stats costs ~0.5 s at every job start
+
     while poisson.sf(n_max - 1, N) > tol / 100.0:
         n_max += max(1, int(np.sqrt(N + 1)))
     p = poisson.pmf(np.arange(n_max), N)
