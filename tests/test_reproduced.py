@@ -92,7 +92,7 @@ def test_andolina_oscillator_charger_with_N_cells_is_asymptotically_free_of_lock
 
 def test_binder_campaioli_global_flip_speedup_is_N_at_equal_norm(rows):
     """Binder 2015 / Campaioli 2017: the global flip charges N times faster than N parallel flips at equal driving
-    norm. The models come with issue #3; the row is pending until then."""
+    norm (Gamma = N exactly, rel 1e-3). The models come with issue #3; the row is pending until then."""
     row = rows["binder_global_flip_speedup"]
     if row.mode == "pending":
         pytest.skip(f"{row.note} (models present: {sorted(set(MODELS) & {'global_flip', 'rabi_parallel'})})")
