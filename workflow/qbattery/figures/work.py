@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure, model_colour
+from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure, label, legend_name, model_colour
 
 RESIDUAL_FLOOR = 1e-17  # exact zeros are drawn here on the log axis
 STEM_MIN_PROBABILITY = 1e-4  # atoms below this are not drawn as stems
@@ -55,7 +55,7 @@ def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
     rows = (n_p + per_row - 1) // per_row
     fig, axes = figure(
         width=DOUBLE_WIDTH_IN,
-        height=1.45 * rows + 1.7,
+        height=1.65 * rows + 1.8,
         squeeze=False,
         nrows=rows + 1,
         ncols=2 * per_row,
@@ -90,13 +90,14 @@ def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
                 pad = 0.08 * max(hi - lo, 1.0)
                 ax.set_xlim(lo - pad, hi + pad)
             tau = float(ds.tau.values[itau])
-            ax.set_title(f"{ds.attrs.get('protocol_title', ds.attrs['protocol'])}, T={temps[it]:g}, " + rf"$\tau$={tau:g}", fontsize=6.5)
-            ax.set_xlabel(r"$W/N$ [$\omega_a$]")
+            name = legend_name(ds.attrs["protocol"], ds.attrs.get("protocol_title"))
+            ax.set_title(f"{name}\n" + rf"$T={temps[it]:g}\,\omega_a$, $\tau={tau:g}/\omega_a$", fontsize=6.5, linespacing=1.1)
+            ax.set_xlabel(label("work_per_cell"))
             if k == 0:
-                ax.set_ylabel(r"$P(W)$")
+                ax.set_ylabel(label("probability"))
             ax.set_ylim(bottom=0)
             if k == 0:
-                ax.legend(frameon=False, fontsize=5.5, handlelength=1.0, borderaxespad=0.2)
+                ax.legend(frameon=False, fontsize=5.5, handlelength=1.0, borderaxespad=0.2, loc="best")
     for j in range(n_p, rows * per_row):  # unused panels of the last row
         for k in range(2):
             axes[j // per_row, 2 * (j % per_row) + k].set_visible(False)
@@ -116,8 +117,9 @@ def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
         ax.legend(frameon=False, loc="upper right")
     ax.set_xticks(range(n_p))
     ax.set_xticklabels(
-        [ds.attrs["protocol"] + ("" if ds.attrs.get("cyclic", 1) else r" ($\Delta F\neq 0$)") for ds in datasets], fontsize=6
+        [legend_name(ds.attrs["protocol"]) + ("" if ds.attrs.get("cyclic", 1) else "\n" + r"($\Delta F\neq 0$)") for ds in datasets],
+        fontsize=6,
     )
-    ax.set_ylabel(r"$|\langle e^{-\beta W}\rangle e^{\beta\Delta F} - 1|$")
-    ax.set_title("Jarzynski residual, every point of every grid (N, T, parameters, tau); exact zeros at 1e-17", fontsize=7)
+    ax.set_ylabel("Jarzynski residual\n" + r"$|\langle e^{-\beta W}\rangle e^{\beta\Delta F} - 1|$")
+    ax.set_title(r"Jarzynski residual at every grid point ($N$, $T$, parameters, $\tau$); exact zeros drawn at $10^{-17}$", fontsize=7)
     return fig

@@ -1,0 +1,556 @@
+"""Reproduced literature results: each published value next to the value this library computes.
+
+    python -m qbattery.reproduce                  # paper sizes, Markdown table on stdout
+    python -m qbattery.reproduce --size ci        # the small sizes the tests use (seconds)
+    python -m qbattery.reproduce > docs/reproduced.md
+
+Every row is a :class:`Comparison`: the paper, the claim, the published value (a number read
+off the paper, or a closed form / scaling exponent the paper states, said so in ``source``),
+our value computed here through the library (``qbattery.simulate`` + ``qbattery.analyse_power``),
+the tolerance of the comparison and the ``config/paper.yaml`` entry that produces the same
+numbers in the workflow. Rows whose model is not in the registry yet are ``pending``.
+
+Papers: D. Ferraro et al., PRL 120, 117702 (2018); T. P. Le et al., PRA 97, 022106 (2018);
+G. M. Andolina et al., PRB 98, 205423 (2018) and PRL 122, 047702 (2019); F. C. Binder et al.,
+NJP 17, 075015 (2015); F. Campaioli et al., PRL 118, 150601 (2017).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from .analysis import analyse_power, fit_exponent
+from .models import MODELS
+from .power import summarise
+from .simulate import simulate
+
+SIZES = ("ci", "paper")
+
+FERRARO = "Ferraro et al., PRL 120, 117702 (2018)"
+LE = "Le et al., PRA 97, 022106 (2018)"
+ANDOLINA_PRB = "Andolina et al., PRB 98, 205423 (2018)"
+ANDOLINA_PRL = "Andolina et al., PRL 122, 047702 (2019)"
+BINDER = "Binder et al., NJP 17, 075015 (2015); Campaioli et al., PRL 118, 150601 (2017)"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One published value and ours.
+
+    ``mode``: ``abs`` (|ours - published| <= tolerance), ``rel`` (|ours/published - 1| <= tolerance),
+    ``info`` (qualitative claim, no pass/fail: see ``note``), ``pending`` (model not available).
+    """
+
+    key: str
+    paper: str
+    claim: str
+    published: float
+    published_text: str
+    source: str
+    ours: float
+    tolerance: float
+    mode: str
+    config: str
+    at: str  # parameters and sizes of our computation
+    note: str = ""
+
+    @property
+    def deviation(self) -> float:
+        if self.mode == "rel":
+            return abs(self.ours / self.published - 1.0)
+        return abs(self.ours - self.published)
+
+    @property
+    def agrees(self) -> bool | None:
+        """True/False for abs/rel rows, None for info and pending rows."""
+        if self.mode not in ("abs", "rel"):
+            return None
+        return bool(np.isfinite(self.ours) and self.deviation <= self.tolerance)
+
+    @property
+    def tolerance_text(self) -> str:
+        if self.mode == "abs":
+            return f"abs {self.tolerance:g}"
+        if self.mode == "rel":
+            return f"rel {self.tolerance:g}"
+        return "-"
+
+
+def _pick(size: str, ci, paper):
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {SIZES}, got {size!r}")
+    return ci if size == "ci" else paper
+
+
+# --------------------------------------------------------------------------------------
+# Ferraro et al. 2018: Dicke QB against the parallel ("Rabi") QB
+# --------------------------------------------------------------------------------------
+FERRARO_WEAK = 0.01  # lambda of the weak-coupling Rabi-QB check
+FERRARO_LAMBDA = 0.05  # lambda of the N scan (lambda sqrt(N) <= 0.3: below the ultrastrong regime)
+
+
+def ferraro_rabi_weak_coupling(size: str = "paper") -> list[Comparison]:
+    """Parallel (Rabi) QB at weak coupling: the rotating-wave closed form E(t) = N omega_a sin^2(lambda omega_c t)
+    gives full charge E = N omega_a at tau_bar = pi / (2 lambda omega_c)."""
+    lam = FERRARO_WEAK
+    t = np.linspace(0.0, 1.3 * np.pi / (2 * lam), _pick(size, 2001, 8001))
+    p = analyse_power(simulate("parallel", N=[1], times=t, coupling=lam))
+    at = f"parallel, N = 1 (exactly N-extensive), lambda = {lam}, omega_c = omega_a, {len(t)} time points"
+    return [
+        Comparison(
+            "ferraro_rabi_time",
+            FERRARO,
+            "Rabi QB: time of maximal stored energy x lambda omega_c",
+            np.pi / 2,
+            "pi/2 = 1.5708",
+            "closed form of the resonant Rabi QB at lambda << 1 (rotating-wave limit)",
+            float(p.t_max_energy.values[0]) * lam,
+            0.01,
+            "rel",
+            "models.parallel (coupling 0.01)",
+            at,
+            "counter-rotating terms shift it by O(lambda)",
+        ),
+        Comparison(
+            "ferraro_rabi_energy",
+            FERRARO,
+            "Rabi QB: maximal stored energy per cell E(tau_bar) / (N omega_a)",
+            1.0,
+            "1 (full charge)",
+            "closed form of the resonant Rabi QB at lambda << 1",
+            float(p.max_energy.values[0]),
+            0.01,
+            "abs",
+            "models.parallel",
+            at,
+        ),
+    ]
+
+
+def ferraro_scaling(size: str = "paper") -> list[Comparison]:
+    """Dicke QB: the quantum advantage Gamma = P_max(Dicke)/P_max(parallel) ~ sqrt(N) for N >> 1
+    (Ferraro et al., abstract), hence P_max(Dicke) ~ N^{3/2} and, with an extensive stored energy,
+    tau* ~ N^{-1/2}: log-log fits over the N of the scan."""
+    lam = FERRARO_LAMBDA
+    Ns = _pick(size, [4, 8, 16], [4, 8, 16, 32])
+    t = np.linspace(0.0, 40.0, _pick(size, 801, 2001))
+    dicke = simulate("dicke", N=Ns, times=t, coupling=lam)
+    par = simulate("parallel", N=Ns, times=t, coupling=lam)
+    p = analyse_power(dicke, par)
+    N = np.asarray(Ns, float)
+    g_exp, g_se = fit_exponent(N, p.gamma.values)
+    a_exp, a_se = fit_exponent(N, p.max_power.values)
+    t_exp, t_se = fit_exponent(N, p.tau_star.values)
+    at = f"dicke vs parallel, N = {Ns}, lambda = {lam}, omega_c = omega_a, t <= 40 ({len(t)} points)"
+    gam = ", ".join(f"{g:.2f}" for g in p.gamma.values)
+    return [
+        Comparison(
+            "ferraro_gamma_exponent",
+            FERRARO,
+            "exponent of the quantum advantage Gamma(N) = P_max(Dicke)/P_max(Rabi) ~ N^x",
+            0.5,
+            "1/2 (Gamma ~ sqrt(N), N >> 1)",
+            "abstract: 'quantum advantage ... which scales like sqrt(N) for N >> 1'",
+            g_exp,
+            0.1,
+            "abs",
+            "models.dicke + models.parallel (power/dicke.nc: gamma)",
+            at,
+            f"fit standard error {g_se:.3f}; Gamma(N) = {gam}; finite N, hence the tolerance",
+        ),
+        Comparison(
+            "ferraro_alpha",
+            FERRARO,
+            "exponent alpha of P_max(Dicke) ~ N^alpha",
+            1.5,
+            "3/2",
+            "follows from Gamma ~ sqrt(N) and the extensive Rabi-QB power P_max ~ N",
+            a_exp,
+            0.1,
+            "abs",
+            "models.dicke (power/dicke.nc: alpha)",
+            at,
+            f"fit standard error {a_se:.3f}",
+        ),
+        Comparison(
+            "ferraro_tau_exponent",
+            FERRARO,
+            "exponent of the optimal charging time tau*(Dicke) ~ N^x",
+            -0.5,
+            "-1/2",
+            "follows from Gamma ~ sqrt(N) with an extensive stored energy (E_max ~ N omega_a)",
+            t_exp,
+            0.1,
+            "abs",
+            "models.dicke (power/dicke.nc: tau_star)",
+            at,
+            f"fit standard error {t_se:.3f}; tau* jumps between local maxima of E(t)/t at some N",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Le et al. 2018: XXZ spin chain
+# --------------------------------------------------------------------------------------
+LE_DRIVE = 0.5
+
+
+def mean_field_energy(J: float, anisotropy: float, drive: float, times: np.ndarray, neighbours: int = 2) -> np.ndarray:
+    """Energy per cell of the mean-field (uniform product state) XXZ chain charged by g sigma^x from |g>.
+
+    E_MF = sum_i [omega_a (1 + m_z)/2 + g m_x] + J sum_<ij> [m_i . m_j + (Delta - 1) m_z^i m_z^j]; for a uniform
+    state the isotropic part exerts no torque, so each cell precesses, dm/dt = 2 h x m, in
+    h = (g, 0, omega_a/2 + z J (Delta - 1) m_z) with z neighbours (omega_a = 1). The interaction enters only
+    through J (Delta - 1): the mean-field picture of Le et al. (no correlations)."""
+    zJ = neighbours * J * (anisotropy - 1.0)
+
+    def rhs(_, m):
+        h = np.array([drive, 0.0, 0.5 + zJ * m[2]])
+        return 2.0 * np.cross(h, m)
+
+    sol = solve_ivp(rhs, (times[0], times[-1]), [0.0, 0.0, -1.0], t_eval=times, method="DOP853", rtol=1e-11, atol=1e-12)
+    return 0.5 * (1.0 + sol.y[2])
+
+
+def le_spin_chain(size: str = "paper") -> list[Comparison]:
+    """Interaction strength and the chain's power: exact no-effect at Delta = 1, extensive advantage of a
+    nearest-neighbour chain, and the mean-field origin of the advantage (Le et al.)."""
+    t = np.linspace(0.0, 12.0, 601)
+    g = LE_DRIVE
+    Ns = _pick(size, [4, 6, 8], [4, 6, 8, 10, 12])
+    ref = simulate("spin_chain_parallel", N=Ns, times=t, drive=g)
+    # Delta = 1: H_int = J sum (2 SWAP - 1) is constant on the symmetric states that |g...g> + collective field explore
+    iso = analyse_power(simulate("spin_chain", N=[Ns[-1]], times=t, J=[-0.3, 0.3], anisotropy=1.0, drive=g, periodic=[0, 1]), ref)
+    iso_dev = float(np.abs(iso.gamma.values - 1.0).max())
+    # nearest-neighbour chain: Gamma(N) at J (Delta - 1) = +-0.1, periodic chain
+    chain = simulate("spin_chain", N=Ns, times=t, J=[-0.1, 0.1], anisotropy=0.0, drive=g, periodic=1)
+    p = analyse_power(chain, ref)
+    alpha = p.alpha.values
+    gam_N = p.gamma.sel(J=-0.1).values
+    e0 = mean_field_energy(0.0, 0.0, g, t)
+    p0 = summarise(t, e0).max_power
+    rows = [
+        Comparison(
+            "le_isotropic",
+            LE,
+            "Delta = 1 (isotropic Heisenberg): max |Gamma - 1| over J = +-0.3, open and periodic",
+            0.0,
+            "0 (no effect of J)",
+            "analytic: SU(2) symmetry of the model's Hamiltonian at isotropy (H_int constant on the symmetric states)",
+            iso_dev,
+            1e-10,
+            "abs",
+            "models.spin_chain (anisotropy 1.0 in the J x anisotropy grid)",
+            f"N = {Ns[-1]}, g = {g}, J = -0.3, 0.3",
+        ),
+        Comparison(
+            "le_extensive",
+            LE,
+            "nearest-neighbour chain: exponent alpha of P_max ~ N^alpha (advantage extensive, not super-extensive)",
+            1.0,
+            "1",
+            "abstract: super-extensive advantage only for long-range interactions; mean field: N-independent per cell",
+            float(alpha[np.argmax(np.abs(alpha - 1.0))]),
+            0.01,
+            "abs",
+            "models.spin_chain (periodic 1)",
+            f"periodic, N = {Ns}, g = {g}, Delta = 0, J = -0.1 and 0.1 (the worst of both)",
+            "Gamma(N) at J = -0.1: " + ", ".join(f"{x:.4f}" for x in gam_N),
+        ),
+    ]
+    for J in (-0.1, 0.1):
+        mf = summarise(t, mean_field_energy(J, 0.0, g, t)).max_power / p0
+        rows.append(
+            Comparison(
+                f"le_mean_field_{'gain' if J < 0 else 'loss'}",
+                LE,
+                f"Gamma at J (Delta - 1) = {-J:+g}: exact chain vs the mean-field (product-state) picture",
+                mf,
+                f"{mf:.4f} (mean field)",
+                "abstract: the advantage 'is a mean-field interaction effect that does not involve correlations'; "
+                "value from that mean-field picture, computed here (`mean_field_energy`)",
+                float(p.gamma.sel(J=J).values[-1]),
+                0.01,
+                "rel",
+                "models.spin_chain (J x anisotropy grid, periodic 1)",
+                f"periodic, N = {Ns[-1]}, g = {g}, Delta = 0, J = {J}",
+                "Gamma > 1 when J (Delta - 1) > 0: the zz field lowers the effective splitting towards the drive",
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# Andolina et al. 2018/2019: charger-mediated energy transfer
+# --------------------------------------------------------------------------------------
+ANDOLINA_G = 0.2
+
+
+def _at_time(ds, t_index: int) -> tuple[float, float]:
+    return float(ds.energy.values[0, t_index]), float(ds.ergotropy.values[0, t_index])
+
+
+def andolina_transfer(size: str = "paper") -> list[Comparison]:
+    """Complete transfer at g tau = pi/2: qubit charger -> qubit battery (E_B = omega_a sin^2(g tau)) and
+    oscillator -> oscillator (beam splitter, E_B = N omega_a sin^2(g tau)) from a Fock or a coherent charger;
+    at full transfer the battery state is pure, so ergotropy = energy."""
+    g = ANDOLINA_G
+    t = np.linspace(0.0, np.pi / g, 201)  # index 100 is g t = pi/2 exactly
+    i = 100
+    rows = []
+    N = 4
+    tls = simulate("charger_mediated_tls", N=[N], times=t, coupling=g)
+    E, R = _at_time(tls, i)
+    closed = float(np.abs(tls.energy.values[0] / N - np.sin(g * t) ** 2).max())
+    rows += [
+        Comparison(
+            "andolina_tls_transfer",
+            ANDOLINA_PRB,
+            "qubit charger -> qubit battery: E_B(g tau = pi/2) / (N omega_a)",
+            1.0,
+            "1 (complete transfer)",
+            "closed form E_B(tau) = omega_a sin^2(g tau), Sec. II",
+            E / N,
+            1e-12,
+            "abs",
+            "models.charger_mediated_tls",
+            f"N = {N} pairs, g = {g}",
+            f"max over the time grid of |E_B/N - sin^2(g t)| = {closed:.1e}",
+        ),
+        Comparison(
+            "andolina_tls_ergotropy",
+            ANDOLINA_PRB,
+            "qubit charger -> qubit battery: ergotropy / energy at g tau = pi/2",
+            1.0,
+            "1 (pure battery state)",
+            "closed form, Sec. II",
+            R / E,
+            1e-9,
+            "abs",
+            "models.charger_mediated_tls",
+            f"N = {N} pairs, g = {g}",
+        ),
+    ]
+    n = _pick(size, 8, 32)
+    for coh, name in ((0, "Fock"), (1, "coherent")):
+        ho = simulate("charger_mediated_ho", N=[n], times=t, coupling=g, coherent=coh)
+        E, R = _at_time(ho, i)
+        rows += [
+            Comparison(
+                f"andolina_ho_transfer_{name.lower()}",
+                ANDOLINA_PRB,
+                f"oscillator -> oscillator, {name} charger: E_B(g tau = pi/2) / (N omega_a)",
+                1.0,
+                "1 (complete transfer)",
+                "closed form E_B(tau) = N omega_a sin^2(g tau) (beam splitter), Sec. III",
+                E / n,
+                1e-8,
+                "abs",
+                f"models.charger_mediated_ho (coherent {coh})",
+                f"N = {n} charger quanta (mean), g = {g}",
+                "coherent: Poisson tail below truncation_tol dropped" if coh else "",
+            ),
+            Comparison(
+                f"andolina_ho_ergotropy_{name.lower()}",
+                ANDOLINA_PRB,
+                f"oscillator -> oscillator, {name} charger: ergotropy / energy at g tau = pi/2",
+                1.0,
+                "1 (battery in the pure charger state)",
+                "closed form, Sec. III",
+                R / E,
+                1e-8,
+                "abs",
+                f"models.charger_mediated_ho (coherent {coh})",
+                f"N = {n}, g = {g}",
+            ),
+        ]
+    return rows
+
+
+def _tc_ratio(N: int, coherent: int, points: int) -> tuple[float, float]:
+    """(ergotropy / energy, energy / N) of the Tavis-Cummings charger-mediated battery at its time of maximal
+    stored energy, searched on 0 <= g t sqrt(N) <= 4."""
+    g = ANDOLINA_G
+    t = np.linspace(0.0, 4.0 / (g * math.sqrt(N)), points)
+    ds = simulate("charger_mediated_osc", N=[N], times=t, coupling=g, coherent=coherent)
+    E, R = ds.energy.values[0], ds.ergotropy.values[0]
+    i = int(np.argmax(E))
+    return float(R[i] / E[i]), float(E[i] / N)
+
+
+def andolina_asymptotic_freedom(size: str = "paper") -> list[Comparison]:
+    """Andolina et al. 2019: locking correlations vanish for N -> infinity (ergotropy/energy -> 1) for the
+    oscillator charger with N cells; and their claim that a coherent charger mitigates the suppression."""
+    pts = _pick(size, 401, 2001)
+    n_fock = 64
+    n_coh = _pick(size, 16, 64)
+    r_fock, e_fock = _tc_ratio(n_fock, 0, pts)
+    r_coh, e_coh = _tc_ratio(n_coh, 1, pts)
+    small = {N: (_tc_ratio(N, 0, pts)[0], _tc_ratio(N, 1, pts)[0]) for N in (1, 4, 16)}
+    diffs = "; ".join(f"N = {N}: Fock {a:.3f}, coherent {b:.3f}" for N, (a, b) in small.items())
+    return [
+        Comparison(
+            "andolina_freedom_fock",
+            ANDOLINA_PRL,
+            "oscillator charger |N> + N cells: ergotropy / energy at the time of maximal energy",
+            1.0,
+            "1 for N -> infinity ('asymptotically free')",
+            "abstract (limit statement); tolerance = allowance for finite N",
+            r_fock,
+            0.02,
+            "abs",
+            "models.charger_mediated_osc (coherent 0)",
+            f"N = {n_fock}, g = {ANDOLINA_G}; E/N = {e_fock:.3f}",
+        ),
+        Comparison(
+            "andolina_freedom_coherent",
+            ANDOLINA_PRL,
+            "oscillator charger |sqrt(N)> + N cells: ergotropy / energy at the time of maximal energy",
+            1.0,
+            "1 for N -> infinity",
+            "abstract (limit statement); tolerance = allowance for finite N",
+            r_coh,
+            0.05,
+            "abs",
+            "models.charger_mediated_osc (coherent 1)",
+            f"N = {n_coh}, g = {ANDOLINA_G}; E/N = {e_coh:.3f}",
+        ),
+        Comparison(
+            "andolina_coherent_mitigates",
+            ANDOLINA_PRL,
+            "coherent charger mitigates the correlation-induced loss of ergotropy (ratio coherent - Fock at N = 4)",
+            float("nan"),
+            "> 0 (qualitative)",
+            "abstract (qualitative; the paper's figure could not be read here)",
+            small[4][1] - small[4][0],
+            float("nan"),
+            "info",
+            "models.charger_mediated_osc (coherent [0, 1])",
+            f"g = {ANDOLINA_G}, at the time of maximal energy",
+            f"only partly reproduced: {diffs}. At the time of maximal stored energy and equal mean charger energy the "
+            "coherent charger is ahead only around N = 4; the paper's comparison (time, normalisation) may differ",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Binder et al. 2015 / Campaioli et al. 2017: global flip
+# --------------------------------------------------------------------------------------
+def binder_campaioli_global_flip(size: str = "paper") -> list[Comparison]:
+    """Global flip |g...g> <-> |e...e> against N parallel Rabi flips at equal operator norm of the driving
+    (Binder 2015): E_glob = N omega_a sin^2(N g t), E_par = N omega_a sin^2(g t), so the maximal power and the
+    inverse charging time are N times larger, Gamma(N) = N, the bound of Campaioli 2017 for N-body driving.
+    The models (``global_flip`` normalised to equal norm, reference ``rabi_parallel``) come with issue #3;
+    until they are registered the row is pending."""
+    N = _pick(size, 8, 64)
+    g = 0.5
+    row = dict(
+        key="binder_global_flip_speedup",
+        paper=BINDER,
+        claim="quantum advantage Gamma = P_max(global flip)/P_max(parallel) at equal driving norm",
+        published=float(N),
+        published_text=f"N = {N} (closed form)",
+        source="closed form: both are Rabi flips, the global one with the N-fold norm concentrated on |g...g> <-> |e...e>",
+        config="models.global_flip + models.rabi_parallel (commented in paper.yaml until merged)",
+        at=f"N = {N}, drive g = {g}, each model on its own grid 0 <= t <= 1.3 pi/(2 g_eff) (2001 points)",
+    )
+    if not all(m in MODELS for m in ("global_flip", "rabi_parallel")):
+        pending = "model added by #3; value filled after merge"
+        return [Comparison(ours=float("nan"), tolerance=float("nan"), mode="pending", note=pending, **row)]
+    glob = simulate("global_flip", N=[N], times=np.linspace(0.0, 1.3 * np.pi / (2 * N * g), 2001), drive=g)
+    par = simulate("rabi_parallel", N=[N], times=np.linspace(0.0, 1.3 * np.pi / (2 * g), 2001), drive=g)
+    p = analyse_power(glob, par)
+    t_ratio = float(analyse_power(par).t_max_energy.values[0] / p.t_max_energy.values[0])
+    note = f"time of full charge: parallel / global = {t_ratio:.4f} (grid points)"
+    return [Comparison(ours=float(p.gamma.values[0]), tolerance=1e-3, mode="rel", note=note, **row)]
+
+
+SECTIONS: tuple[tuple[str, Callable[[str], list[Comparison]]], ...] = (
+    (FERRARO, ferraro_rabi_weak_coupling),
+    (FERRARO, ferraro_scaling),
+    (LE, le_spin_chain),
+    (ANDOLINA_PRB, andolina_transfer),
+    (ANDOLINA_PRL, andolina_asymptotic_freedom),
+    (BINDER, binder_campaioli_global_flip),
+)
+
+
+def all_comparisons(size: str = "paper") -> list[Comparison]:
+    return [row for _, fn in SECTIONS for row in fn(size)]
+
+
+def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "-"
+    return f"{x:.4g}" if abs(x) >= 1e-3 or x == 0 else f"{x:.1e}"
+
+
+def _escaped(r: Comparison) -> Comparison:
+    """A row with Markdown table separators in its text cells escaped (|psi> would split a cell)."""
+    from dataclasses import replace
+
+    return replace(r, **{k: getattr(r, k).replace("|", "\\|") for k in ("claim", "published_text", "source", "config")})
+
+
+def render(rows: list[Comparison], size: str) -> str:
+    """The Markdown page docs/reproduced.md."""
+    verdict = {True: "yes", False: "**NO**", None: "-"}
+    out = [
+        "# Reproduced literature results",
+        "",
+        f"Generated by `python -m qbattery.reproduce --size {size} > docs/reproduced.md` (do not edit by hand);",
+        "`tests/test_reproduced.py` checks the same rows at the `ci` sizes. Conventions: hbar = 1, energies in",
+        "omega_a, times in 1/omega_a, resonant chargers (omega_c = omega_a). The *published* column is a number",
+        "read off the paper or a closed form / scaling law the paper states; the *source* column says which. Where",
+        "the paper's figures could not be read numerically (only abstracts and closed forms were accessible when this",
+        "page was made), the row compares with the analytic statement, and says so.",
+        "",
+        "| # | paper | quantity | published | source of the published value | qbattery | deviation | tolerance | agrees "
+        "| config/paper.yaml entry |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i, r in enumerate(rows, 1):
+        r = _escaped(r)
+        dev = _fmt(r.deviation) if r.mode in ("abs", "rel") else "-"
+        ours = "pending" if r.mode == "pending" else _fmt(r.ours)
+        out.append(
+            f"| {i} | {r.paper} | {r.claim} | {r.published_text} | {r.source} | {ours} | {dev} | {r.tolerance_text} "
+            f"| {verdict[r.agrees] if r.mode != 'pending' else 'pending'} | `{r.config}` |"
+        )
+    out += ["", "## Parameters and notes", ""]
+    out += [
+        "What was compared with what: only the abstracts of the five papers and the closed forms they state were",
+        "accessible when this table was made, not their figures. So no row copies a number read off a published plot;",
+        "the Ferraro rows test the sqrt(N) law of the abstract (and the exponents it implies), the Le rows test the",
+        "abstract's mean-field statement and exact symmetry consequences of its Hamiltonian, the Andolina rows the",
+        "closed forms of the PRB and the N -> infinity limit of the PRL. Row 'andolina_coherent_mitigates' is a",
+        "qualitative claim that we only partly reproduce (see its note). The workflow produces the same quantities",
+        "from the `config/paper.yaml` entries named in the table (on their own time grids, so tau* and P_max agree",
+        "to the grid resolution).",
+        "",
+    ]
+    for i, r in enumerate(rows, 1):
+        note = f" {r.note}." if r.note else ""
+        out.append(f"{i}. `{r.key}`: {r.at}.{note}")
+    out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m qbattery.reproduce", description=__doc__.splitlines()[0])
+    ap.add_argument("--size", choices=SIZES, default="paper", help="ci: seconds (the tests); paper: the table of docs/reproduced.md")
+    args = ap.parse_args(argv)
+    rows = all_comparisons(args.size)
+    sys.stdout.write(render(rows, args.size))
+    return 0 if all(r.agrees is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
