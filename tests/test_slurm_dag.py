@@ -72,3 +72,9 @@ def test_work_statistics_runtime_grows_with_the_protocol_grid(protocol):
     more = yaml.safe_load(yaml.safe_dump(cfg))
     more["work_statistics"]["temperature"] = [0.5, 1.0, 2.0, 4.0] * 50
     assert study.work_statistics_runtime_min(more, protocol) >= t >= 1
+
+
+@given(mem=st.floats(300, 1e5), points=st.integers(1, 1000))
+def test_runtime_from_memory_grows_with_the_memory_estimate(mem, points):
+    """A bigger memory estimate means a bigger matrix, never a shorter wall-time request."""
+    assert study.runtime_from_memory_min(mem * 2, points) >= study.runtime_from_memory_min(mem, points) >= 1

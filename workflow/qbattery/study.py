@@ -127,3 +127,9 @@ def work_statistics_runtime_min(cfg: dict, protocol: str, attempt: int = 1) -> i
 
 def work_statistics_group(cfg: dict, protocol: str) -> str | None:
     return small_job_group(work_statistics_runtime_min(cfg, protocol))
+
+
+def runtime_from_memory_min(mem_mb: float, points: int = 1, attempt: int = 1, base_mb: float = 300.0) -> int:
+    """Wall-time request [min] of a job of ``points`` grid points whose memory estimate is
+    ``mem_mb`` (for rules that have a memory model but no runtime model of their own)."""
+    return runtime_minutes(points, dim_from_memory_mb(mem_mb, base_mb=base_mb), attempt)
