@@ -9,12 +9,14 @@ rule simulate_protocol:
         f"{RES}/logs/simulate_protocol/{{model}}_N{{N}}.log",
     benchmark:
         f"{RES}/benchmarks/simulate_protocol/{{model}}_N{{N}}.tsv"
+    group:
+        group_simulate
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_simulate,
-        runtime=30,
+        mem_mb=mem_mb_simulate_retry,
+        runtime=runtime_simulate,
     params:
         model=lambda wc: wc.model,
     script:

@@ -16,12 +16,16 @@ rule work_statistics:
         f"{RES}/benchmarks/work_statistics/{{protocol}}.tsv"
     wildcard_constraints:
         protocol="|".join(WORK_PROTOCOLS) or "no_protocol",
+    group:
+        group_work_statistics
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wc: _ws.memory_mb(config, wc.protocol),
-        runtime=60,
+        mem_mb=lambda wc, attempt: int(
+            _ws.memory_mb(config, wc.protocol) * (1 + 0.5 * (attempt - 1))
+        ),
+        runtime=runtime_work_statistics,
     params:
         protocol=lambda wc: wc.protocol,
     script:
