@@ -6,3 +6,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(Path(__file__).parent))
+
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """One complete run of the tiny config (every model, every stage), shared by the
+    end-to-end tests of several files."""
+    from e2e import snakemake, tiny_config
+
+    wd = tmp_path_factory.mktemp("tiny")
+    cfg = tiny_config()
+    (wd / "tiny.yaml").write_text(yaml.safe_dump(cfg))
+    p = snakemake(wd, "--configfile", str(wd / "tiny.yaml"), "--cores", "2")
+    assert p.returncode == 0, p.stderr[-4000:]
+    return wd, cfg

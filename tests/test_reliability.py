@@ -13,17 +13,18 @@ import psutil
 import pytest
 import xarray as xr
 import yaml
-from test_workflow import ROOT, tiny_config
+from e2e import ROOT, tiny_config
 
 SNAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 
 
 def config_for(wd: Path) -> Path:
+    """A minimal study for the interruption tests: two models, no further stages."""
     cfg = tiny_config()
+    cfg = {k: cfg[k] for k in ("seed", "time", "numerics") if k in cfg}
     cfg["study"] = "rel"
-    cfg["models"] = {k: v for k, v in cfg["models"].items() if k in ("dicke", "parallel")}
-    cfg["models"]["dicke"]["N"] = [1, 2, 10]
-    cfg["models"]["parallel"]["N"] = [1, 2, 10]
+    full = tiny_config()["models"]
+    cfg["models"] = {k: dict(full[k], N=[1, 2, 10]) for k in ("dicke", "parallel")}
     p = wd / "rel.yaml"
     p.write_text(yaml.safe_dump(cfg))
     return p
@@ -38,9 +39,9 @@ def run(wd: Path, *args, check=True) -> subprocess.CompletedProcess:
     return p
 
 
-def data_of(wd: Path) -> dict[str, dict[str, np.ndarray]]:
+def data_of(wd: Path, study: str = "rel") -> dict[str, dict[str, np.ndarray]]:
     out = {}
-    for f in sorted((wd / "results" / "rel").rglob("*.nc")):
+    for f in sorted((wd / "results" / study).rglob("*.nc")):
         with xr.open_dataset(f) as ds:
             out[str(f.relative_to(wd))] = {k: v.values.copy() for k, v in ds.variables.items()}
     return out
@@ -71,15 +72,24 @@ def reference(reference_dir):
     return data_of(reference_dir)
 
 
-def test_same_config_twice_gives_bitwise_identical_data_and_byte_identical_figures(reference_dir, reference, tmp_path):
-    """Determinism: a second run of the same config gives identical data variables and
-    byte-identical PDF and PNG figures (no timestamps in the figure files)."""
-    run(tmp_path, "--cores", "2")
-    assert_bitwise_equal(reference, data_of(tmp_path))
-    figs = sorted((reference_dir / "results" / "rel" / "figures").iterdir())
+def test_same_config_twice_gives_bitwise_identical_data_and_byte_identical_figures(tiny_run, tmp_path):
+    """Determinism over every stage: a second run of the tiny config (all models, all stages)
+    gives identical data variables and byte-identical PDF and PNG figures (no timestamps)."""
+    ref_dir, cfg = tiny_run
+    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(cfg))
+    p = subprocess.run(
+        [*SNAKE, "--directory", str(tmp_path), "--configfile", str(tmp_path / "tiny.yaml"), "--cores", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert_bitwise_equal(data_of(ref_dir, "tiny"), data_of(tmp_path, "tiny"))
+    figs = sorted(f for f in (ref_dir / "results" / "tiny" / "figures").rglob("*") if f.is_file())
     assert figs
     for f in figs:
-        assert f.read_bytes() == (tmp_path / "results" / "rel" / "figures" / f.name).read_bytes(), f.name
+        rel = f.relative_to(ref_dir)
+        assert f.read_bytes() == (tmp_path / rel).read_bytes(), str(rel)
 
 
 def _wait_for(predicate, timeout=120.0):

@@ -11,28 +11,7 @@ import qbattery
 import xarray as xr
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--directory", str(workdir), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def tiny_config() -> dict:
-    """The default config shrunk: two N per model, a short time grid."""
-    cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    cfg = copy.deepcopy(cfg)
-    cfg["study"] = "tiny"
-    cfg["time"] = {"t_max": 8.0, "points": 81}
-    for m in cfg["models"].values():
-        m["N"] = m["N"][:3]
-        m.pop("time", None)
-    return cfg
+from e2e import ROOT, snakemake, tiny_config
 
 
 def test_default_study_dry_run_builds_the_dag(tmp_path):
@@ -40,16 +19,6 @@ def test_default_study_dry_run_builds_the_dag(tmp_path):
     p = snakemake(tmp_path, "--configfile", str(ROOT / "config" / "config.yaml"), "-n", "--quiet", "rules")
     assert p.returncode == 0, p.stderr
     assert "simulate_protocol" in p.stdout + p.stderr
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    wd = tmp_path_factory.mktemp("tiny")
-    cfg = tiny_config()
-    (wd / "tiny.yaml").write_text(yaml.safe_dump(cfg))
-    p = snakemake(wd, "--configfile", str(wd / "tiny.yaml"), "--cores", "2")
-    assert p.returncode == 0, p.stderr[-4000:]
-    return wd, cfg
 
 
 def test_tiny_workflow_writes_merged_grids_that_equal_the_library(tiny_run):

@@ -80,12 +80,10 @@ def cells_hamiltonian(N: int, omega_a: float = 1.0) -> sp.csr_matrix:
 
 
 def ground_energy(H: sp.spmatrix, dense_max_dim: int) -> float:
-    """Lowest eigenvalue of a real-symmetric sparse H (dense eigvalsh, or Lanczos eigsh)."""
-    if H.shape[0] <= dense_max_dim:
-        return float(np.linalg.eigvalsh(H.toarray())[0])
-    from scipy.sparse.linalg import eigsh
+    """Lowest eigenvalue of a real-symmetric sparse H (dense eigvalsh, or Lanczos from a fixed start)."""
+    from .speed_limits import ground_energy as lowest
 
-    return float(eigsh(H, k=1, which="SA", tol=1e-12, return_eigenvectors=False)[0])
+    return lowest(H, dense_max_dim)
 
 
 def propagate_observables(
