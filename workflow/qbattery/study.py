@@ -99,11 +99,13 @@ def simulate_runtime_min(cfg: dict, model: str, N: int, attempt: int = 1) -> int
     return runtime_minutes(grid_points(cfg, model), dim_from_memory_mb(simulate_mem_mb(cfg, model, N), base_mb=floor), attempt)
 
 
-def small_job_group(runtime_min: int) -> str | None:
+def small_job_group(runtime_min: int, name: str = SMALL_JOB_GROUP) -> str | None:
     """Group of a job on a cluster: short jobs share SMALL_JOB_GROUP (the profile's
     group-components bundles them into SLURM jobs of sensible length); long jobs run alone.
-    Snakemake ignores groups in local runs."""
-    return SMALL_JOB_GROUP if runtime_min <= SMALL_JOB_MINUTES else None
+    Snakemake ignores groups in local runs. A stage that depends on grouped jobs through
+    a merge outside the group needs a group ``name`` of its own (a group may not be left and
+    re-entered)."""
+    return name if runtime_min <= SMALL_JOB_MINUTES else None
 
 
 def simulate_group(cfg: dict, model: str, N: int) -> str | None:

@@ -28,12 +28,23 @@ if CORR_SPLIT_N:
             f"{RES}/benchmarks/correlations/{{model}}_N{{N}}.tsv"
         wildcard_constraints:
             model="|".join(CORR_MODELS) or "no_model",
+        group:
+            lambda wc: _study.small_job_group(
+                _study.runtime_from_memory_min(
+                    _corr.memory_mb(config, wc.model, wc.N)
+                ),
+                "small_correlations",
+            )
         conda:
             "../../envs/qbattery.yaml"
         threads: 1
         resources:
-            mem_mb=lambda wc: _corr.memory_mb(config, wc.model, wc.N),
-            runtime=30,
+            mem_mb=lambda wc, attempt: int(
+                _corr.memory_mb(config, wc.model, wc.N) * (1 + 0.5 * (attempt - 1))
+            ),
+            runtime=lambda wc, attempt: _study.runtime_from_memory_min(
+                _corr.memory_mb(config, wc.model, wc.N), 1, attempt
+            ),
         params:
             model=lambda wc: wc.model,
         script:

@@ -22,12 +22,20 @@ rule open_simulate:
         f"{RES}/benchmarks/open_simulate/{{model}}_N{{N}}.tsv"
     wildcard_constraints:
         model="|".join(OPEN_MODEL_NAMES) or "no_open_model",
+    group:
+        lambda wc: _study.small_job_group(
+            _study.runtime_from_memory_min(_open.mem_mb(config, wc.model, wc.N))
+        )
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wc: _open.mem_mb(config, wc.model, wc.N),
-        runtime=60,
+        mem_mb=lambda wc, attempt: int(
+            _open.mem_mb(config, wc.model, wc.N) * (1 + 0.5 * (attempt - 1))
+        ),
+        runtime=lambda wc, attempt: _study.runtime_from_memory_min(
+            _open.mem_mb(config, wc.model, wc.N), 1, attempt
+        ),
     params:
         model=lambda wc: wc.model,
     script:
