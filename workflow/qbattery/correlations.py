@@ -40,6 +40,7 @@ from .models import Numerics, get_model
 from .models.base import JointTrajectory, Model
 from .provenance import provenance_attrs
 from .quantities import Spectrum, cells_spectrum
+from .simulate import parameter_grid
 
 log = logging.getLogger("qbattery")
 
@@ -388,12 +389,6 @@ def correlation_trajectory(
 # --------------------------------------------------------------------------------------
 # Grid dataset (the workflow's data model)
 # --------------------------------------------------------------------------------------
-def _param_grid(m: Model, params: dict) -> tuple[list[str], dict[str, np.ndarray], dict[str, float]]:
-    from .simulate import _grid
-
-    return _grid(m, params)
-
-
 def _cutoff_numerics(numerics: Numerics, N: int, cutoff: float | None) -> Numerics:
     """Numerics that reproduce the simulate stage's converged cavity cutoff (2N + 1 + fock_extra)."""
     if cutoff is None or not np.isfinite(cutoff):
@@ -428,7 +423,7 @@ def correlations_grid(
         raise ValueError(f"model {model!r} has no explicit charger; correlation models: {', '.join(sorted(CHARGER_MODELS))}")
     info = CHARGER_MODELS[model]
     t = np.asarray(times, float)
-    dims, swept, fixed = _param_grid(m, params)
+    dims, swept, fixed = parameter_grid(m, params)
     shape = (1,) + tuple(len(swept[d]) for d in dims)
     names = list(switch_off or {})
     data = {k: np.full(shape + (len(t),), np.nan) for k in SERIES}

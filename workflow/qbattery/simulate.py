@@ -24,7 +24,7 @@ class NumericalHealthError(RuntimeError):
     """A diagnostic exceeded its configured tolerance."""
 
 
-def _grid(model, params: dict) -> tuple[list[str], dict[str, np.ndarray], dict[str, float]]:
+def parameter_grid(model, params: dict) -> tuple[list[str], dict[str, np.ndarray], dict[str, float]]:
     """Split parameters into swept (lists -> dims) and fixed (scalars -> scalar coords)."""
     known = {p.name for p in model.parameters}
     unknown = set(params) - known
@@ -60,7 +60,7 @@ def simulate(
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)
-    dims, swept, fixed = _grid(m, params)
+    dims, swept, fixed = parameter_grid(m, params)
     shape = (len(Ns),) + tuple(len(swept[d]) for d in dims)
     nt = len(t)
     data = {k: np.full(shape + (nt,), np.nan) for k in ("energy", "ergotropy", "capacity", *m.series)}

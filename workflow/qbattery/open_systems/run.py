@@ -26,6 +26,7 @@ from ..power import summarise
 from ..provenance import provenance_attrs
 from ..quantities import capacity, ergotropy
 from ..simulate import STATUS_HEALTH, STATUS_OK, NumericalHealthError
+from ..simulate import parameter_grid
 from .ensemble import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
 from .first_law import efficiency, energy_flows
 from .lindblad import evolve, evolve_to, functional, unvec, vec
@@ -316,18 +317,7 @@ def open_grid(
     if foreign:
         raise ValueError(f"open model {model!r} has no bath for {foreign}; its rates: {', '.join(m.rates)}")
     rate_axes = {r: np.asarray(_as_list(rates.get(r, 0.0)), dtype=float) for r in m.rates}
-    params = dict(params or {})
-    known = {p.name for p in m.parameters}
-    if set(params) - known:
-        raise ValueError(f"open model {model!r} has no parameter(s) {sorted(set(params) - known)}; allowed: {sorted(known)}")
-    pdims, swept, fixed = [], {}, {}
-    for p in m.parameters:
-        v = params.get(p.name, p.default)
-        if isinstance(v, (list, tuple, np.ndarray)):
-            swept[p.name] = np.asarray(v, dtype=float)
-            pdims.append(p.name)
-        else:
-            fixed[p.name] = float(v)
+    pdims, swept, fixed = parameter_grid(m, dict(params or {}))
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)
     dims = ["N", *m.rates, *pdims]
