@@ -61,7 +61,7 @@ class Numerics:
     norm_tol: float = 1e-10  # max |<psi|psi> - 1| (closed) or |Tr rho - 1| (open)
     state_tol: float = 1e-8  # Hermiticity / positivity of reduced states
     first_law_tol: float = 1e-8  # |Delta E - W - Q| (open systems)
-    dense_max_dim: int = 4000  # largest dimension diagonalised densely
+    dense_max_dim: int = 1000  # largest dimension diagonalised densely (Lanczos above)
     atol: float = 1e-12  # ODE solvers (open systems)
     rtol: float = 1e-10
     on_violation: str = "fail"  # "fail": raise; "nan": record NaN and flag the point

@@ -179,9 +179,14 @@ class _StreamedObservables:
         self.odd = index[1 - P :: 2, 1::2]
         self.n = n.astype(float)
         self.top = int(np.searchsorted(n, n_max - TOP_FOCK_LEVELS))  # first entry of the top levels
+        self.band = int(np.searchsorted(n, n_max - max(TOP_FOCK_LEVELS, n_max // 20)))  # top 5% of the levels
 
     def top_weight(self, states: np.ndarray) -> np.ndarray:
         return np.sum(np.abs(states[..., self.top :]) ** 2, axis=-1)
+
+    def band_weight(self, psi: np.ndarray) -> float:
+        """Population of the top 5% of the levels: the growth trigger (ahead of the top two)."""
+        return float(np.sum(np.abs(psi[self.band :]) ** 2))
 
     def __call__(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         prob = np.abs(states) ** 2
@@ -210,7 +215,9 @@ def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str
     """Dicke battery on large parity sectors: Lanczos propagation with the Fock cutoff grown on the fly.
 
     Starts at :func:`fock_cutoff`; whenever the population of the two highest levels kept
-    exceeds GROW_AT * truncation_tol, the cutoff grows by GROW_FACTOR (new levels empty;
+    of the top 5% of the levels
+    exceeds GROW_AT * truncation_tol, the cutoff grows by GROW_FACTOR; a Krylov step after which
+    an output state's top-two-level weight exceeds truncation_tol / 2 is redone with the grown cutoff (new levels empty;
     the smaller sector is a prefix of the larger), up to ``fock_max_factor`` x the start and
     ``fock_max_dim`` sector states (memory guard). The recorded truncation weight is the
     maximum over all output times of the top-two-level population of the cutoff in use.
@@ -238,22 +245,33 @@ def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str
     st = times[order]
     t, i = 0.0, 0
     while i < nt:
+        psi_prev, t_prev = psi, t
         if st[i] == t:
             states, idx = psi[None, :], order[i : i + 1]
         else:
             states, dt, psi = krylov_advance(mv, psi, st[i:] - t, KRYLOV_TOL, m)
             t += dt
             idx = order[i : i + len(states)]
+        w_out = obs.top_weight(states) if len(states) else np.zeros(0)
+        can_grow = numerics.fock_auto and n_max < limit
+        if can_grow:
+            grow = obs.band_weight(psi) > GROW_AT * numerics.truncation_tol
+            rewind = w_out.size > 0 and w_out.max() > 0.5 * numerics.truncation_tol
+            new = min(limit, int(np.ceil(GROW_FACTOR * n_max)) + TOP_FOCK_LEVELS)
+            if (grow or rewind) and len(parity_sector(N, new, photons)[0]) <= numerics.fock_max_dim:
+                if rewind:  # the front reached the top levels within this step: redo it with more levels
+                    psi, t, states = psi_prev, t_prev, states[:0]
+                n_max = new
+                old_obs = obs
+                mv, obs, m = setup(n_max)
+                psi = np.concatenate([psi, np.zeros(obs.n.size - psi.size, dtype=complex)])
+                if len(states):
+                    rho_e[idx], rho_o[idx], nbar[idx], norm[idx], weight[idx] = old_obs(states)
+                    i += len(states)
+                continue
         if len(states):
             rho_e[idx], rho_o[idx], nbar[idx], norm[idx], weight[idx] = obs(states)
             i += len(states)
-        can_grow = numerics.fock_auto and n_max < limit
-        if can_grow and obs.top_weight(psi) > GROW_AT * numerics.truncation_tol:
-            new = min(limit, int(np.ceil(GROW_FACTOR * n_max)) + TOP_FOCK_LEVELS)
-            if len(parity_sector(N, new, photons)[0]) <= numerics.fock_max_dim:
-                n_max = new
-                mv, obs, m = setup(n_max)
-                psi = np.concatenate([psi, np.zeros(obs.n.size - psi.size, dtype=complex)])
     rho_b = np.zeros((nt, d, d), dtype=complex)
     rho_b[:, 0::2, 0::2], rho_b[:, 1::2, 1::2] = rho_e, rho_o
     E = np.real(np.einsum("tkk->tk", rho_b)) @ np.arange(d, dtype=float)
