@@ -53,11 +53,6 @@ def _re_inner(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.einsum("i,i->", a.view(float), b.view(float)))
 
 
-def _inner(a: np.ndarray, b: np.ndarray) -> complex:
-    """<a|b> = sum conj(a) b without BLAS threading."""
-    return complex(np.einsum("i,i->", a.conj(), b))
-
-
 def krylov_advance(
     matvec: Callable[[np.ndarray], np.ndarray],
     psi: np.ndarray,
@@ -81,24 +76,23 @@ def krylov_advance(
     V[0] = psi / beta0
     m = m_max
     beta_m = 0.0
+    tmp = np.empty(dim, dtype=complex)
     for j in range(m_max):
+        # three-term Lanczos recurrence, in place (no temporaries of size dim)
         w = matvec(V[j])
+        if j > 0:
+            np.multiply(V[j - 1], beta[j - 1], out=tmp)
+            w -= tmp
         a = _re_inner(V[j], w)
-        w -= a * V[j]
-        if j > 0:
-            w -= beta[j - 1] * V[j - 1]
-        # one local re-orthogonalisation against the last two vectors (cheap, stabilising)
-        c = _inner(V[j], w)
-        w -= c * V[j]
-        alpha[j] = a + float(np.real(c))
-        if j > 0:
-            w -= _inner(V[j - 1], w) * V[j - 1]
+        np.multiply(V[j], a, out=tmp)
+        w -= tmp
+        alpha[j] = a
         b = float(np.sqrt(_re_inner(w, w)))
         if j + 1 == m_max or b <= 1e-14 * max(1.0, abs(alpha[j])):
             m, beta_m = j + 1, (b if j + 1 == m_max else 0.0)
             break
         beta[j] = b
-        V[j + 1] = w / b
+        np.multiply(w, 1.0 / b, out=V[j + 1])
     theta, S = eigh_tridiagonal(alpha[:m], beta[: m - 1]) if m > 1 else (alpha[:1], np.ones((1, 1)))
 
     def coeffs(t: np.ndarray) -> np.ndarray:  # (len(t), m): exp(-i T t) e_1
@@ -156,7 +150,7 @@ def propagate(H: sp.spmatrix | np.ndarray, psi0: np.ndarray, times: np.ndarray, 
     times = np.asarray(times, dtype=float)
     psi0 = np.asarray(psi0, dtype=complex)
     dim = psi0.shape[0]
-    if dim <= dense_max_dim:
+    if dim <= dense_max_dim:  # also the fallback for tiny problems
         Hd = H.toarray() if sp.issparse(H) else np.asarray(H)
         if np.iscomplexobj(Hd) and not np.any(Hd.imag):
             Hd = Hd.real

@@ -123,8 +123,8 @@ def joint_cavity_trajectory(
 GROW_AT = 1e-2
 #: relative growth of the cutoff per step
 GROW_FACTOR = 1.25
-#: memory of one Krylov basis [bytes]; its dimension m = clip(budget / (16 dim), 20, 100)
-KRYLOV_BUDGET = 400e6
+#: memory of one Krylov basis [bytes]; its dimension m = clip(budget / (16 dim), 20, 120)
+KRYLOV_BUDGET = 800e6
 
 
 def parity_sector(N: int, n_max: int, photons: int) -> tuple[np.ndarray, np.ndarray]:
@@ -234,7 +234,7 @@ def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str
 
     def setup(n_max: int):
         H = dicke_sector_hamiltonian(N, n_max, photons, omega_c, lam)
-        m = int(np.clip(KRYLOV_BUDGET / (16 * H.shape[0]), 20, 100))
+        m = int(np.clip(KRYLOV_BUDGET / (16 * H.shape[0]), 20, 120))
         return hamiltonian_matvec(H), _StreamedObservables(N, n_max, photons), m
 
     mv, obs, m = setup(n_max)
