@@ -63,8 +63,8 @@ def krylov_advance(
     """One Krylov step from ``psi`` (at time 0) towards the increasing offsets ``taus`` > 0.
 
     Returns (states, tau_reached, psi_reached): ``states`` (k, dim) at the first k offsets
-    whose error estimate is <= tol (k may be 0), and the state at ``tau_reached`` (the last
-    accepted offset, or an intermediate offset if none was reachable) to continue from.
+    whose error estimate is <= tol (k may be 0), and the state at ``tau_reached``, the
+    largest offset (up to the first rejected output) with error estimate <= tol, to continue from.
     """
     taus = np.asarray(taus, dtype=float)
     beta0 = float(np.linalg.norm(psi))
@@ -103,21 +103,24 @@ def krylov_advance(
 
     err = errors(taus)
     k = int(np.argmax(err > tol)) if np.any(err > tol) else len(taus)
-    if k > 0:
-        Y = beta0 * coeffs(taus[:k])
-        states = Y @ V[:m]
-        return states, float(taus[k - 1]), states[-1].copy()
-    # the next output is out of reach: largest intermediate step with err <= tol (bisection)
-    lo, hi = 0.0, float(taus[0])
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        if errors(np.array([mid]))[0] <= tol:
-            lo = mid
-        else:
-            hi = mid
-    if lo == 0.0:
+    # continue from the largest offset with err <= tol (bisection up to the first rejected
+    # output), not from the last accepted output: no part of the Krylov basis is wasted
+    if k == len(taus):
+        reach = float(taus[-1])
+    else:
+        lo, hi = (float(taus[k - 1]) if k else 0.0), float(taus[k])
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            if errors(np.array([mid]))[0] <= tol:
+                lo = mid
+            else:
+                hi = mid
+        reach = lo
+    if reach == 0.0:
         raise RuntimeError("Krylov step cannot advance: increase m_max or the tolerance")
-    return np.empty((0, dim), dtype=complex), lo, (beta0 * coeffs(np.array([lo]))[0]) @ V[:m]
+    Y = beta0 * coeffs(np.append(taus[:k], reach))
+    out = Y @ V[:m]
+    return out[:k], reach, out[-1].copy()
 
 
 def krylov_propagate_iter(
