@@ -66,9 +66,9 @@ SCALING_N = {
     "parallel": [8, 16, 32, 64, 128, 256],
     "spin_chain": [8, 10, 12, 14, 16, 18],
     "spin_chain_parallel": [8, 16, 32, 64, 128, 256],
-    "charger_mediated_tls": [2, 4, 8, 16, 32, 64],
-    "charger_mediated_osc": [2, 4, 8, 16, 32, 64],
-    "charger_mediated_ho": [2, 4, 8, 16, 32, 64],
+    "charger_mediated_tls": [2, 8, 32, 128, 512],
+    "charger_mediated_osc": [2, 8, 32, 128, 256],
+    "charger_mediated_ho": [2, 8, 32, 128, 256],
 }
 LAM = 0.2
 #: parameters of the scaling study that differ from the model defaults (as in config/config.yaml)
@@ -223,7 +223,7 @@ def _figure(rows: list[dict], pdf: Path, png: Path) -> None:
     from qbattery.figures import style
 
     style.apply_style()
-    fig, axes = style.figure(width=2 * style.COLUMN_WIDTH_IN, height=2.6, ncols=2)
+    fig, axes = style.figure(width=2 * style.COLUMN_WIDTH_IN, height=3.2, ncols=2)
     for i, name in enumerate(sorted({r["model"] for r in rows})):
         rr = [r for r in rows if r["model"] == name]
         N = [r["N"] for r in rr]
@@ -231,7 +231,7 @@ def _figure(rows: list[dict], pdf: Path, png: Path) -> None:
             ax.loglog(N, [r[key] for r in rr], "o-", color=style.model_colour(name, i), label=name, ms=3)
     axes[0].set(xlabel="N (cells)", ylabel="wall time [s]")
     axes[1].set(xlabel="N (cells)", ylabel="peak memory [MB]")
-    axes[0].legend(fontsize=6)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4, fontsize=6, frameon=False)
     style.save_figure(fig, str(pdf), str(png))
 
 
