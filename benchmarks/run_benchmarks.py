@@ -20,7 +20,7 @@ imported. Threaded OpenBLAS level-1/level-3 calls on small operands are many tim
 on an oversubscribed machine; the workload here is memory-bound sparse algebra.
 
 Usage: python benchmarks/run_benchmarks.py [--baseline-N 4 6 8] [--large-N 16 32 64 128 256]
-       [--verify-N 256] [--repeat 3] [--scaling] [--out benchmarks/results]
+       [--verify-N 256] [--repeat 3] [--scaling] [--out benchmarks/measured]
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ def main(argv=None) -> int:
     p.add_argument("--scaling", action="store_true", help="also run the scaling study of every model")
     p.add_argument("--models", nargs="*", default=list(SCALING_N), help="models of the scaling study")
     p.add_argument("--timeout", type=float, default=600.0, help="per-run timeout of the scaling study [s]")
-    p.add_argument("--out", type=Path, default=HERE / "results")
+    p.add_argument("--out", type=Path, default=HERE / "measured")
     p.add_argument("--blas-threads", default="1", help="BLAS threads (set before numpy is imported; 'auto' = leave)")
     p.add_argument("--one", nargs=2, metavar=("MODEL", "N"), help=argparse.SUPPRESS)
     a = p.parse_args(argv)
