@@ -55,12 +55,13 @@ class Numerics:
 
     fock_extra: int = 30  # initial Fock cutoff = 2 * photons + 1 + fock_extra
     fock_auto: bool = True  # grow the cutoff until the truncation weight is below truncation_tol
-    fock_max_factor: int = 4  # the cutoff grows at most to this multiple of its start
+    fock_max_factor: int = 16  # the cutoff grows at most to this multiple of its start
+    fock_max_dim: int = 2_000_000  # memory guard: largest sector dimension the cutoff growth may reach
     truncation_tol: float = 1e-10  # max population in the top Fock levels
     norm_tol: float = 1e-10  # max |<psi|psi> - 1| (closed) or |Tr rho - 1| (open)
     state_tol: float = 1e-8  # Hermiticity / positivity of reduced states
     first_law_tol: float = 1e-8  # |Delta E - W - Q| (open systems)
-    dense_max_dim: int = 4000  # largest dimension diagonalised densely
+    dense_max_dim: int = 1000  # largest dimension diagonalised densely (Lanczos above)
     atol: float = 1e-12  # ODE solvers (open systems)
     rtol: float = 1e-10
     on_violation: str = "fail"  # "fail": raise; "nan": record NaN and flag the point

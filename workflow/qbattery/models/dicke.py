@@ -5,7 +5,9 @@ N cells coupled collectively to one cavity mode holding N photons:
     psi(0) = |N photons> (x) |all cells in the ground state>,
     H_B = omega_a sum_i |e><e|_i (ground energy 0), omega_a = 1.
 Propagated exactly in the symmetric Dicke subspace and the parity sector of n + k, with
-a Fock cutoff of 2N + 1 + fock_extra levels whose truncation weight is checked.
+a Fock cutoff of 2N + 1 + fock_extra levels whose truncation weight is checked. Sectors
+larger than numerics.dense_max_dim use the Lanczos route of cavity_common (error-controlled
+Krylov steps, cutoff grown during the run; N = 256 at lambda = 0.2 needs ~3300 levels).
 """
 
 from __future__ import annotations
