@@ -17,6 +17,7 @@ Usage: naive_dicke_qutip.py N [--lam 0.2] [--nt 200] [--extra 30] [--json out.js
 Prints wall time of the computation (import and start-up excluded) and the
 maxima; --json writes times, stored energy and ergotropy for comparison.
 """
+
 import argparse
 import json
 import time
@@ -71,12 +72,20 @@ def main():
     t0 = time.perf_counter()
     times, energy, ergotropy, top = run(a.N, lam=a.lam, nt=a.nt, extra=a.extra)
     wall = time.perf_counter() - t0
-    print(f"N={a.N} wall_s={wall:.3f} max_energy={energy.max():.10f} "
-          f"max_ergotropy={ergotropy.max():.10f} cutoff_weight={top:.2e}")
+    print(f"N={a.N} wall_s={wall:.3f} max_energy={energy.max():.10f} max_ergotropy={ergotropy.max():.10f} cutoff_weight={top:.2e}")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"N": a.N, "lam": a.lam, "wall_s": wall, "times": times.tolist(),
-                       "energy": energy.tolist(), "ergotropy": ergotropy.tolist()}, f)
+            json.dump(
+                {
+                    "N": a.N,
+                    "lam": a.lam,
+                    "wall_s": wall,
+                    "times": times.tolist(),
+                    "energy": energy.tolist(),
+                    "ergotropy": ergotropy.tolist(),
+                },
+                f,
+            )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,11 @@
+import os
 import sys
 from pathlib import Path
+
+# one BLAS thread, as every workflow job has (Snakemake pins it to `threads: 1`): the tests'
+# matrices are small, and threaded BLAS on 2 busy cores made them 10-60x slower
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 # tests import the checkout's own library (workflow/qbattery), whichever checkout or
 # worktree they run in, even when another checkout is the one pip-installed in editable mode

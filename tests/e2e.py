@@ -46,5 +46,3 @@ def tiny_config() -> dict:
         for m in op["models"].values():
             m["N"] = m["N"][:1]
     return cfg
-
-

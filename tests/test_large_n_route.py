@@ -126,3 +126,25 @@ def test_cutoff_grown_during_the_run_agrees_with_a_larger_fixed_cutoff():
     guarded = m.run(N, times, PARAMS, qbattery.Numerics(fock_extra=0, dense_max_dim=1, fock_max_dim=100))
     assert guarded.diagnostics["fock_cutoff"] == 2 * N + 1  # memory guard: no growth
     assert guarded.diagnostics["truncation_weight"] > 1e-6
+
+
+def test_streamed_route_speed_limit_series_are_exact_or_a_valid_lower_bound():
+    """On the Krylov route the overlap |<psi0|psi(t)>| and Delta E equal the dense route's (1e-10);
+    <H> - E_0 uses the rigorous bound E_0 >= -omega_c lam^2 N^2, so it is >= the dense value
+    (exact sector ground energy), the Margolus-Levitin time is <= the exact one, and both speed
+    limits stay below the actual time at every grid point."""
+    from qbattery.speed_limits import margolus_levitin_time, qsl_time
+
+    N = 10
+    times = np.linspace(0.0, 2.0, 41)
+    a = qbattery.get_model("dicke").run(N, times, PARAMS, qbattery.Numerics(fock_auto=False, dense_max_dim=10**4))
+    b = qbattery.get_model("dicke").run(N, times, PARAMS, qbattery.Numerics(fock_auto=False, dense_max_dim=1))
+    np.testing.assert_allclose(b.series["overlap"], a.series["overlap"], atol=1e-10)
+    np.testing.assert_allclose(b.series["energy_spread"], a.series["energy_spread"], rtol=1e-12)
+    H = cc.dicke_sector_hamiltonian(N, int(a.diagnostics["fock_cutoff"]), N, 1.0, 0.2).toarray()
+    assert np.linalg.eigvalsh(H)[0] >= -(0.2**2) * N**2  # the bound holds for the exact sector spectrum
+    assert np.all(b.series["mean_energy"] >= a.series["mean_energy"] - 1e-12)
+    ml_b = margolus_levitin_time(b.series["overlap"], b.series["mean_energy"])
+    ml_a = margolus_levitin_time(a.series["overlap"], a.series["mean_energy"])
+    assert np.all(ml_b <= ml_a + 1e-12)
+    assert np.all(qsl_time(b.series["overlap"], b.series["energy_spread"], b.series["mean_energy"]) <= times + 1e-12)

@@ -1,9 +1,6 @@
 """End-to-end: the Snakemake workflow on a tiny config, and a dry run of the default study."""
 
-import copy
 import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +8,7 @@ import qbattery
 import xarray as xr
 import yaml
 
-from e2e import ROOT, snakemake, tiny_config
+from e2e import ROOT, snakemake
 
 
 def test_default_study_dry_run_builds_the_dag(tmp_path):

@@ -33,7 +33,11 @@ import scipy.sparse as sp
 #: time series a pure-state model returns for the speed limits (name -> long_name, units)
 QSL_SERIES: dict[str, tuple[str, str]] = {
     "overlap": ("overlap |<psi(0)|psi(t)>| of the full (battery + charger) state with the initial state", "1"),
-    "mean_energy": ("<H> - E_0 of the full charging Hamiltonian (conserved; E_0 lowest level of the propagated sector)", "omega_a"),
+    "mean_energy": (
+        "<H> - E_0 of the full charging Hamiltonian (conserved; E_0 lowest level of the propagated sector, "
+        "or a rigorous lower bound of it on the Dicke Krylov route: the ML time is then a valid, weaker bound)",
+        "omega_a",
+    ),
     "energy_spread": ("energy spread Delta E = sqrt(<H^2> - <H>^2) of the full charging Hamiltonian (conserved)", "omega_a"),
 }
 
