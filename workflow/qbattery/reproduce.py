@@ -458,7 +458,7 @@ def binder_campaioli_global_flip(size: str = "paper") -> list[Comparison]:
         published=float(N),
         published_text=f"N = {N} (closed form)",
         source="closed form: both are Rabi flips, the global one with the N-fold norm concentrated on |g...g> <-> |e...e>",
-        config="models.global_flip + models.rabi_parallel (commented in paper.yaml until merged)",
+        config="models.global_flip + models.rabi_parallel",
         at=f"N = {N}, drive g = {g}, each model on its own grid 0 <= t <= 1.3 pi/(2 g_eff) (2001 points)",
     )
     if not all(m in MODELS for m in ("global_flip", "rabi_parallel")):
