@@ -40,7 +40,7 @@ from .models import Numerics, get_model
 from .models.base import JointTrajectory, Model
 from .provenance import provenance_attrs
 from .quantities import Spectrum, cells_spectrum
-from .simulate import parameter_grid
+from .simulate import health_violation, parameter_grid
 
 log = logging.getLogger("qbattery")
 
@@ -451,13 +451,11 @@ def correlations_grid(
             for k, (_, tol) in DIAGNOSTICS.items()
             if tol and np.isfinite(dg[k]) and not dg[k] <= getattr(numerics, tol)
         ]
-        if bad:
-            msg = f"correlations health: model={model} N={N} " + " ".join(f"{k}={v:g}" for k, v in point.items()) + ": " + "; ".join(bad)
-            if numerics.on_violation == "fail":
-                raise CorrelationHealthError(msg + " (raise the cutoff/tolerance or set numerics.on_violation: nan)")
+        label = f"correlations health: model={model} N={N} " + " ".join(f"{k}={v:g}" for k, v in point.items())
+        msg = health_violation(label, bad, numerics.on_violation, error=CorrelationHealthError)
+        if msg:
             status[where] = STATUS_HEALTH
             reasons.append(msg)
-            log.warning(msg)
             continue
         grid_idx = inverse[: len(t)]
         extra_idx = iter(inverse[len(t) :])

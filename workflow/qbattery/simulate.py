@@ -24,6 +24,21 @@ class NumericalHealthError(RuntimeError):
     """A diagnostic exceeded its configured tolerance."""
 
 
+def health_violation(
+    where: str, bad: list[str], on_violation: str, hint: str = "raise the cutoff/tolerance", error: type[Exception] = NumericalHealthError
+) -> str | None:
+    """The health policy of every stage. No violation: None. ``on_violation == "fail"``: raise
+    ``error`` naming the point (``where``) and the violated tolerances. Else log a warning and
+    return the message; the caller records the point as NaN with status STATUS_HEALTH."""
+    if not bad:
+        return None
+    msg = f"{where}: " + "; ".join(bad)
+    if on_violation == "fail":
+        raise error(f"{msg} ({hint} or set numerics.on_violation: nan)")
+    log.warning(msg)
+    return msg
+
+
 def parameter_grid(model, params: dict) -> tuple[list[str], dict[str, np.ndarray], dict[str, float]]:
     """Split parameters into swept (lists -> dims) and fixed (scalars -> scalar coords)."""
     known = {p.name for p in model.parameters}
@@ -81,13 +96,11 @@ def simulate(
             ]
             for d in m.diagnostics:
                 diag[d.name][where] = traj.diagnostics[d.name]
-            if bad:
-                msg = f"numerical health: model={model} N={n} " + " ".join(f"{k}={v:g}" for k, v in point.items()) + ": " + "; ".join(bad)
-                if num.on_violation == "fail":
-                    raise NumericalHealthError(msg + " (raise the cutoff/tolerance or set numerics.on_violation: nan)")
+            label = f"numerical health: model={model} N={n} " + " ".join(f"{k}={v:g}" for k, v in point.items())
+            msg = health_violation(label, bad, num.on_violation)
+            if msg:
                 status[where] = STATUS_HEALTH
                 reasons.append(msg)
-                log.warning(msg)
                 continue
             data["energy"][where] = traj.energy
             data["ergotropy"][where] = traj.ergotropy

@@ -48,7 +48,7 @@ import xarray as xr
 
 from .models.base import Numerics, Parameter
 from .provenance import provenance_attrs
-from .simulate import NumericalHealthError
+from .simulate import health_violation
 
 log = logging.getLogger("qbattery")
 
@@ -768,16 +768,11 @@ def work_statistics_dataset(cfg: dict, name: str, numerics: Numerics | None = No
                         vals["thermal_tail_weight"] = n_cav * math.exp(-r.beta * float(point["omega_c"]) * n_max)
                         vals["truncation_weight"] = r.truncation_weight
                     bad = _violations(vals, s, num, proto.cavity)
-                    if bad:
-                        msg = (
-                            f"work statistics: protocol={name} N={N} temperature={T:g} tau={tau:g} "
-                            + " ".join(f"{k}={v:g}" for k, v in point.items())
-                            + ": "
-                            + "; ".join(bad)
-                        )
-                        if num.on_violation == "fail":
-                            raise NumericalHealthError(msg + " (raise the cutoff/tolerance or set numerics.on_violation: nan)")
-                        log.warning(msg)
+                    label = f"work statistics: protocol={name} N={N} temperature={T:g} tau={tau:g} " + " ".join(
+                        f"{k}={v:g}" for k, v in point.items()
+                    )
+                    msg = health_violation(label, bad, num.on_violation)
+                    if msg:
                         reasons.append(msg)
                         status[where] = STATUS_HEALTH
                         for k in (

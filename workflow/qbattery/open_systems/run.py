@@ -25,7 +25,7 @@ from ..models.base import Numerics
 from ..power import summarise
 from ..provenance import provenance_attrs
 from ..quantities import capacity, ergotropy
-from ..simulate import STATUS_HEALTH, STATUS_OK, NumericalHealthError
+from ..simulate import STATUS_HEALTH, STATUS_OK, health_violation
 from ..simulate import parameter_grid
 from .ensemble import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
 from .first_law import efficiency, energy_flows
@@ -355,13 +355,10 @@ def open_grid(
             if tol and not res.diagnostics[k] <= tols[tol]
         ]
         label = f"open model={model} N={n} " + " ".join(f"{k}={v:g}" for k, v in point.items())
-        if bad:
-            msg = f"numerical health: {label}: " + "; ".join(bad)
-            if num.on_violation == "fail":
-                raise NumericalHealthError(msg + " (tighten numerics / raise the Fock cutoff, or set numerics.on_violation: nan)")
+        msg = health_violation(f"numerical health: {label}", bad, num.on_violation, hint="tighten numerics / raise the Fock cutoff,")
+        if msg:
             status[idx] = STATUS_HEALTH
             reasons.append(msg)
-            log.warning(msg)
             continue
         for k in SERIES:
             series[k][idx] = res.series[k]
