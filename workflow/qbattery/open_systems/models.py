@@ -23,10 +23,10 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.stats import poisson
 
 from .. import spin_chain_ops as ops
 from ..models.base import Parameter
+from ..models.charger_mediated import COHERENT, COUPLING
 from ..quantities import Spectrum, cells_spectrum
 from .ensemble import DickeBlocks, ensemble_dissipator, spin_operator
 from .lindblad import _csr, dissipators, hamiltonian_superop
@@ -438,8 +438,8 @@ class ChargerMediatedOscOpen(OpenModel):
     has_cavity = True
     max_N = 12
     parameters = (
-        Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0),
-        Parameter("coherent", "charger state: 0 Fock |N>, 1 coherent |sqrt(N)>", "1", 0, minimum=0, maximum=1, integer=True),
+        COUPLING,
+        COHERENT,
     )
 
     def initial_cutoff(self, N: int, p: dict[str, float], extra: int, tol: float) -> int:
@@ -448,6 +448,8 @@ class ChargerMediatedOscOpen(OpenModel):
 
     def build(self, N: int, p: dict[str, float], cutoff: int = 0) -> OpenProblem:
         if int(round(float(p["coherent"]))):  # Poisson amplitudes |sqrt(N)>, cut and renormalised
+            from scipy.stats import poisson  # here: scipy.stats costs ~0.5 s at every job start
+
             c = np.exp(0.5 * poisson.logpmf(np.arange(cutoff), N))
             c /= np.linalg.norm(c)
         else:
@@ -471,9 +473,7 @@ class ChargerMediatedTLSOpen(OpenModel):
     references = "G. M. Andolina et al., PRB 98, 205423 (2018); D. Farina et al., PRB 99, 035421 (2019)"
     closed_model = "charger_mediated_tls (at zero rates, time axis = switch-off time)"
     rates = ("gamma", "gamma_phi", "kappa", "temperature")
-    parameters = (
-        Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0),
-    )
+    parameters = (COUPLING,)
 
     def build(self, N: int, p: dict[str, float], cutoff: int = 0) -> OpenProblem:
         g = float(p["coupling"])
