@@ -31,27 +31,57 @@ def base_schema() -> dict:
         return yaml.safe_load(f)
 
 
-def model_schema(name: str) -> dict:
-    m = MODELS[name]
-    props: dict[str, Any] = {
-        "N": {
-            "description": "numbers of cells (one job per N)",
-            "type": "array",
-            "minItems": 1,
-            "uniqueItems": True,
-            "items": {"type": "integer", "minimum": 1, "maximum": 100000},
-        },
-        "time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides the study's)"},
+#: per face: the config section whose model entries it fills, and the keys every entry has
+#: besides the model's own parameters (declared once in the catalogue)
+FACE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "closed": ("models",),
+    "lindblad": ("open_systems", "models"),
+    "work": ("work_statistics", "protocols"),
+}
+
+
+def _n_schema(max_N: int, note: str) -> dict:
+    return {
+        "description": f"numbers of cells N (one job per N{note}; N <= {max_N})",
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": True,
+        "items": {"type": "integer", "minimum": 1, "maximum": int(max_N)},
     }
+
+
+def face_entry_schema(name: str, face: str = "closed") -> dict:
+    """JSON schema of one model's entry in the config section of ``face``: its N list, the
+    face's stage keys (time grid, rates, pulse durations) and the model's parameters, all from
+    the catalogue; the one place a model entry's schema is made."""
+    m = MODELS[name]
+    props: dict[str, Any] = {"N": _n_schema(m.max_N(face), "")}
+    props.update(m.stage_keys_schema(face))
     for p in m.parameters:
         props[p.name] = p.json_schema()
     return {"type": "object", "additionalProperties": False, "required": ["N"], "description": m.title, "properties": props}
 
 
+def model_schema(name: str) -> dict:
+    """Schema of ``models.<name>`` (closed face)."""
+    return face_entry_schema(name, "closed")
+
+
 def full_schema() -> dict:
+    """The config schema: ``workflow/schemas/config.schema.yaml`` (study-level and stage keys)
+    with every per-model entry generated from the catalogue by face."""
+    from .models import models_with
+
     s = base_schema()
-    s["properties"]["models"]["additionalProperties"] = False
-    s["properties"]["models"]["properties"] = {name: model_schema(name) for name in sorted(MODELS)}
+    for face, path in FACE_SECTIONS.items():
+        names = models_with(face)
+        if not names:
+            continue
+        node = s
+        for key in path:
+            node = node["properties"][key]
+        node["additionalProperties"] = False
+        node["properties"] = {name: face_entry_schema(name, face) for name in names}
     return s
 
 

@@ -7,11 +7,11 @@ adding one module with a ``@register``-ed :class:`Model` subclass.
 import importlib
 import pkgutil
 
-from .base import MODELS, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, get_model, register
+from .base import FACES, MODELS, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, get_model, models_with, register
 
 _HELPERS = {"base", "cavity_common"}
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
     if _info.name not in _HELPERS and not _info.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_info.name}")
 
-__all__ = ["MODELS", "Diagnostic", "JointTrajectory", "Model", "Numerics", "Parameter", "Trajectory", "get_model", "register"]
+__all__ = ["FACES", "MODELS", "models_with", "Diagnostic", "JointTrajectory", "Model", "Numerics", "Parameter", "Trajectory", "get_model", "register"]

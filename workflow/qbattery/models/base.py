@@ -1,13 +1,25 @@
-"""The contract every charging-protocol model fulfils, and the model registry.
+"""The model catalogue: the contract every model fulfils, and the one registry ``MODELS``.
 
-Adding a model = one module in ``qbattery/models`` with a ``@register``-ed subclass of
-:class:`Model`, imported in ``qbattery/models/__init__.py``; the config schema, the
-simulation rule and the figures pick it up from the registry.
+A model is one module in ``qbattery/models`` with a ``@register``-ed subclass of :class:`Model`.
+It declares its parameters once (name, units, bounds, default) and implements the *faces* it
+supports, each a method; every stage runs exactly the models that have its face:
+
+======== ===================================== ===========================================
+face     method                                stage
+======== ===================================== ===========================================
+closed   ``run(N, times, params, numerics)``   simulate -> power (and thermal W_TO)
+joint    ``joint_trajectory(...)``             correlations (battery (x) charger states)
+lindblad ``lindblad(N, params, cutoff)``       open systems (Lindblad generator, one point)
+work     ``work_sectors(N, params, n_max)``    work statistics (TPM symmetry blocks)
+======== ===================================== ===========================================
+
+``Model.faces`` lists the faces a model implements (the methods it overrides);
+:func:`models_with` selects the catalogue by face. The config schema, the stages and the figures
+take everything from here, so a new model is one file.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -115,8 +127,14 @@ class JointTrajectory:
     charger_levels: object | None = None
 
 
-class Model(ABC):
-    """A charging protocol: Hamiltonian, initial state, symmetry route, parallel reference."""
+FACES = ("closed", "joint", "lindblad", "work")
+#: the method that implements each face
+FACE_METHODS = {"closed": "run", "joint": "joint_trajectory", "lindblad": "lindblad", "work": "work_sectors"}
+
+
+class Model:
+    """A battery model of the catalogue: Hamiltonian, initial state, parameters, and its faces
+    (see the module docstring). Attributes common to every face first, then each face's own."""
 
     name: ClassVar[str]
     title: ClassVar[str]  # legend label, as the papers name it
@@ -133,13 +151,43 @@ class Model(ABC):
     #: name of the parallel reference model for the quantum advantage, if any
     reference: ClassVar[str | None] = None
 
-    @abstractmethod
+    # ---------------------------------------------------------------- face: closed
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
-        """Evolve the battery of N cells at one parameter point over ``times``."""
+        """Closed face: evolve the battery of N cells at one parameter point over ``times``."""
+        raise NotImplementedError(f"model {self.name!r} has no closed face")
 
+    # ---------------------------------------------------------------- face: joint
     def joint_trajectory(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> JointTrajectory:
-        """Battery (x) charger states for models with an explicit charger."""
+        """Joint face: battery (x) charger states for models with an explicit charger."""
         raise NotImplementedError(f"model {self.name!r} has no explicit charger")
+
+    # ---------------------------------------------------------------- face: lindblad
+    # (open-system face: attributes and methods are added by the models that have it)
+
+    # ---------------------------------------------------------------- face: work
+    # (work-statistics face: attributes and methods are added by the models that have it)
+
+    # ---------------------------------------------------------------- catalogue
+    #: largest N of the closed face's route (schema maximum of ``models.<name>.N``)
+    closed_max_N: ClassVar[int] = 100000
+
+    def max_N(self, face: str) -> int:
+        """Largest N the route of ``face`` handles (``<face>_max_N``; default 100000)."""
+        return int(getattr(self, f"{face}_max_N", 100000))
+
+    def stage_keys_schema(self, face: str) -> dict:
+        """Schema of the keys a model entry of ``face`` has besides N and the parameters."""
+        if face == "closed":
+            return {"time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides the study's)"}}
+        return {}
+
+    @property
+    def faces(self) -> tuple[str, ...]:
+        """The faces this model implements: those whose method it overrides."""
+        return tuple(f for f in FACES if hasattr(type(self), FACE_METHODS[f]) and getattr(type(self), FACE_METHODS[f]) is not getattr(Model, FACE_METHODS[f], None))
+
+    def has(self, face: str) -> bool:
+        return face in self.faces
 
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.parameters}
@@ -173,8 +221,19 @@ def register(cls: type[Model]) -> type[Model]:
     return cls
 
 
-def get_model(name: str) -> Model:
+def get_model(name: str, face: str | None = None) -> Model:
+    """The catalogue model ``name``; with ``face``, refuse a model that lacks that face."""
     try:
-        return MODELS[name]
+        m = MODELS[name]
     except KeyError:
         raise ValueError(f"unknown model {name!r}; known models: {', '.join(sorted(MODELS))}") from None
+    if face is not None and not m.has(face):
+        raise ValueError(f"model {name!r} has no {face} face; models with it: {', '.join(models_with(face))}")
+    return m
+
+
+def models_with(face: str) -> list[str]:
+    """Names of the catalogue models that implement ``face``, sorted."""
+    if face not in FACES:
+        raise ValueError(f"unknown face {face!r}; faces: {', '.join(FACES)}")
+    return sorted(n for n, m in MODELS.items() if m.has(face))
