@@ -9,6 +9,7 @@ LIBRARY = str(Path(workflow.basedir) / "workflow")
 sys.path.insert(0, LIBRARY)
 from qbattery.runner import export_library_path
 from qbattery.config import ConfigError, validate_config
+from qbattery import stages as _stages
 
 export_library_path(LIBRARY)
 
@@ -25,7 +26,8 @@ report: "workflow/report/workflow.rst"
 
 try:
     config.update(validate_config(config))
-except ConfigError as err:
+    _stages.check(config)  # every stage's checks beyond the schema, before any job
+except (ConfigError, ValueError) as err:
     sys.stderr.write(f"qbattery: {err}\n")
     sys.exit(1)
 
@@ -46,6 +48,13 @@ include: "workflow/rules/open_systems.smk"
 include: "workflow/rules/thermal.smk"
 include: "workflow/rules/correlations.smk"
 include: "workflow/rules/work_statistics.smk"
+
+
+# named per-stage targets: snakemake simulate | power | open_systems | correlations | work |
+# thermal | figures (each defined in its rule file, figures here)
+rule figures:
+    input:
+        [f for f in ALL_TARGETS if "/figures/" in str(f)],
 
 
 rule all:

@@ -137,7 +137,7 @@ def test_sigkill_of_one_job_fails_the_run_and_a_rerun_completes_identically(refe
     def job():
         for c in psutil.Process(proc.pid).children(recursive=True):
             try:
-                if any("simulate_protocol" in a for a in c.cmdline()) and c.name().startswith("python"):
+                if any("stage_job" in a for a in c.cmdline()) and c.name().startswith("python"):
                     return c
             except psutil.Error:
                 continue

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from qbattery import study
+from qbattery.stages import resources as study
 from qbattery.config import validate_config
 from slurm.dag_scale import ROOT, dry_run, large_config
 

@@ -15,7 +15,7 @@ def test_default_study_dry_run_builds_the_dag(tmp_path):
     """`snakemake -n` on the default config succeeds and plans the simulate jobs."""
     p = snakemake(tmp_path, "--configfile", str(ROOT / "config" / "config.yaml"), "-n", "--quiet", "rules")
     assert p.returncode == 0, p.stderr
-    assert "simulate_protocol" in p.stdout + p.stderr
+    assert "simulate_point" in p.stdout + p.stderr
 
 
 def test_tiny_workflow_writes_merged_grids_that_equal_the_library(tiny_run):

@@ -9,6 +9,7 @@ Config values are data: nothing is ever evaluated as code.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,15 @@ class ConfigError(ValueError):
     """A user mistake in the config: one line naming the key, the value and what is allowed."""
 
 
-def base_schema() -> dict:
+@functools.lru_cache(maxsize=1)
+def _schema_file() -> dict:
     with open(SCHEMA_PATH) as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def base_schema() -> dict:
+    """The schema file (study-level and stage keys), parsed once per process."""
+    return copy.deepcopy(_schema_file())
 
 
 #: per face: the config section whose model entries it fills, and the keys every entry has
@@ -183,7 +190,8 @@ def load_config(path: str | Path) -> dict:
 
 def model_times(cfg: dict, model: str) -> np.ndarray:
     """The time grid of ``model``: its own ``time`` entry or the study's."""
-    t = cfg["models"][model].get("time", cfg["time"])
+    entry = cfg["models"][model]
+    t = entry["time"] if "time" in entry else cfg["time"]
     return np.linspace(0.0, float(t["t_max"]), int(t["points"]))
 
 

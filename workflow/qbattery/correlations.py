@@ -396,9 +396,7 @@ def _cutoff_numerics(numerics: Numerics, N: int, cutoff: float | None) -> Numeri
     extra = int(round(cutoff)) - 2 * int(N) - 1
     if extra < 0:
         return numerics
-    kw = dict(vars(numerics))
-    kw.update(fock_extra=extra, fock_auto=False)
-    return Numerics(**kw)
+    return numerics.updated(fock_extra=extra, fock_auto=False)
 
 
 def correlations_grid(
@@ -542,7 +540,7 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
             "correlation_references": "G. M. Andolina et al., PRL 122, 047702 (2019); A. E. Allahverdyan et al., EPL 67, 565 (2004)",
         }
     )
-    ds.attrs.update({f"numerics_{k}": (int(v) if isinstance(v, bool) else v) for k, v in vars(num).items()})
+    ds.attrs.update(num.attrs())
     ds.attrs["health_violations"] = "\n".join(reasons) if reasons else "none"
     ds.attrs.update(provenance_attrs(config))
     return ds

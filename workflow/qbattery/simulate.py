@@ -148,7 +148,7 @@ def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, 
         coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
     ds = xr.Dataset(var, coords=coords)
     ds.attrs.update(m.attrs())
-    ds.attrs.update({f"numerics_{k}": (int(v) if isinstance(v, bool) else v) for k, v in vars(num).items()})
+    ds.attrs.update(num.attrs())
     ds.attrs["health_violations"] = "\n".join(reasons) if reasons else "none"
     ds.attrs.update(provenance_attrs(config))
     return ds

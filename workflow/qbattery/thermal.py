@@ -466,7 +466,7 @@ def _resource_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage
 def thermal_dataset(config: dict) -> xr.Dataset:
     """The whole stage: no-go, monotonicity, Gibbs-preserving maps, resources and protocol W_TO."""
     th = config["thermal"]
-    numerics = Numerics.from_config(config.get("numerics"), seed=config.get("seed"))
+    numerics = Numerics.of_job(config)
     seed, stage_seed = int(config["seed"]), int(th["stage_seed"])
     temps = np.asarray(th["temperature"], dtype=float)
     betas = 1.0 / temps

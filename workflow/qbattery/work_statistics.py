@@ -871,7 +871,7 @@ def work_statistics_dataset(cfg: dict, name: str, numerics: Numerics | None = No
             "health_violations": "\n".join(reasons) if reasons else "none",
         }
     )
-    ds.attrs.update({f"numerics_{k}": (int(v) if isinstance(v, bool) else v) for k, v in vars(num).items()})
+    ds.attrs.update(num.attrs())
     ds.attrs.update(provenance_attrs(cfg))
     return ds
 

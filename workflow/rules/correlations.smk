@@ -1,17 +1,12 @@
-# Stage: correlations (issue 6). Battery-charger correlations of every model with an explicit
-# charger on the simulation's N x parameter x time grid (jobs per model, or per (model, N) and
-# merged, see correlations.split_N), switch-off times tau from the power dataset, one figure.
-# Skipped when the config has no `correlations` section.
-from qbattery import correlations as _corr
-
-try:
-    CORR_MODELS = _corr.correlation_models(config)
-except ValueError as err:
-    sys.stderr.write(f"qbattery: {err}\n")
-    sys.exit(1)
+# Stage correlations: battery-charger correlations of every study model with a joint face on
+# the simulation's N x parameter x time grid (one job per model, or per (model, N) and merged,
+# see correlations.split_N), switch-off times from the power dataset, one figure. Skipped when
+# the config has no `correlations` section.
+CORR = _stages.correlations
+CORR_MODELS = CORR.models(config)
 # one job per (model, N) + merge (clusters), or one job per model (default: the per-process
 # import cost, ~1 s, would dominate the small default study)
-CORR_SPLIT_N = _corr.split_by_N(config)
+CORR_SPLIT_N = CORR.split_by_N(config)
 
 
 if CORR_SPLIT_N:
@@ -29,50 +24,48 @@ if CORR_SPLIT_N:
         wildcard_constraints:
             model="|".join(CORR_MODELS) or "no_model",
         group:
-            lambda wc: _study.small_job_group(
-                _study.runtime_from_memory_min(
-                    _corr.memory_mb(config, wc.model, wc.N)
-                ),
+            lambda wc: _res.small_job_group(
+                _res.runtime_from_memory_min(CORR.mem_mb(config, wc.model, wc.N)),
                 "small_correlations",
             )
         conda:
             "../../envs/qbattery.yaml"
         threads: 1
         resources:
-            mem_mb=lambda wc, attempt: int(
-                _corr.memory_mb(config, wc.model, wc.N) * (1 + 0.5 * (attempt - 1))
-            ),
-            runtime=lambda wc, attempt: _study.runtime_from_memory_min(
-                _corr.memory_mb(config, wc.model, wc.N), 1, attempt
+            mem_mb=retried(lambda wc: CORR.mem_mb(config, wc.model, wc.N)),
+            runtime=lambda wc, attempt: _res.runtime_from_memory_min(
+                CORR.mem_mb(config, wc.model, wc.N), 1, attempt
             ),
         params:
-            model=lambda wc: wc.model,
+            job=lambda wc: CORR.job_config(config, wc.model, wc.N),
         script:
-            "../scripts/correlations.py"
+            "../scripts/stage_job.py"
 
-    rule correlations_merge:
+    rule merge_correlations:
         input:
             lambda wc: expand(
                 f"{RES}/correlations/{{model}}/N{{N}}.nc",
                 model=wc.model,
-                N=n_values(wc.model),
+                N=SIM.n_values(config, wc.model),
             ),
         output:
             f"{RES}/correlations/{{model}}.nc",
         log:
-            f"{RES}/logs/correlations_merge/{{model}}.log",
-        benchmark:
-            f"{RES}/benchmarks/correlations_merge/{{model}}.tsv"
+            f"{RES}/logs/merge_correlations/{{model}}.log",
         wildcard_constraints:
             model="|".join(CORR_MODELS) or "no_model",
-        conda:
-            "../../envs/qbattery.yaml"
+        localrule: True
         threads: 1
         resources:
             mem_mb=1000,
             runtime=10,
-        script:
-            "../scripts/merge_grid.py"
+        run:
+            from qbattery.correlations import _char_labels
+            from qbattery.io import open_dataset, write_netcdf
+            from qbattery.runner import logged
+
+            with logged(log[0]):
+                write_netcdf(_char_labels(_stages.merge_grid([open_dataset(p) for p in input])), output[0])
 
 else:
 
@@ -81,7 +74,7 @@ else:
             simulated=lambda wc: expand(
                 f"{RES}/simulate/{{model}}/N{{N}}.nc",
                 model=wc.model,
-                N=n_values(wc.model),
+                N=SIM.n_values(config, wc.model),
             ),
             power=f"{RES}/power/{{model}}.nc",
         output:
@@ -96,12 +89,12 @@ else:
             "../../envs/qbattery.yaml"
         threads: 1
         resources:
-            mem_mb=lambda wc: _corr.memory_mb(config, wc.model),
+            mem_mb=lambda wc: CORR.mem_mb(config, wc.model),
             runtime=60,
         params:
-            model=lambda wc: wc.model,
+            job=lambda wc: CORR.job_config(config, wc.model),
         script:
-            "../scripts/correlations_model.py"
+            "../scripts/stage_job.py"
 
 
 rule figure_correlations:
@@ -130,6 +123,11 @@ rule figure_correlations:
         "../scripts/figure_correlations.py"
 
 
+rule correlations:
+    input:
+        expand(f"{RES}/correlations/{{model}}.nc", model=CORR_MODELS),
+
+
 if CORR_MODELS:
-    ALL_TARGETS.extend(expand(f"{RES}/correlations/{{model}}.nc", model=CORR_MODELS))
+    ALL_TARGETS.extend(rules.correlations.input)
     ALL_TARGETS.extend(rules.figure_correlations.output)

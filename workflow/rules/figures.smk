@@ -3,7 +3,7 @@
 
 rule figure_power_scaling:
     input:
-        expand(f"{RES}/power/{{model}}.nc", model=models()),
+        expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
     output:
         pdf=f"{RES}/figures/power_scaling.pdf",
         png=report(
@@ -27,7 +27,7 @@ rule figure_power_scaling:
 
 rule figure_quantum_advantage:
     input:
-        expand(f"{RES}/power/{{model}}.nc", model=models()),
+        expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
     output:
         pdf=f"{RES}/figures/quantum_advantage.pdf",
         png=report(
@@ -51,7 +51,7 @@ rule figure_quantum_advantage:
 
 rule figure_speed_limits:
     input:
-        expand(f"{RES}/power/{{model}}.nc", model=models()),
+        expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
     output:
         pdf=f"{RES}/figures/speed_limits.pdf",
         png=report(
@@ -76,7 +76,7 @@ rule figure_speed_limits:
 # one job draws the charging-curve figure of every model (one PNG per model in the directory)
 rule figure_trajectories:
     input:
-        expand(f"{RES}/simulate/{{model}}.nc", model=models()),
+        expand(f"{RES}/simulate/{{model}}.nc", model=SIM.models(config)),
     output:
         report(
             directory(f"{RES}/figures/trajectories"),
@@ -102,3 +102,4 @@ ALL_TARGETS.extend(rules.figure_power_scaling.output)
 ALL_TARGETS.extend(rules.figure_quantum_advantage.output)
 ALL_TARGETS.extend(rules.figure_speed_limits.output)
 ALL_TARGETS.extend(rules.figure_trajectories.output)
+

@@ -1,52 +1,97 @@
-# Protocol simulation: one job per (model, N), merged into one grid per model, then the
-# power analysis (tau*, P_max, Gamma(N) against the parallel reference, alpha).
+# Stages simulate and power: one job per (model, N), merged into one grid per model, then the
+# power analysis (tau*, P_max, Gamma(N) against the parallel reference, alpha). The reference
+# grid is the study's simulate/<reference>.nc when it covers the model's grid, else reference
+# jobs on exactly the model's grid (qbattery.stages.simulate).
 
 
-rule simulate_protocol:
+rule simulate_point:
     output:
         f"{RES}/simulate/{{model}}/N{{N}}.nc",
     log:
-        f"{RES}/logs/simulate_protocol/{{model}}_N{{N}}.log",
+        f"{RES}/logs/simulate_point/{{model}}_N{{N}}.log",
     benchmark:
-        f"{RES}/benchmarks/simulate_protocol/{{model}}_N{{N}}.tsv"
+        f"{RES}/benchmarks/simulate_point/{{model}}_N{{N}}.tsv"
     group:
-        group_simulate
+        lambda wc: _res.simulate_group(config, wc.model, wc.N)
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_simulate_retry,
-        runtime=runtime_simulate,
+        mem_mb=retried(lambda wc: _res.simulate_mem_mb(config, wc.model, wc.N)),
+        runtime=lambda wc, attempt: _res.simulate_runtime_min(config, wc.model, wc.N, attempt),
     params:
-        model=lambda wc: wc.model,
+        job=lambda wc: SIM.job_config(config, wc.model, wc.N),
     script:
-        "../scripts/simulate_protocol.py"
+        "../scripts/stage_job.py"
 
 
-rule merge_grid:
+rule simulate_reference:
+    output:
+        f"{RES}/simulate/reference/{{model}}/N{{N}}.nc",
+    log:
+        f"{RES}/logs/simulate_reference/{{model}}_N{{N}}.log",
+    benchmark:
+        f"{RES}/benchmarks/simulate_reference/{{model}}_N{{N}}.tsv"
+    group:
+        lambda wc: _res.simulate_group(config, wc.model, wc.N)
+    conda:
+        "../../envs/qbattery.yaml"
+    threads: 1
+    resources:
+        mem_mb=retried(lambda wc: _res.simulate_mem_mb(config, wc.model, wc.N)),
+        runtime=lambda wc, attempt: _res.simulate_runtime_min(config, wc.model, wc.N, attempt),
+    params:
+        job=lambda wc: SIM.reference_job_config(config, wc.model, wc.N),
+    script:
+        "../scripts/stage_job.py"
+
+
+rule merge_simulate:
     input:
-        lambda wc: expand(
-            f"{RES}/simulate/{{model}}/N{{N}}.nc", model=wc.model, N=n_values(wc.model)
-        ),
+        lambda wc: expand(f"{RES}/simulate/{{model}}/N{{N}}.nc", model=wc.model, N=SIM.n_values(config, wc.model)),
     output:
         f"{RES}/simulate/{{model}}.nc",
     log:
-        f"{RES}/logs/merge_grid/{{model}}.log",
-    benchmark:
-        f"{RES}/benchmarks/merge_grid/{{model}}.tsv"
-    conda:
-        "../../envs/qbattery.yaml"
+        f"{RES}/logs/merge_simulate/{{model}}.log",
+    localrule: True
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
-    script:
-        "../scripts/merge_grid.py"
+    run:
+        merge_files(input, output[0], log[0])
+
+
+rule merge_reference:
+    input:
+        lambda wc: expand(f"{RES}/simulate/reference/{{model}}/N{{N}}.nc", model=wc.model, N=SIM.n_values(config, wc.model)),
+    output:
+        f"{RES}/simulate/reference/{{model}}.nc",
+    log:
+        f"{RES}/logs/merge_reference/{{model}}.log",
+    localrule: True
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    run:
+        merge_files(input, output[0], log[0])
+
+
+def power_inputs(wc):
+    """The model's grid and, where it has one, its reference grid (study's or dedicated)."""
+    source = SIM.reference_source(config, wc.model)
+    out = {"grid": f"{RES}/simulate/{wc.model}.nc"}
+    if source == "study":
+        out["reference"] = f"{RES}/simulate/{SIM.reference_of(wc.model)}.nc"
+    elif source == "dedicated":
+        out["reference"] = f"{RES}/simulate/reference/{wc.model}.nc"
+    return out
 
 
 rule analyse_power:
     input:
-        f"{RES}/simulate/{{model}}.nc",
+        unpack(power_inputs),
     output:
         f"{RES}/power/{{model}}.nc",
     log:
@@ -59,9 +104,21 @@ rule analyse_power:
     resources:
         mem_mb=2000,
         runtime=30,
+    params:
+        job={},  # reads no config: everything comes from the input grids
     script:
-        "../scripts/analyse_power.py"
+        "../scripts/stage_job.py"
 
 
-ALL_TARGETS.extend(expand(f"{RES}/simulate/{{model}}.nc", model=models()))
-ALL_TARGETS.extend(expand(f"{RES}/power/{{model}}.nc", model=models()))
+rule simulate:
+    input:
+        expand(f"{RES}/simulate/{{model}}.nc", model=SIM.models(config)),
+
+
+rule power:
+    input:
+        expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
+
+
+ALL_TARGETS.extend(rules.simulate.input)
+ALL_TARGETS.extend(rules.power.input)

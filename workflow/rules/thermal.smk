@@ -1,8 +1,8 @@
-# Stage: thermal operations (issue 5). No-go from the Gibbs battery, monotonicity of
-# D(rho||gamma), Gibbs-preserving population maps, non-thermal resources and catalysts against
-# their free-energy bounds, W_TO of the protocol states (the protocol models are re-run through
-# the library: datasets store observables, not states, so no input file). Physics in
+# Stage thermal: no-go from the Gibbs battery, monotonicity of D(rho||gamma), Gibbs-preserving
+# population maps, non-thermal resources and catalysts against their free-energy bounds, W_TO of
+# the protocol states (protocol models re-run through their closed face). Physics in
 # qbattery.thermal; docs/thermal.md. Skipped when the config has no thermal section.
+THERMAL = _stages.thermal
 
 
 rule thermal_operations:
@@ -19,19 +19,9 @@ rule thermal_operations:
         mem_mb=1500,
         runtime=30,
     params:
-        # a change of any of these reruns the stage (the script reads snakemake.config)
-        thermal=config.get("thermal"),
-        seed=config.get("seed"),
-        numerics=config.get("numerics"),
-        time=config.get("time"),
-        protocol_models={
-            m: config["models"].get(m)
-            for m in (config.get("thermal") or {})
-            .get("protocol", {})
-            .get("models", [])
-        },
+        job=lambda wc: THERMAL.job_config(config),
     script:
-        "../scripts/thermal_operations.py"
+        "../scripts/stage_job.py"
 
 
 rule figure_thermal:
@@ -58,6 +48,11 @@ rule figure_thermal:
         "../scripts/figure_thermal.py"
 
 
-if config.get("thermal") is not None:
+rule thermal:
+    input:
+        rules.thermal_operations.output,
+
+
+if THERMAL.enabled(config):
     ALL_TARGETS.extend(rules.thermal_operations.output)
     ALL_TARGETS.extend(rules.figure_thermal.output)

@@ -1,40 +1,36 @@
-# Stage: work_statistics (issue 7). Two-point-measurement work distributions of every
-# protocol in config["work_statistics"]["protocols"], Jarzynski and Crooks checks, and the
-# figure (P(W) stem plots + Jarzynski residual over the whole grid). Skipped when the
-# config has no work_statistics section.
-from qbattery import work_statistics as _ws
-
-WORK_PROTOCOLS = _ws.protocol_names(config)
+# Stage work: two-point-measurement work distributions of every model of
+# work_statistics.protocols (its work face), Jarzynski and Crooks checks, one job per model, and
+# the figure. Skipped when the config has no work_statistics section.
+WORK = _stages.work
+WORK_MODELS = WORK.models(config)
 
 
 rule work_statistics:
     output:
-        f"{RES}/work/{{protocol}}.nc",
+        f"{RES}/work/{{model}}.nc",
     log:
-        f"{RES}/logs/work_statistics/{{protocol}}.log",
+        f"{RES}/logs/work_statistics/{{model}}.log",
     benchmark:
-        f"{RES}/benchmarks/work_statistics/{{protocol}}.tsv"
+        f"{RES}/benchmarks/work_statistics/{{model}}.tsv"
     wildcard_constraints:
-        protocol="|".join(WORK_PROTOCOLS) or "no_protocol",
+        model="|".join(WORK_MODELS) or "no_protocol",
     group:
-        group_work_statistics
+        lambda wc: _res.work_statistics_group(config, wc.model)
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wc, attempt: int(
-            _ws.memory_mb(config, wc.protocol) * (1 + 0.5 * (attempt - 1))
-        ),
-        runtime=runtime_work_statistics,
+        mem_mb=retried(lambda wc: WORK.mem_mb(config, wc.model)),
+        runtime=lambda wc, attempt: _res.work_statistics_runtime_min(config, wc.model, attempt),
     params:
-        protocol=lambda wc: wc.protocol,
+        job=lambda wc: WORK.job_config(config, wc.model),
     script:
-        "../scripts/work_statistics.py"
+        "../scripts/stage_job.py"
 
 
 rule figure_work_statistics:
     input:
-        expand(f"{RES}/work/{{protocol}}.nc", protocol=WORK_PROTOCOLS),
+        expand(f"{RES}/work/{{model}}.nc", model=WORK_MODELS),
     output:
         pdf=f"{RES}/figures/work_statistics.pdf",
         png=report(
@@ -58,6 +54,11 @@ rule figure_work_statistics:
         "../scripts/figure_work_statistics.py"
 
 
-if WORK_PROTOCOLS:
-    ALL_TARGETS.extend(expand(f"{RES}/work/{{protocol}}.nc", protocol=WORK_PROTOCOLS))
+rule work:
+    input:
+        expand(f"{RES}/work/{{model}}.nc", model=WORK_MODELS),
+
+
+if WORK_MODELS:
+    ALL_TARGETS.extend(rules.work.input)
     ALL_TARGETS.extend(rules.figure_work_statistics.output)

@@ -86,6 +86,62 @@ class Numerics:
             kw.setdefault("seed", seed)
         return cls(**kw)
 
+    @classmethod
+    def of_job(cls, cfg: dict) -> Numerics:
+        """The Numerics of a (job) config: its ``numerics`` settings, and only those may be read
+        (a config without ``numerics`` gets the defaults, all readable)."""
+        if "numerics" not in cfg:
+            return cls.from_config(None, seed=cfg.get("seed"))
+        sub = cfg["numerics"] or {}
+        return cls.from_config(sub, seed=cfg.get("seed")).declared(sub)
+
+    def declared(self, keys) -> Numerics:
+        """A copy that lets a job read only ``keys`` (the numerics of its config subtree): reading
+        any other setting raises :class:`UndeclaredNumericsError`, so a job can never depend on a
+        setting that its rule's params (and so Snakemake's rerun check) do not contain."""
+        out = DeclaredNumerics(**{k: v for k, v in vars(self).items() if k in NUMERICS_FIELDS})
+        object.__setattr__(out, "_declared", frozenset(keys))
+        return out
+
+    def recorded(self) -> dict:
+        """The settings this object may be read for (all of them, unless :meth:`declared`)."""
+        return {k: getattr(self, k) for k in sorted(NUMERICS_FIELDS)}
+
+    def updated(self, **changes) -> Numerics:
+        """A copy with ``changes`` applied, keeping the declaration of a declared copy."""
+        fields = {k: object.__getattribute__(self, k) for k in NUMERICS_FIELDS}
+        out = Numerics(**{**fields, **changes})
+        declared = getattr(self, "_declared", None) if isinstance(self, DeclaredNumerics) else None
+        return out.declared(declared) if declared is not None else out
+
+    def attrs(self) -> dict:
+        """Dataset attributes ``numerics_<key>`` of the settings a job declared (bool as int)."""
+        return {f"numerics_{k}": (int(v) if isinstance(v, bool) else v) for k, v in self.recorded().items()}
+
+
+class UndeclaredNumericsError(RuntimeError):
+    """A job read a numerics setting that its declared config subtree does not contain."""
+
+
+class DeclaredNumerics(Numerics):
+    """:class:`Numerics` restricted to the keys a job declared (see :meth:`Numerics.declared`)."""
+
+    _declared: frozenset = frozenset()
+
+    def __getattribute__(self, name: str):
+        if name in NUMERICS_FIELDS and name not in object.__getattribute__(self, "_declared"):
+            raise UndeclaredNumericsError(
+                f"numerics.{name} was read by a job whose config subtree does not declare it; "
+                f"add it to the model's or stage's numerics keys (declared: {', '.join(sorted(object.__getattribute__(self, '_declared')))})"
+            )
+        return object.__getattribute__(self, name)
+
+    def recorded(self) -> dict:
+        return {k: getattr(self, k) for k in sorted(NUMERICS_FIELDS) if k in self._declared}
+
+
+NUMERICS_FIELDS = frozenset(f for f in Numerics.__dataclass_fields__)
+
 
 @dataclass
 class Trajectory:
@@ -168,6 +224,21 @@ class Model:
     # (work-statistics face: attributes and methods are added by the models that have it)
 
     # ---------------------------------------------------------------- catalogue
+    #: numerics settings each face's route reads, besides the stage's own (``on_violation`` and
+    #: the tolerances of the model's diagnostics); a face not listed may read every setting.
+    #: Enforced: a job's Numerics exposes only its declared keys (Numerics.declared).
+    numerics_used: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def numerics_keys(self, face: str) -> tuple[str, ...]:
+        """Numerics keys the ``face`` of this model reads (sorted): its declaration, plus the
+        tolerances of its diagnostics (closed face); every key when it declares none."""
+        if face not in self.numerics_used:
+            return tuple(sorted(NUMERICS_FIELDS - {"seed"}))
+        keys = set(self.numerics_used[face])
+        if face == "closed":
+            keys |= {d.tolerance for d in self.diagnostics if d.tolerance}
+        return tuple(sorted(keys))
+
     #: largest N of the closed face's route (schema maximum of ``models.<name>.N``)
     closed_max_N: ClassVar[int] = 100000
 

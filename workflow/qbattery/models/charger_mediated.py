@@ -280,6 +280,7 @@ def pair_states(g: float, times: np.ndarray) -> np.ndarray:
 @register
 class ChargerMediatedTLS(Model):
     name = "charger_mediated_tls"
+    numerics_used = {"closed": ("state_tol", "truncation_tol"), "joint": ("state_tol", "truncation_tol")}
     title = "Qubit chargers (parallel)"
     kind = "parallel"
     hamiltonian = "H = sum_i [omega_a |e><e|_{A,i} + omega_a |e><e|_{B,i} + g (s^+_{A,i} s^-_{B,i} + h.c.)], on for 0 <= t <= tau"
@@ -362,6 +363,7 @@ class ChargerMediatedTLS(Model):
 @register
 class ChargerMediatedOsc(Model):
     name = "charger_mediated_osc"
+    numerics_used = {"closed": ("state_tol", "truncation_tol"), "joint": ("state_tol", "truncation_tol")}
     title = "Oscillator charger, N cells"
     kind = "global"
     hamiltonian = "H = omega_a a^dag a + omega_a sum_i |e><e|_i + g (a J_+ + a^dag J_-), J_+ = sum_i s^+_i, on for 0 <= t <= tau"
@@ -392,6 +394,7 @@ class ChargerMediatedOsc(Model):
 @register
 class ChargerMediatedHO(Model):
     name = "charger_mediated_ho"
+    numerics_used = {"closed": ("state_tol", "truncation_tol"), "joint": ("state_tol", "truncation_tol")}
     title = "Oscillator charger, oscillator battery"
     kind = "global"
     hamiltonian = "H = omega_a a^dag a + omega_a b^dag b + g (a^dag b + a b^dag), on for 0 <= t <= tau"

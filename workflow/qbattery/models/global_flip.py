@@ -32,6 +32,7 @@ from .rabi_parallel import DIAGNOSTICS, DRIVE, check_N, pure_run
 @register
 class GlobalFlip(Model):
     name = "global_flip"
+    numerics_used = {"closed": ("dense_max_dim",)}
     title = "Global flip (equal norm)"
     kind = "global"
     hamiltonian = "V = g_N (|g...g><e...e| + h.c.), g_N = N g (rotating frame of H_B = omega_a sum_i |e><e|_i)"

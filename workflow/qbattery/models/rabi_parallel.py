@@ -64,6 +64,7 @@ def pure_run(V: np.ndarray, levels: np.ndarray, times: np.ndarray, numerics: Num
 @register
 class RabiParallel(Model):
     name = "rabi_parallel"
+    numerics_used = {"closed": ("dense_max_dim",)}
     title = "Rabi (parallel drive)"
     kind = "parallel"
     hamiltonian = "H(t) = omega_a sum_i |e><e|_i + g sum_i (s^+_i e^{-i omega_a t} + h.c.); rotating frame: V = g sum_i s^x_i"

@@ -55,6 +55,7 @@ def _check_N(name: str, N: int) -> None:
 @register
 class SpinChain(Model):
     name = "spin_chain"
+    numerics_used = {"closed": ("dense_max_dim",)}
     title = "XXZ spin chain QB"
     kind = "global"
     hamiltonian = (
@@ -158,6 +159,7 @@ def single_cell_energy(g: float, times: np.ndarray, omega_a: float = 1.0) -> np.
 @register
 class SpinChainParallel(Model):
     name = "spin_chain_parallel"
+    numerics_used = {"closed": ()}
     title = "Free cells in a transverse field"
     kind = "parallel"
     hamiltonian = "H = sum_i [omega_a |e><e|_i + g s^x_i] (the spin chain at J = 0)"

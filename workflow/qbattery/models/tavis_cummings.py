@@ -20,6 +20,7 @@ from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_t
 @register
 class TavisCummings(Model):
     name = "tavis_cummings"
+    numerics_used = {"closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"), "joint": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol")}
     title = "Tavis-Cummings QB"
     kind = "global"
     hamiltonian = "H = omega_c a^dag a + omega_a J_z + omega_c lambda (J_+ a + J_- a^dag), J = sum_i sigma_i/2"

@@ -422,7 +422,7 @@ def open_grid(
     ds.attrs["self_discharge"] = (
         "charger/drive switched off at the grid point nearest tau*, then free evolution under the same baths; 1/e time of the ergotropy"
     )
-    ds.attrs.update({f"numerics_{k}": (int(v) if isinstance(v, bool) else v) for k, v in vars(num).items()})
+    ds.attrs.update(num.attrs())
     ds.attrs.update({f"open_{k}": v for k, v in vars(s).items()})
     ds.attrs["health_violations"] = "\n".join(reasons) if reasons else "none"
     ds.attrs.update(provenance_attrs(config))

@@ -1,63 +1,24 @@
-"""Config-driven entry points used by the workflow scripts (and usable in a notebook).
-
-Each function takes a validated config dict and returns xarray Datasets; the workflow
-scripts only add file I/O around them.
-"""
+"""Scheduler requests of the stages' jobs (cluster runs): memory, wall time and job grouping,
+from a (job) config."""
 
 from __future__ import annotations
 
-import xarray as xr
-
-from .analysis import analyse_power
-from .config import model_params, model_times
-from .models import Numerics, get_model
-from .simulate import simulate
-
-
-def numerics_of(cfg: dict) -> Numerics:
-    return Numerics.from_config(cfg.get("numerics"), seed=cfg.get("seed"))
-
-
-def simulate_point(cfg: dict, model: str, N: int) -> xr.Dataset:
-    """One job of the workflow: ``model`` at one N over its whole parameter grid."""
-    return simulate(model, N=[int(N)], times=model_times(cfg, model), numerics=numerics_of(cfg), config=cfg, **model_params(cfg, model))
-
-
-def merge_grid(parts: list[xr.Dataset]) -> xr.Dataset:
-    """Combine per-N datasets into one grid (xr.combine_by_coords), keeping the attrs."""
-    ds = xr.combine_by_coords(parts, combine_attrs="override")
-    return ds.sortby("N")
-
-
-def reference_grid(cfg: dict, model: str, N: list[int]) -> xr.Dataset | None:
-    """The parallel reference of ``model`` at the same N and shared parameters, or None."""
-    m = get_model(model)
-    if m.reference is None:
-        return None
-    ref = get_model(m.reference)
-    names = {p.name for p in ref.parameters}
-    params = {k: v for k, v in model_params(cfg, model).items() if k in names}
-    return simulate(ref.name, N=N, times=model_times(cfg, model), numerics=numerics_of(cfg), config=cfg, **params)
-
-
-def power_analysis(cfg: dict, model: str, grid: xr.Dataset) -> xr.Dataset:
-    """Power, tau*, alpha, and Gamma(N) against the parallel reference."""
-    return analyse_power(grid, reference_grid(cfg, model, [int(n) for n in grid.N.values]), config=cfg)
-
-
-def model_names(cfg: dict) -> list[str]:
-    """The models of the study, sorted."""
-    return sorted(cfg["models"])
-
-
-def n_values(cfg: dict, model: str) -> list[int]:
-    """The N list of one model."""
-    return [int(n) for n in cfg["models"][model]["N"]]
+from ..config import model_params, model_times
+from ..models import get_model
 
 
 def simulate_mem_mb(cfg: dict, model: str, N: int) -> int:
     """Memory request of one simulate job, from the model's estimate."""
     return get_model(model).memory_mb(int(N), len(model_times(cfg, model)))
+
+
+def grid_points(cfg: dict, model: str) -> int:
+    """Number of parameter points one simulate job computes: product of the swept axes."""
+    n = 1
+    for value in model_params(cfg, model).values():
+        if isinstance(value, list):
+            n *= len(value)
+    return n
 
 
 # --------------------------------------------------------------------------------------
@@ -69,15 +30,6 @@ JOB_OVERHEAD_SECONDS = 30.0  # Python start, imports, NetCDF write
 RUNTIME_SAFETY = 3.0  # requests are upper bounds: a job over its wall time is killed
 SMALL_JOB_MINUTES = 5  # jobs estimated at most this long are bundled into group jobs
 SMALL_JOB_GROUP = "small_jobs"  # bundled by the slurm profile's group-components
-
-
-def grid_points(cfg: dict, model: str) -> int:
-    """Number of parameter points one simulate job computes: product of the swept axes."""
-    n = 1
-    for value in model_params(cfg, model).values():
-        if isinstance(value, list):
-            n *= len(value)
-    return n
 
 
 def dim_from_memory_mb(mem_mb: float, base_mb: float = 300.0, dense_copies: int = 3) -> float:
@@ -115,7 +67,7 @@ def simulate_group(cfg: dict, model: str, N: int) -> str | None:
 def work_statistics_runtime_min(cfg: dict, protocol: str, attempt: int = 1) -> int:
     """Wall-time request of one work-statistics job: every N x temperature x tau x swept
     parameter of ``protocol``; its size from qbattery.work_statistics.memory_mb (12 D x D arrays)."""
-    from . import work_statistics as ws
+    from .. import work_statistics as ws
 
     section = cfg["work_statistics"]
     entry = section["protocols"][protocol]

@@ -1,0 +1,407 @@
+"""The stage contract: every job's config subtree is exactly what it depends on, merged grids
+keep every point's health record, and a job can read nothing its subtree lacks.
+
+The replanning test goes over every leaf key of the default config: it changes the key (to
+another valid value) and checks which jobs' config subtrees (the rules' ``params``, so what
+Snakemake reruns) change, against the dependencies stated here, independently of the stages'
+code: a model parameter reruns that model's jobs and nothing else, a numerics key reruns the
+jobs whose route reads it, and so on. ``test_snakemake_plans_the_params_changes`` checks on a
+completed tiny study that Snakemake itself plans exactly those jobs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import numpy as np
+import pytest
+import yaml
+from qbattery import stages
+from qbattery.config import ConfigError, load_config, validate_config
+from qbattery.models import get_model
+from qbattery.stages import correlations as corr_stage
+from qbattery.stages import open as open_stage
+from qbattery.stages import simulate as sim_stage
+from qbattery.stages import thermal as thermal_stage
+from qbattery.stages import work as work_stage
+
+from e2e import ROOT, snakemake, tiny_config
+
+
+# ------------------------------------------------------------------------ job tables
+def job_table(cfg: dict) -> dict[tuple, str]:
+    """Every job of the study -> its config subtree (canonical JSON)."""
+    jobs: dict[tuple, dict] = {}
+    for m in sim_stage.models(cfg):
+        for N in sim_stage.n_values(cfg, m):
+            jobs[("simulate_point", m, N)] = sim_stage.job_config(cfg, m, N)
+    for m in sim_stage.reference_models(cfg):
+        for N in sim_stage.n_values(cfg, m):
+            jobs[("simulate_reference", m, N)] = sim_stage.reference_job_config(cfg, m, N)
+    for m in open_stage.models(cfg):
+        for N in open_stage.n_values(cfg, m):
+            jobs[("open_point", m, N)] = open_stage.job_config(cfg, m, N)
+    for m in corr_stage.models(cfg):
+        if corr_stage.split_by_N(cfg):
+            for N in sim_stage.n_values(cfg, m):
+                jobs[("correlations_point", m, N)] = corr_stage.job_config(cfg, m, N)
+        else:
+            jobs[("correlations_model", m)] = corr_stage.job_config(cfg, m)
+    for m in work_stage.models(cfg):
+        jobs[("work_statistics", m)] = work_stage.job_config(cfg, m)
+    if thermal_stage.enabled(cfg):
+        jobs[("thermal_operations",)] = thermal_stage.job_config(cfg)
+    return {k: json.dumps(v, sort_keys=True) for k, v in jobs.items()}
+
+
+def changed_jobs(a: dict, b: dict) -> set[tuple]:
+    ta = BASE_TABLE if a is DEFAULT else job_table(a)
+    tb = job_table(b)
+    return {k for k in set(ta) | set(tb) if ta.get(k) != tb.get(k)}
+
+
+# ------------------------------------------------------------------------ perturbations
+def leaves(node, path=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from leaves(v, (*path, k))
+    else:
+        yield path, node
+
+
+def set_at(cfg: dict, path: tuple, value) -> dict:
+    out = copy.deepcopy(cfg)
+    node = out
+    for k in path[:-1]:
+        node = node[k]
+    node[path[-1]] = value
+    return out
+
+
+def candidates(value):
+    if isinstance(value, bool):
+        return [not value]
+    if isinstance(value, str):
+        return [{"fail": "nan", "nan": "fail", "qubits": "ladder", "ladder": "qubits"}.get(value, value + "_x")]
+    if isinstance(value, int):
+        return [value + 1, value - 1, value * 2]
+    if isinstance(value, float):
+        return [value * 1.5, value * 0.5, value + 1.0, value - 1.0]
+    if isinstance(value, list):
+        out = []
+        if len(value) > 1:
+            out.append(value[:-1])
+        if value and isinstance(value[0], (int, float)) and not isinstance(value[0], bool):
+            out.append([*value[:-1], value[-1] * 1.5 if isinstance(value[-1], float) else value[-1] + 1])
+        out.append([])
+        return out
+    return []
+
+
+def perturbed(cfg: dict, path: tuple, value):
+    """The config with the leaf at ``path`` changed to another valid value, or None."""
+    for v in candidates(value):
+        if v == value:
+            continue
+        new = set_at(cfg, path, v)
+        try:
+            new = validate_config(new)
+            stages.check(new)
+        except (ConfigError, ValueError):
+            continue
+        return new
+    return None
+
+
+# ------------------------------------------------------------------------ the stated dependencies
+def entry_N(cfg, section_path, m):
+    node = cfg
+    for k in section_path:
+        node = node[k]
+    return node[m]["N"]
+
+
+def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
+    """(required, allowed) changed jobs when the key at ``path`` changes from ``cfg`` to ``new``,
+    from the physics of each stage, not from the stages' code."""
+    req: set[tuple] = set()
+    allow: set[tuple] = set()
+    head = path[0]
+
+    def sim_jobs(m, c=cfg):
+        return {("simulate_point", m, N) for N in c["models"][m]["N"]} if m in c["models"] else set()
+
+    def ref_jobs(m, c=cfg):
+        return {("simulate_reference", m, N) for N in c["models"][m]["N"]} if m in sim_stage.reference_models(c) else set()
+
+    def corr_jobs(m, c=cfg):
+        if m not in corr_stage.models(c):
+            return set()
+        if corr_stage.split_by_N(c):
+            return {("correlations_point", m, N) for N in c["models"][m]["N"]}
+        return {("correlations_model", m)}
+
+    def open_jobs(m, c=cfg):
+        return {("open_point", m, N) for N in c["open_systems"]["models"][m]["N"]}
+
+    def uses_study_time(m, c=cfg):
+        return "time" not in c["models"][m]
+
+    # a changed reference entry may switch a global model between the study's reference file and
+    # reference jobs of its own: those jobs may appear or vanish (allowed, not required)
+    for m in set(cfg["models"]) | set(new["models"]):
+        allow |= ref_jobs(m) | ref_jobs(m, new)
+
+    if head == "seed":
+        req |= {("thermal_operations",)}
+    elif head == "time":
+        for m in cfg["models"]:
+            if uses_study_time(m):
+                req |= sim_jobs(m) | ref_jobs(m) | corr_jobs(m)
+                if m in thermal_stage.protocol_models(cfg):
+                    req.add(("thermal_operations",))
+        for m in cfg.get("open_systems", {}).get("models", {}):
+            if "time" not in cfg["open_systems"]["models"][m] and "time" not in cfg["open_systems"]:
+                req |= open_jobs(m)
+    elif head == "numerics":
+        key = path[1]
+        for m in cfg["models"]:
+            model = get_model(m)
+            if key in model.numerics_keys("closed") or key == "on_violation":
+                req |= sim_jobs(m)
+                if m in thermal_stage.protocol_models(cfg):
+                    req.add(("thermal_operations",))
+            ref = model.reference
+            if ref and (key in get_model(ref).numerics_keys("closed") or key == "on_violation"):
+                req |= ref_jobs(m)
+            if model.has("joint") and (key in model.numerics_keys("joint") or key in corr_stage.STAGE_NUMERICS):
+                req |= corr_jobs(m)
+        if key in open_stage.NUMERICS_KEYS:
+            for m in cfg.get("open_systems", {}).get("models", {}):
+                req |= open_jobs(m)
+        for m in cfg.get("work_statistics", {}).get("protocols", {}):
+            cavity_route = key in work_stage.FOCK_NUMERICS and work_stage._has_cavity(m)
+            if key in work_stage.NUMERICS_KEYS or cavity_route:
+                req.add(("work_statistics", m))
+        if key in thermal_stage.NUMERICS_KEYS and thermal_stage.enabled(cfg):
+            req.add(("thermal_operations",))
+    elif head == "models":
+        m, key = path[1], path[2]
+        if key == "N":  # only the jobs of added or removed N, and the per-model jobs
+            old, now = set(cfg["models"][m]["N"]), set(new["models"][m]["N"])
+            req |= {("simulate_point", m, N) for N in old ^ now}
+            if m in sim_stage.reference_models(cfg):
+                req |= {("simulate_reference", m, N) for N in old ^ now}
+            if not corr_stage.split_by_N(cfg):
+                req |= corr_jobs(m)
+            else:
+                req |= {("correlations_point", m, N) for N in old ^ now}
+        else:
+            req |= sim_jobs(m) | corr_jobs(m)
+            ref = get_model(m).reference
+            if key == "time" or (ref and key in {p.name for p in get_model(ref).parameters}):
+                req |= ref_jobs(m)
+        if m in thermal_stage.protocol_models(cfg):
+            req.add(("thermal_operations",))
+    elif head == "open_systems":
+        sec = cfg["open_systems"]
+        if path[1] == "models":
+            m = path[2]
+            if path[3] == "N":
+                old, now = set(sec["models"][m]["N"]), set(new["open_systems"]["models"][m]["N"])
+                req |= {("open_point", m, N) for N in old ^ now}
+            else:
+                req |= open_jobs(m)
+        elif path[1] == "time":
+            req |= {j for m in sec["models"] if "time" not in sec["models"][m] for j in open_jobs(m)}
+        elif path[1] in ("gamma", "gamma_phi", "kappa", "temperature"):
+            for m, entry in sec["models"].items():
+                if path[1] in open_stage.model_rates(cfg, m) and path[1] not in entry:
+                    req |= open_jobs(m)
+        else:  # discharge window, late time, Fock settings, positivity samples
+            req |= {j for m in sec["models"] for j in open_jobs(m)}
+    elif head == "work_statistics":
+        protos = cfg["work_statistics"]["protocols"]
+        if path[1] == "protocols":
+            req.add(("work_statistics", path[2]))
+        elif path[1] != "figure":
+            req |= {("work_statistics", m) for m in protos}
+    elif head == "correlations":
+        if path[1] in ("switch_off",):
+            req |= {j for m in corr_stage.models(cfg) for j in corr_jobs(m)}
+        elif path[1] == "models":
+            req |= {j for m in set(corr_stage.models(cfg)) ^ set(corr_stage.models(new)) for j in corr_jobs(m) | corr_jobs(m, new)}
+        elif path[1] == "split_N":
+            req |= {j for m in corr_stage.models(cfg) for j in corr_jobs(m) | corr_jobs(m, new)}
+    elif head == "thermal":
+        if path[1] != "figure":
+            req.add(("thermal_operations",))
+    return req, allow
+
+
+DEFAULT = load_config(ROOT / "config" / "config.yaml")
+#: keys that change no job's computation: the results folder (every path) and the memory
+#: ceiling of the validation
+NOT_A_DEPENDENCY = {("study",), ("resources", "max_mem_mb")}
+LEAVES = [p for p, _ in leaves(DEFAULT) if p not in NOT_A_DEPENDENCY]
+BASE_TABLE = job_table(DEFAULT)
+
+
+@pytest.mark.parametrize("path", LEAVES, ids=[".".join(map(str, p)) for p in LEAVES])
+def test_changing_one_config_key_reruns_exactly_the_jobs_that_depend_on_it(path):
+    """A change of one key changes the config subtree (rule params) of exactly the jobs that
+    read it: required jobs all change, no job outside required + allowed changes."""
+    value = DEFAULT
+    for k in path:
+        value = value[k]
+    new = perturbed(DEFAULT, path, value)
+    if new is None:
+        pytest.skip(f"no other valid value for {'.'.join(map(str, path))} = {value!r}")
+    changed = changed_jobs(DEFAULT, new)
+    req, allow = expected(DEFAULT, new, path)
+    assert req <= changed, f"jobs that depend on the key but would not rerun: {sorted(req - changed, key=str)}"
+    assert changed <= req | allow, f"jobs that would rerun without depending on the key: {sorted(changed - req - allow, key=str)}"
+
+
+def test_every_config_key_is_covered_by_the_replanning_test():
+    """No leaf of the default config escapes the test (each has another valid value)."""
+    missing = []
+    for path in LEAVES:
+        value = DEFAULT
+        for k in path:
+            value = value[k]
+        if perturbed(DEFAULT, path, value) is None:
+            missing.append(".".join(map(str, path)))
+    assert not missing, missing
+
+
+# ------------------------------------------------------------------------ merged health
+def test_merged_grid_keeps_the_health_record_of_a_flagged_point():
+    """A healthy N = 1 file and an N = 8 file whose capped Fock cutoff is flagged (on_violation
+    nan): the merged grid has status [0, 1] and names the N = 8 violation (issue 16's case)."""
+    import qbattery
+
+    t = np.linspace(0, 10, 101)
+    ok = qbattery.simulate("dicke", N=[1], coupling=0.2, times=t)
+    bad_num = {"fock_extra": 0, "fock_auto": False, "on_violation": "nan"}
+    bad = qbattery.simulate("dicke", N=[8], coupling=0.2, times=t, numerics=bad_num)
+    assert bad.status.values.tolist() == [1] and bad.attrs["health_violations"] != "none"
+    merged = stages.merge_grid([bad, ok])
+    assert merged.status.values.tolist() == [0, 1]
+    assert "N=8" in merged.attrs["health_violations"] and "truncation_weight" in merged.attrs["health_violations"]
+    assert np.isnan(merged.energy.sel(N=8).values).all() and np.isfinite(merged.energy.sel(N=1).values).all()
+    cfg = json.loads(merged.attrs["config_json"]) if "config_json" in merged.attrs else None
+    assert cfg is None or cfg == json.loads(ok.attrs["config_json"])
+
+
+def test_merged_config_unites_the_N_lists_of_the_parts():
+    """The merged grid records one config: the parts' configs with their N lists united."""
+    a = {"models": {"dicke": {"N": [4], "coupling": [0.1, 0.2]}}, "time": {"t_max": 1.0, "points": 3}}
+    b = copy.deepcopy(a)
+    b["models"]["dicke"]["N"] = [1]
+    merged = stages.base.merge_configs([a, b])
+    assert merged["models"]["dicke"]["N"] == [1, 4] and merged["models"]["dicke"]["coupling"] == [0.1, 0.2]
+
+
+# ------------------------------------------------------------------------ a job reads only its subtree
+def test_a_job_cannot_read_numerics_its_subtree_does_not_declare():
+    """Running the dicke job with fock_extra removed from its subtree fails loudly instead of
+    silently using a default the rule's params do not hold."""
+    from qbattery.models.base import UndeclaredNumericsError
+
+    job = sim_stage.job_config(DEFAULT, "dicke", 1)
+    del job["numerics"]["fock_extra"]
+    with pytest.raises(UndeclaredNumericsError, match="fock_extra"):
+        sim_stage.simulate_point(job, "dicke", 1)
+
+
+def test_a_job_cannot_read_config_outside_its_subtree():
+    """The job config holds no key the job does not read: without the time grid it fails."""
+    job = sim_stage.job_config(DEFAULT, "rabi_parallel", 1)
+    del job["time"]
+    with pytest.raises(KeyError, match="time"):
+        sim_stage.simulate_point(job, "rabi_parallel", 1)
+
+
+def test_power_reads_the_study_reference_when_it_covers_the_grid():
+    """dicke's reference (parallel) is simulated by the study on the same grid: no reference
+    jobs; global_flip's (rabi_parallel) is on another time grid: reference jobs of its own."""
+    assert sim_stage.reference_source(DEFAULT, "dicke") == "study"
+    assert sim_stage.reference_source(DEFAULT, "global_flip") == "dedicated"
+    assert "dicke" not in sim_stage.reference_models(DEFAULT)
+
+
+# ------------------------------------------------------------------------ Snakemake itself
+TINY_KEYS = [
+    ("models", "rabi_parallel", "drive"),
+    ("numerics", "fock_extra"),
+    ("time", "t_max"),
+    ("open_systems", "gamma"),
+    ("work_statistics", "tau"),
+    ("thermal", "samples"),
+    ("correlations", "switch_off"),
+]
+
+
+def planned_params_changes(stdout: str) -> set[tuple]:
+    """Jobs of a dry run whose reason is a params change: (rule, *wildcard values)."""
+    jobs = set()
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", stdout):
+        m = re.match(r"(?:local)?rule (\w+):", block)
+        if not m or "params" not in block.lower().split("reason:")[-1]:
+            continue
+        wc = re.search(r"wildcards: (.*)", block)
+        vals = dict(kv.split("=", 1) for kv in wc.group(1).split(", ")) if wc else {}
+        key = (m.group(1), *(int(v) if v.isdigit() else v for k, v in vals.items()))
+        jobs.add(key)
+    return jobs
+
+
+@pytest.mark.parametrize("path", TINY_KEYS, ids=[".".join(p) for p in TINY_KEYS])
+def test_snakemake_plans_the_params_changes(tiny_run, tmp_path, path):
+    """On the completed tiny study, `snakemake -n` after changing one key plans, for a params
+    change, exactly the jobs whose config subtree changed (and the rest only downstream)."""
+    wd, cfg = tiny_run
+    base = validate_config(cfg)
+    value = base
+    for k in path:
+        value = value[k]
+    new = perturbed(base, path, value)
+    assert new is not None
+    raw = set_at(cfg, path, new[path[0]] if len(path) == 1 else _get(new, path))
+    (tmp_path / "changed.yaml").write_text(yaml.safe_dump(raw))
+    p = snakemake(wd, "--configfile", str(tmp_path / "changed.yaml"), "-n", "--nolock")
+    assert p.returncode == 0, p.stderr[-3000:]
+    planned = planned_params_changes(p.stdout + p.stderr)
+    predicted = changed_jobs(base, validate_config(raw))
+    assert planned == predicted
+
+
+def _get(cfg, path):
+    for k in path:
+        cfg = cfg[k]
+    return cfg
+
+
+def test_changed_model_parameter_is_in_the_file_after_a_rerun(tmp_path):
+    """Issue 16's stale-result case: run, change models.rabi_parallel.drive 0.5 -> 0.25, run
+    again: the job reruns and the file holds the new drive (not 'Nothing to be done')."""
+    cfg = tiny_config()
+    cfg["models"] = {"rabi_parallel": {"N": [1, 2], "drive": 0.5}}
+    for section in ("correlations", "work_statistics", "thermal", "open_systems"):
+        cfg.pop(section, None)
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(cfg))
+    p = snakemake(tmp_path, "--configfile", str(tmp_path / "a.yaml"), "--cores", "2", "simulate")
+    assert p.returncode == 0, p.stderr[-3000:]
+    cfg["models"]["rabi_parallel"]["drive"] = 0.25
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(cfg))
+    p = snakemake(tmp_path, "--configfile", str(tmp_path / "a.yaml"), "--cores", "2", "simulate")
+    assert p.returncode == 0, p.stderr[-3000:]
+    import xarray as xr
+
+    ds = xr.open_dataset(tmp_path / "results" / "tiny" / "simulate" / "rabi_parallel.nc")
+    assert float(ds.drive) == 0.25
+    # E(t) = N sin^2(g t) of the resonant parallel drive at the new g
+    np.testing.assert_allclose(ds.energy.sel(N=2).values, 2 * np.sin(0.25 * ds.time.values) ** 2, atol=1e-10)

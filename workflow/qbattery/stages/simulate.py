@@ -1,0 +1,158 @@
+"""Stages ``simulate`` and ``power``: closed charging of every model of ``models`` (one job per
+model and N), merged into one grid per model, then the power analysis against the parallel
+reference.
+
+The power stage reads the reference's grid from a file: ``simulate/<reference>.nc`` when the
+study simulates the reference on a grid that covers the model's (every N, every shared
+parameter value, the reference's other parameters at their defaults, the same time grid), else
+``simulate/reference/<model>.nc``, made by reference jobs of their own on exactly the model's grid.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ..analysis import analyse_power
+from ..config import model_params, model_times
+from ..io import open_dataset
+from ..models import get_model
+from ..simulate import simulate
+from .base import closed_numerics_keys, job_function, merge_grid, numerics_subtree, prune
+
+
+def models(cfg: Mapping) -> list[str]:
+    """The models of the study (every entry of ``models`` has the closed face), sorted."""
+    return sorted(cfg["models"])
+
+
+def n_values(cfg: Mapping, model: str) -> list[int]:
+    return [int(n) for n in cfg["models"][model]["N"]]
+
+
+def _entry_job(cfg: Mapping, model: str, entry: dict, N) -> dict:
+    job = {"models": {model: {**entry, "N": [int(n) for n in np.atleast_1d(N)]}}}
+    if "time" not in entry:
+        job.update(prune(cfg, [("time",)]))
+    job["numerics"] = numerics_subtree(cfg, closed_numerics_keys(model))
+    return job
+
+
+def job_config(cfg: Mapping, model: str, N: int | str) -> dict:
+    """Config subtree of ``simulate_point``: the model's entry at this N, its time grid and the
+    numerics its closed face reads."""
+    return _entry_job(cfg, model, dict(cfg["models"][model]), [int(N)])
+
+
+# ---------------------------------------------------------------------- parallel reference
+def reference_of(model: str) -> str | None:
+    return get_model(model).reference
+
+
+def reference_entry(cfg: Mapping, model: str) -> dict:
+    """The reference's entry on ``model``'s grid: shared parameters, N list and time grid."""
+    ref = get_model(reference_of(model))
+    entry = cfg["models"][model]
+    names = {p.name for p in ref.parameters}
+    out = {k: v for k, v in entry.items() if k in names}
+    out["N"] = list(entry["N"])
+    out["time"] = dict(entry.get("time", cfg["time"]))
+    return out
+
+
+def _values(v) -> list:
+    return list(v) if isinstance(v, list) else [v]
+
+
+def study_covers_reference(cfg: Mapping, model: str) -> bool:
+    """Whether the study's own grid of the reference contains ``model``'s reference grid."""
+    ref_name = reference_of(model)
+    if ref_name is None or ref_name not in cfg["models"]:
+        return False
+    need, have = reference_entry(cfg, model), cfg["models"][ref_name]
+    if not set(need["N"]) <= set(int(n) for n in have["N"]):
+        return False
+    if dict(have.get("time", cfg["time"])) != need["time"]:
+        return False
+    for p in get_model(ref_name).parameters:
+        want = _values(need.get(p.name, p.default))
+        if not set(map(float, want)) <= set(map(float, _values(have.get(p.name, p.default)))):
+            return False
+    return True
+
+
+def reference_job_config(cfg: Mapping, model: str, N: int | str) -> dict:
+    """Config subtree of a reference job: the reference model on ``model``'s grid at this N."""
+    ref = reference_of(model)
+    return _entry_job(cfg, ref, reference_entry(cfg, model), [int(N)])
+
+
+def reference_models(cfg: Mapping) -> list[str]:
+    """Models whose reference needs jobs of its own (the study does not cover it)."""
+    return [m for m in models(cfg) if reference_of(m) is not None and not study_covers_reference(cfg, m)]
+
+
+def reference_source(cfg: Mapping, model: str) -> str | None:
+    """Which file holds ``model``'s reference grid: "study", "dedicated" or None."""
+    if reference_of(model) is None:
+        return None
+    return "study" if study_covers_reference(cfg, model) else "dedicated"
+
+
+def select_reference(ref: xr.Dataset, sim: xr.Dataset) -> xr.Dataset:
+    """The reference grid at ``sim``'s N and at its values of every shared parameter (a swept
+    parameter keeps its axis, a fixed one is selected as a scalar)."""
+    sel: dict[str, Any] = {"N": sim.N.values}
+    for p in get_model(ref.attrs["model"]).parameters:
+        if p.name in sim.coords:
+            sel[p.name] = sim[p.name].values if sim[p.name].ndim else sim[p.name].values.item()
+        else:  # a parameter of the reference only: its default (study_covers_reference checked it)
+            sel[p.name] = p.default
+    out = ref.sel({k: v for k, v in sel.items() if k in ref.dims})
+    for k, v in sel.items():
+        if k not in ref.dims and k in ref.coords and not np.allclose(ref[k].values, v):
+            raise ValueError(f"reference grid {ref.attrs.get('model')!r} has {k} = {ref[k].values}, the model {v}")
+    return out
+
+
+# ---------------------------------------------------------------------- job functions
+def simulate_point(job_cfg: Mapping, model: str, N: int) -> xr.Dataset:
+    """``model`` at one N over its whole parameter grid, from its job config subtree."""
+    from .base import job_numerics
+
+    return simulate(
+        model, N=[int(N)], times=model_times(job_cfg, model), numerics=job_numerics(job_cfg), config=job_cfg, **model_params(job_cfg, model)
+    )
+
+
+@job_function("simulate_point")
+def _simulate_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
+    return simulate_point(job_cfg, wildcards["model"], int(wildcards["N"]))
+
+
+@job_function("simulate_reference")
+def _reference_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
+    return simulate_point(job_cfg, reference_of(wildcards["model"]), int(wildcards["N"]))
+
+
+def power_analysis(grid: xr.Dataset, reference: xr.Dataset | None) -> xr.Dataset:
+    """Power, tau*, alpha, and Gamma(N) of a merged grid against its reference grid; the
+    provenance is the grid's own (merged) config."""
+    config = json.loads(grid.attrs["config_json"]) if "config_json" in grid.attrs else None
+    ref = select_reference(reference, grid) if reference is not None else None
+    return analyse_power(grid, ref, config=config)
+
+
+@job_function("analyse_power")
+def _power_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
+    ref = inputs.get("reference")
+    return power_analysis(open_dataset(inputs["grid"]), open_dataset(ref) if ref else None)
+
+
+def merge_files(paths: list[str]) -> xr.Dataset:
+    """The merged grid of per-N files, every point's health record kept."""
+    return merge_grid([open_dataset(p) for p in paths])
