@@ -388,7 +388,10 @@ def _pauli_chain(N: int) -> tuple[list[np.ndarray], list[np.ndarray], list[np.nd
 def spin_chain_sector(N: int, J: float, anisotropy: float, drive: float, omega_a: float = 1.0) -> list[Sector]:
     """Open XXZ chain, full 2^N space (Le, Levinsen, Modi, Parish, Pollock, PRA 97, 022106 (2018)):
     H(0) = H' = omega_a sum_i n_i + J sum_i [s^x_i s^x_{i+1} + s^y_i s^y_{i+1} + Delta s^z_i s^z_{i+1}],
-    K = H(0) + g sum_i s^x_i (field switched on for 0 < t < tau)."""
+    K = H(0) + g sum_i s^x_i (field switched on for 0 < t < tau), s = Pauli matrices.
+
+    Dense Kronecker-product builder, kept as an independent reference: the ``spin_chain`` work face
+    uses the closed face's sparse operators (qbattery.spin_chain_ops), open or periodic."""
     ns, xs, zs = _pauli_chain(N)
     H0 = omega_a * sum(ns)
     for i in range(N - 1):
@@ -398,7 +401,6 @@ def spin_chain_sector(N: int, J: float, anisotropy: float, drive: float, omega_a
         H0 = H0 + J * (flip + yy + anisotropy * zs[i] @ zs[i + 1])
     K = H0 + drive * sum(xs)
     return [Sector(1, H0, H0, K)]
-
 
 
 # --------------------------------------------------------------------------------------

@@ -76,7 +76,6 @@ def full_params(model: Model, params: dict) -> dict[str, float]:
     return {**model.defaults(), **params}
 
 
-
 @dataclass
 class PointResult:
     """Work statistics of one protocol point at one beta (see :func:`statistics`)."""
@@ -88,7 +87,6 @@ class PointResult:
     free_energy_numeric: float
     truncation_weight: float = 0.0
     extras: dict[str, float] = field(default_factory=dict)
-
 
 
 # --------------------------------------------------------------------------------------
