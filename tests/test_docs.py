@@ -18,7 +18,14 @@ def test_every_schema_key_and_model_parameter_is_documented():
     text = (ROOT / "docs" / "config.md").read_text()
     import qbattery
 
-    for name, model in qbattery.MODELS.items():
-        assert f"`models.{name}`" in text
-        for p in model.parameters:
-            assert f"`models.{name}.{p.name}`" in text
+    from qbattery.config import FACE_SECTIONS
+    from qbattery.models import models_with
+
+    for face, path in FACE_SECTIONS.items():
+        section = ".".join(path)
+        for name in models_with(face):
+            assert f"`{section}.{name}`" in text, (face, name)
+            for p in qbattery.MODELS[name].parameters:
+                assert f"`{section}.{name}.{p.name}`" in text, (face, name, p.name)
+    for name in qbattery.MODELS:
+        assert f"### `{name}`" in text

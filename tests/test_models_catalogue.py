@@ -72,10 +72,10 @@ def test_global_flip_is_the_analytic_flip_at_equal_norm_and_the_2N_bruteforce(N)
 @pytest.mark.parametrize("N", [2, 5, 12])
 def test_global_flip_two_state_route_equals_the_symmetric_sector_of_the_tpm_protocol(N):
     """The flip generator of the work-statistics protocol in the full symmetric sector (N + 1
-    states, qbattery.work_statistics) propagated densely gives the same energy and overlap as the
+    states, qbattery.work_distributions) propagated densely gives the same energy and overlap as the
     model's two-state route (with the equal-norm coupling N g)."""
     from qbattery.propagation import propagate
-    from qbattery.work_statistics import _flip_generator, spin_operators
+    from qbattery.work_distributions import _flip_generator, spin_operators
 
     g = 0.35
     Jz, Jp = spin_operators(N)
@@ -118,7 +118,7 @@ def test_global_flip_is_N_times_faster_than_the_parallel_drive_at_equal_norm(g):
     assert float(pw.reference_max_power.values[-1] / pw.reference_max_power.values[0]) == pytest.approx(8.0, rel=1e-5)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, m in MODELS.items() if m.kind == "parallel"))
+@pytest.mark.parametrize("name", sorted(n for n, m in MODELS.items() if m.kind == "parallel" and m.has("closed")))
 def test_a_parallel_protocol_has_no_quantum_advantage(name):
     """N independent cells: P_max(N) = N P_max(1) exactly, so Gamma(N) = P_max(N) / (N P_max(1)) = 1
     and alpha = 1 for every parallel model (power and tau* pipeline on N-scaled curves)."""

@@ -21,7 +21,7 @@ from scipy.linalg import expm
 from scipy.stats import unitary_group
 
 from qbattery import work_statistics as ws
-from qbattery.config import validate_config
+from qbattery.config import ConfigError, validate_config
 from qbattery.models.base import Numerics
 from qbattery.simulate import NumericalHealthError
 
@@ -85,7 +85,8 @@ def cells(N: int):
 
 
 def first(proto: str, N: int, params: dict, tau: float, T: float, n_max: int = 0) -> ws.PointResult:
-    return ws.point_distributions(ws.get_protocol(proto), N, params, [tau], [1.0 / T], n_max, EXACT)[0][0]
+    """The work face of catalogue model ``proto`` at one (tau, T); parameters not given take the model's defaults."""
+    return ws.point_distributions(ws.work_model(proto), N, params, [tau], [1.0 / T], n_max, EXACT)[0][0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -148,7 +149,8 @@ def test_spin_sector_multiplicities_are_those_of_total_spin_in_the_full_2N_space
 def test_collective_protocols_in_spin_sectors_equal_the_full_2N_space_bruteforce(N, T):
     """Rabi drive, global flip and the non-cyclic splitting quench computed in the spin sectors
     with multiplicities d_j give exactly the TPM distribution of the full 2^N space (qutip
-    operators, explicit eigenspace projectors)."""
+    operators, explicit eigenspace projectors). The flip has the closed face's equal-norm
+    coupling g_N = N g (Binder et al. 2015)."""
     n, x = cells(N)
     HB = sum(n).full()
     g, tau, beta = 0.37, 1.9, 1 / T
@@ -159,7 +161,7 @@ def test_collective_protocols_in_spin_sectors_equal_the_full_2N_space_bruteforce
     gg = qt.tensor([qt.basis(2, 0)] * N)
     ee = qt.tensor([qt.basis(2, 1)] * N)
     F = (gg * ee.dag() + ee * gg.dag()).full()
-    U = expm(-1j * tau * g * F)
+    U = expm(-1j * tau * N * g * F)
     assert_same_distribution(as_dict(first("global_flip", N, {"drive": g}, tau, T).forward), tpm_projectors(HB, HB, U, beta))
     # splitting quench omega_i -> omega_f with a static field during the pulse
     wi, wf = 1.0, 1.7
@@ -239,6 +241,35 @@ def test_xxz_chain_distribution_equals_projector_bruteforce():
     ref = tpm_projectors(H0.full(), H0.full(), expm(-1j * tau * K.full()), 1 / T)
     got = first("spin_chain", N, {"J": J, "anisotropy": D, "drive": g}, tau, T)
     assert_same_distribution(as_dict(got.forward), ref)
+
+
+@pytest.mark.parametrize("N", [3, 4])
+def test_periodic_xxz_chain_distribution_equals_projector_bruteforce_with_the_closing_bond(N):
+    """periodic = 1 adds the bond (N, 1) (the closed face's chain): the work face equals the explicit-projector
+    TPM of the ring built with qutip, and differs from the open chain (the closing bond matters)."""
+    J, D, g, tau, T = -0.45, 0.7, 0.6, 1.3, 0.8
+    sx, sy, sz = qt.sigmax(), qt.sigmay(), qt.sigmaz()
+    op = lambda o, i: qt.tensor([o if k == i else qt.qeye(2) for k in range(N)])  # noqa: E731
+    H0 = sum(op((qt.qeye(2) - sz) / 2, i) for i in range(N))
+    H0 += J * sum(op(a, i) * op(a, (i + 1) % N) * (D if a is sz else 1.0) for i in range(N) for a in (sx, sy, sz))
+    K = H0 + g * sum(op(sx, i) for i in range(N))
+    ref = tpm_projectors(H0.full(), H0.full(), expm(-1j * tau * K.full()), 1 / T)
+    ring = as_dict(first("spin_chain", N, {"J": J, "anisotropy": D, "drive": g, "periodic": 1}, tau, T).forward)
+    assert_same_distribution(ring, ref)
+    chain = as_dict(first("spin_chain", N, {"J": J, "anisotropy": D, "drive": g, "periodic": 0}, tau, T).forward)
+    assert max(abs(ring.get(k, 0.0) - chain.get(k, 0.0)) for k in set(ring) | set(chain)) > 1e-3
+
+
+@pytest.mark.parametrize("N", [1, 2, 5])
+def test_dense_xxz_builder_equals_the_work_face_of_the_open_chain(N):
+    """work_distributions.spin_chain_sector (dense Pauli products) builds the same H(0) and pulse generator K
+    as the spin_chain work face (the closed face's sparse bit-pattern operators) for the open chain."""
+    J, D, g = 0.35, -0.8, 0.9
+    (a,) = ws.spin_chain_sector(N, J, D, g)
+    (b,) = ws.work_model("spin_chain").work_sectors(N, {"J": J, "anisotropy": D, "drive": g, "periodic": 0}, 0)
+    np.testing.assert_allclose(a.H0, b.H0, atol=1e-14)
+    np.testing.assert_allclose(a.K, b.K, atol=1e-14)
+    assert a.multiplicity == b.multiplicity == 1
 
 
 # ---------------------------------------------------------------------------------------
@@ -357,7 +388,7 @@ def test_cavity_cutoff_thermal_tail_is_reported_and_distribution_is_converged():
     """The automatic cutoff keeps the thermal tail exp(-beta omega_c n_max) of the cavity Gibbs state
     below truncation_tol; 15 more Fock levels change no atom by more than 1e-9."""
     num = Numerics()
-    proto = ws.get_protocol("dicke")
+    proto = ws.work_model("dicke")
     params = {"coupling": 0.25, "omega_c": 0.9}
     res, n_max = ws.protocol_point(proto, 3, params, [2.0], [1.0, 2.5], num, EXACT)  # temperatures
     assert math.exp(-(1 / 2.5) * 0.9 * n_max) <= num.truncation_tol
@@ -428,18 +459,89 @@ def test_truncation_violation_fails_loudly_or_is_flagged_as_nan():
     assert "truncation_weight" in ds.attrs["health_violations"]
 
 
-def test_schema_lists_every_protocol_with_the_library_parameters_and_defaults():
-    """The config schema of work_statistics.protocols matches the protocol registry (names, defaults, bounds)."""
-    schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
-    protos = schema["properties"]["work_statistics"]["properties"]["protocols"]["properties"]
-    assert set(protos) == set(ws.PROTOCOLS)
-    for name, p in ws.PROTOCOLS.items():
-        props = protos[name]["properties"]
-        assert set(props) == {"N", "tau"} | {q.name for q in p.parameters}
-        for q in p.parameters:
-            assert props[q.name]["default"] == q.default
-            scalar = props[q.name]["oneOf"][0]
-            assert scalar.get("maximum") == q.maximum
+def test_schema_lists_every_model_with_a_work_face_with_its_catalogue_parameters_and_pulse_durations():
+    """The config schema of work_statistics.protocols is generated from the catalogue: exactly the models with a
+    work face, each with N (maximum work_max_N), tau and the model's one parameter list (bounds and all)."""
+    from qbattery.config import full_schema
+    from qbattery.models import models_with
+
+    protos = full_schema()["properties"]["work_statistics"]["properties"]["protocols"]
+    assert set(protos["properties"]) == set(models_with("work")) and protos["additionalProperties"] is False
+    for name in models_with("work"):
+        m = ws.work_model(name)
+        props = protos["properties"][name]["properties"]
+        assert set(props) == {"N", "tau"} | {q.name for q in m.parameters}
+        assert props["N"]["items"]["maximum"] == m.work_max_N
+        assert props["tau"]["items"] == {"type": "number", "minimum": 0, "maximum": 10000.0}
+        for q in m.parameters:
+            assert props[q.name] == q.json_schema()
+    with pytest.raises(ConfigError, match="spin_chain.N"):
+        small_config(protocols={"spin_chain": {"N": [13]}})
+    with pytest.raises(ConfigError, match="global_flip.drive"):  # the catalogue's drive: exclusive minimum 0
+        small_config(protocols={"global_flip": {"N": [2], "drive": 0.0}})
+    small_config(protocols={"splitting_quench": {"N": [2], "drive": 0.0}})  # the sudden quench is allowed
+
+
+def test_every_work_face_declares_the_dimension_of_its_largest_sector():
+    """memory_mb sizes a job by work_dimension(N, n_max): it is the largest sector the face builds."""
+    from qbattery.models import models_with
+
+    for name in models_with("work"):
+        m = ws.work_model(name)
+        for N in (1, 2, 3):
+            n_max = 6 if m.work_cavity else 0
+            sectors = m.work_sectors(1 if m.work_copies else N, m.defaults(), n_max)
+            assert max(len(x.H0) for x in sectors) == m.work_dimension(N, n_max), (name, N)
+
+
+#: models with closed and work faces whose closed initial state is not the zero-temperature limit of the
+#: TPM start: the closed cavity batteries start from |N photons> (x) |g...g> (parallel: |1 photon> per
+#: cell), the TPM from the joint Gibbs state of H_B + H_C, whose T -> 0 limit is the vacuum
+CAVITY_START_DIFFERS = {"dicke", "parallel", "tavis_cummings"}
+
+
+def test_every_model_with_closed_and_work_faces_is_compared_or_excluded_with_a_reason():
+    from qbattery.models import models_with
+
+    both = set(models_with("closed")) & set(models_with("work"))
+    assert both == CAVITY_START_DIFFERS | {"rabi_parallel", "global_flip", "spin_chain"}
+
+
+@pytest.mark.parametrize(
+    "name,N,params",
+    [
+        ("rabi_parallel", 1, {"drive": 0.45}),
+        ("rabi_parallel", 4, {"drive": 0.45}),
+        ("global_flip", 1, {"drive": 0.3}),
+        ("global_flip", 3, {"drive": 0.3}),
+        ("global_flip", 6, {"drive": 0.3}),
+        ("spin_chain", 3, {"J": 0.0, "anisotropy": 1.0, "drive": 0.4, "periodic": 0}),
+        ("spin_chain", 4, {"J": 0.1, "anisotropy": 0.5, "drive": 0.4, "periodic": 0}),
+        ("spin_chain", 4, {"J": -0.1, "anisotropy": 0.3, "drive": 0.7, "periodic": 1}),
+    ],
+)
+def test_work_face_pulse_charges_the_battery_like_the_closed_face_from_the_zero_temperature_start(name, N, params):
+    """Same model, same parameters: from the Gibbs state of H(0) at beta = 40 (the ground state |g...g>, up to
+    e^{-40}) the TPM mean work after a pulse of duration tau is the energy the closed face stores at t = tau,
+    <W>(tau) = <H(0)>(tau) - <H(0)>(0). Rabi drive and global flip: H(0) = H_B, the closed face evolves |g...g>
+    with the same V (flip: g_N = N g), so <W> = E(tau). XXZ chain: H(0) = H_B + H_int (|g...g> its ground state
+    for |J| (1 + |Delta|) < 1/4), so <W> = E(tau) + <H_int>(tau) - <H_int>(0), Le et al.'s battery energy
+    (= E at J = 0). The cavity models are excluded: their closed face starts with N photons, the TPM from the
+    cavity's thermal state (CAVITY_START_DIFFERS)."""
+    import qbattery
+
+    taus = np.linspace(0.0, 4.0, 17)
+    beta = 40.0
+    m = ws.work_model(name)
+    res = ws.point_distributions(m, N, params, taus, [beta], 0, EXACT)
+    mean_work = np.array([row[0].forward.mean for row in res])
+    closed = qbattery.simulate(name, N=[N], times=taus, **params)
+    stored = closed.energy.values.reshape(-1)
+    if name == "spin_chain":
+        e_int = closed.interaction_energy.values.reshape(-1)
+        stored = stored + e_int - e_int[0]
+    assert float(np.ptp(stored)) > 0.1  # the pulse charges: the comparison is not 0 = 0
+    np.testing.assert_allclose(mean_work, stored, atol=1e-9)
 
 
 def test_figure_draws_from_the_datasets(tmp_path):

@@ -221,7 +221,33 @@ class Model:
     # (open-system face: attributes and methods are added by the models that have it)
 
     # ---------------------------------------------------------------- face: work
-    # (work-statistics face: attributes and methods are added by the models that have it)
+    # Two-point-measurement work statistics (stage qbattery.work_statistics). A model with this face
+    # overrides ``work_sectors`` (and ``work_free_energy`` if the protocol is not cyclic) and sets
+    # the ``work_*`` texts; the sector helpers are in qbattery.work_distributions.
+    #: H(0), pulse generator K (U = exp(-i K tau)) and H(tau) of the TPM protocol
+    work_hamiltonian: ClassVar[str] = ""
+    #: how the symmetry sectors are built
+    work_route: ClassVar[str] = ""
+    work_references: ClassVar[str] = ""
+    #: H(tau) = H(0) (dF = 0)
+    work_cyclic: ClassVar[bool] = True
+    #: sectors include a cavity mode of frequency ``params["omega_c"]`` cut at n_max Fock levels
+    work_cavity: ClassVar[bool] = False
+    #: the N-cell distribution is the N-fold convolution of the N = 1 one (independent copies)
+    work_copies: ClassVar[bool] = False
+    #: largest N of the work route (schema maximum of ``work_statistics.protocols.<name>.N``)
+    work_max_N: ClassVar[int] = 4096
+
+    def work_free_energy(self, N: int, params: dict[str, float], beta: float) -> float:
+        """Analytic free-energy change dF = F(H(tau)) - F(H(0)) at inverse temperature beta (0 if cyclic)."""
+        if self.work_cyclic:
+            return 0.0
+        raise NotImplementedError(f"model {self.name!r}: a non-cyclic work face must give its dF")
+
+    def work_dimension(self, N: int, n_max: int) -> int:
+        """Dimension of the largest sector ``work_sectors`` builds (memory estimate); default: the
+        symmetric spin sector j = N/2 (N + 1 states)."""
+        return N + 1
 
     # ---------------------------------------------------------------- catalogue
     #: numerics settings each face's route reads, besides the stage's own (``on_violation`` and
@@ -250,6 +276,16 @@ class Model:
         """Schema of the keys a model entry of ``face`` has besides N and the parameters."""
         if face == "closed":
             return {"time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides the study's)"}}
+        if face == "work":
+            return {
+                "tau": {
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": {"type": "number", "minimum": 0, "maximum": 10000.0},
+                    "description": "pulse durations tau [omega_a^-1] of this protocol (overrides work_statistics.tau)",
+                }
+            }
         return {}
 
     @property

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..speed_limits import QSL_SERIES
 from .base import JointTrajectory, Model, Numerics, Trajectory, register
+from ..work_distributions import Sector, cavity_sectors
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_trajectory, run_cavity_battery
 
 
@@ -44,3 +45,16 @@ class Dicke(Model):
     def memory_mb(self, N: int, n_times: int) -> int:
         dim = (2 * N + 31) * (N + 1)
         return int(300 + 16 * n_times * dim * 3 / 1e6 + 16 * (min(dim, 4000) ** 2) * 3 / 1e6)
+
+    # ---------------------------------------------------------------- face: work
+    work_hamiltonian = "H(0) = H(tau) = omega_a (J_z + N/2) + omega_c a^dag a; 0 < t < tau: + 2 omega_c lambda J_x (a + a^dag)"
+    work_route = "every total-spin sector j with multiplicity d_j (x) n_max Fock levels; exact diagonalisation"
+    work_references = "D. Ferraro et al., PRL 120, 117702 (2018)"
+    work_cavity = True
+
+    def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list[Sector]:
+        """Battery + cavity from the Gibbs state of H_B + H_C, coupling switched on for tau (all spin sectors j)."""
+        return cavity_sectors(N, n_max, float(params["omega_c"]), float(params["coupling"]), rwa=False)
+
+    def work_dimension(self, N: int, n_max: int) -> int:
+        return (N + 1) * n_max  # sector j = N/2 (x) Fock

@@ -16,8 +16,9 @@ the parallel drive misses it by sqrt(N) at full charge.
 
 Route: V couples only |g...g> and |e...e> (energies 0 and N omega_a), so the state stays in
 that two-dimensional invariant subspace: exact 2x2 propagation for any N (the tests compare
-with the full 2^N space and the flip generator of ``qbattery.work_statistics``);
+with the full 2^N space and the flip generator of ``qbattery.work_distributions``);
 pure state: ergotropy = energy.
+The work face uses the same V (coupling g_N = N g) in every spin sector j from the Gibbs state of H_B.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..speed_limits import QSL_SERIES
+from ..work_distributions import Sector, _flip_generator, collective_sectors
 from .base import Model, Numerics, Trajectory, register
 from .rabi_parallel import DIAGNOSTICS, DRIVE, check_N, pure_run
 
@@ -55,3 +57,15 @@ class GlobalFlip(Model):
         traj, _ = pure_run(V, np.array([0.0, float(N)]), times, numerics)
         traj.capacity = np.full(len(times), float(N))
         return traj
+
+    # ---------------------------------------------------------------- face: work
+    work_hamiltonian = (
+        "H(0) = H(tau) = H_B; resonant global drive g_N (|e..e><g..g| e^{-i N omega_a t} + h.c.), g_N = N g, "
+        "i.e. U = e^{-i H_B tau} e^{-i g_N tau (|g..g><e..e| + h.c.)}"
+    )
+    work_route = "every total-spin sector j with multiplicity d_j (the flip acts in j = N/2 only)"
+    work_references = "F. C. Binder et al., NJP 17, 075015 (2015)"
+
+    def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list[Sector]:
+        """H(0) = H(tau) = H_B, K = g_N (|g..g><e..e| + h.c.) with the closed face's g_N = N g, every spin sector j."""
+        return collective_sectors(N, 1.0, 1.0, _flip_generator(N * float(params["drive"]), N))

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..speed_limits import QSL_SERIES, product_series
 from .base import Model, Numerics, Trajectory, register
+from ..work_distributions import Sector, cavity_sectors
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, run_cavity_battery
 
 
@@ -45,3 +46,20 @@ class Parallel(Model):
             series={"photon_number": N * one.series["photon_number"], **product_series(one.series, N)},
             states=None,
         )
+
+    # ---------------------------------------------------------------- face: work
+    work_hamiltonian = (
+        "N independent copies of the Dicke protocol at N = 1: H(0) = H(tau) = omega_a |e><e| + omega_c a^dag a; "
+        "0 < t < tau: + omega_c lambda sigma^x (a + a^dag)"
+    )
+    work_route = "one cell + cavity exactly, N-fold convolution of its distribution"
+    work_references = "D. Ferraro et al., PRL 120, 117702 (2018)"
+    work_cavity = True
+    work_copies = True
+
+    def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list[Sector]:
+        """One cell + its cavity (the stage convolves the N = 1 distribution N times; ``N`` is ignored)."""
+        return cavity_sectors(1, n_max, float(params["omega_c"]), float(params["coupling"]), rwa=False)
+
+    def work_dimension(self, N: int, n_max: int) -> int:
+        return 2 * n_max  # one cell (x) Fock

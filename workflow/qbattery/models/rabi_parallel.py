@@ -11,8 +11,8 @@ Each cell Rabi-oscillates: E(t) = N omega_a sin^2(g t), full charge at g t = pi/
 The state is a pure product, so its passive state is |g...g> and ergotropy = energy
 (ergotropy of N copies is additive); capacity = N omega_a.
 
-Route: one cell (spin 1/2 operators and drive generator of ``qbattery.work_statistics``, the
-same as the TPM protocol ``rabi_parallel``), exact 2x2 propagation, scaled by N (any N); the
+Route: one cell (spin 1/2 operators and drive generator of ``qbattery.work_distributions``, the
+same as the work face below), exact 2x2 propagation, scaled by N (any N); the
 speed-limit series of the N-cell product state follow from the cell's
 (``speed_limits.product_series``). Tests check against the full 2^N space.
 """
@@ -23,7 +23,7 @@ import numpy as np
 
 from ..propagation import propagate
 from ..speed_limits import QSL_SERIES, product_series, qsl_series
-from ..work_statistics import _rabi_generator, spin_operators
+from ..work_distributions import Sector, _rabi_generator, collective_sectors, spin_operators
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
 
 DRIVE = Parameter(
@@ -94,3 +94,15 @@ class RabiParallel(Model):
             series=product_series(one.series, N),
             states=None,
         )
+
+    # ---------------------------------------------------------------- face: work
+    work_hamiltonian = (
+        "H(0) = H(tau) = H_B; resonant drive g sum_i (sigma^+_i e^{-i omega_a t} + h.c.), "
+        "i.e. U = e^{-i H_B tau} e^{-i g tau sum_i sigma^x_i}"
+    )
+    work_route = "every total-spin sector j with multiplicity d_j (interaction picture; H_B commutes with the frame change)"
+    work_references = "F. C. Binder et al., NJP 17, 075015 (2015); P(W = +omega_a) = p_g sin^2(g tau) per cell"
+
+    def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list[Sector]:
+        """H(0) = H(tau) = H_B, K = g sum_i sigma^x_i = 2 g J_x (rotating frame) in every spin sector j."""
+        return collective_sectors(N, 1.0, 1.0, _rabi_generator(float(params["drive"])))

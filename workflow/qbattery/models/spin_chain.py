@@ -42,6 +42,7 @@ import numpy as np
 from .. import spin_chain_ops as ops
 from ..propagation import propagate
 from ..speed_limits import QSL_SERIES, product_series, qsl_series
+from ..work_distributions import Sector
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
 
 _DRIVE = Parameter("drive", "transverse charging field g", "omega_a", 0.5, minimum=0.0, exclusive_minimum=True, maximum=100.0)
@@ -147,6 +148,26 @@ class SpinChain(Model):
         dim = 2**N
         nnz = dim * (2 * N + 2)
         return int(400 + (nnz * 28 * 3 + 16 * dim * 40 + 1.5e8 * 3) / 1e6)
+
+    # ---------------------------------------------------------------- face: work
+    work_hamiltonian = (
+        "H(0) = H(tau) = omega_a sum_i n_i + J sum_<ij> [s^x s^x + s^y s^y + Delta s^z s^z]_{ij} "
+        "(bonds (i, i+1), plus (N, 1) if periodic = 1 and N >= 3); 0 < t < tau: + g sum_i s^x_i"
+    )
+    work_route = "full 2^N space (the closed face's operators, dense), exact diagonalisation"
+    work_references = "T. P. Le et al., PRA 97, 022106 (2018)"
+    work_max_N = 12
+
+    def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list[Sector]:
+        """One block, the full 2^N space: H(0) = H(tau) = H_B + H_int (measured), K = H(0) + g sum_i sigma^x_i,
+        from the same operators as the closed face (open or periodic chain as ``periodic`` says)."""
+        _check_N(self.name, N)
+        HB, Hint, Hch = self.operators(N, params)
+        H0 = (HB + Hint).toarray()
+        return [Sector(1, H0, H0, H0 + Hch.toarray())]
+
+    def work_dimension(self, N: int, n_max: int) -> int:
+        return 2**N
 
 
 def single_cell_energy(g: float, times: np.ndarray, omega_a: float = 1.0) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..speed_limits import QSL_SERIES
 from .base import JointTrajectory, Model, Numerics, Trajectory, register
+from ..work_distributions import Sector, cavity_sectors
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_trajectory, run_cavity_battery
 
 
@@ -38,3 +39,16 @@ class TavisCummings(Model):
 
     def joint_trajectory(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> JointTrajectory:
         return joint_cavity_trajectory(N, N, times, params, numerics, rwa=True)
+
+    # ---------------------------------------------------------------- face: work
+    work_hamiltonian = "H(0) = H(tau) = omega_a (J_z + N/2) + omega_c a^dag a; 0 < t < tau: + omega_c lambda (J_+ a + J_- a^dag)"
+    work_route = "every total-spin sector j with multiplicity d_j (x) n_max Fock levels; exact diagonalisation"
+    work_references = "D. Ferraro et al., PRL 120, 117702 (2018) (rotating-wave coupling)"
+    work_cavity = True
+
+    def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list[Sector]:
+        """Battery + cavity from the Gibbs state of H_B + H_C, RWA coupling switched on for tau (all spin sectors j)."""
+        return cavity_sectors(N, n_max, float(params["omega_c"]), float(params["coupling"]), rwa=True)
+
+    def work_dimension(self, N: int, n_max: int) -> int:
+        return (N + 1) * n_max  # sector j = N/2 (x) Fock
