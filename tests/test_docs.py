@@ -18,7 +18,8 @@ def test_every_schema_key_and_model_parameter_is_documented():
     text = (ROOT / "docs" / "config.md").read_text()
     import qbattery
 
-    for name, model in qbattery.MODELS.items():
-        assert f"`models.{name}`" in text
-        for p in model.parameters:
-            assert f"`models.{name}.{p.name}`" in text
+    for section, face in (("models", "closed"), ("open_systems.models", "lindblad")):
+        for name in qbattery.models.models_with(face):
+            assert f"`{section}.{name}`" in text
+            for p in qbattery.MODELS[name].parameters:
+                assert f"`{section}.{name}.{p.name}`" in text
