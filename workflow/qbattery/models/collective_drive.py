@@ -33,7 +33,7 @@ GAMMA_COLLECTIVE = Parameter(
 class CollectiveDrive(Model):
     name = "collective_drive"
     title = "Collective drive with local and collective decay (piqs)"
-    kind = "parallel"  # the drive is a sum of one-cell terms; only the decay gamma_c D[J_-] is collective
+    kind = "global"  # the decay gamma_c D[J_-] couples the cells (the drive 2 g J_x is a sum of one-cell terms)
     hamiltonian = "rotating frame H = 2 g J_x = g sum_i s^x_i (resonant drive), J = sum_i sigma_i / 2"
     initial_state = "|g...g>"
     normalisation = "omega_a = 1; g per cell in the rotating frame as in rabi_parallel; gamma_c per D[J_-] (superradiant rate N gamma_c)"
