@@ -10,7 +10,7 @@ from bruteforce import EXCITED, GROUND, battery_hamiltonian, ergotropy_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from qbattery.analysis import analyse_power
-from qbattery.models import MODELS, Numerics, get_model
+from qbattery.models import MODELS, Numerics, get_model, models_with
 
 TIMES = np.linspace(0.0, 6.0, 61)
 X_STAR = 1.1655611852072113  # tan x = 2 x: maximiser of sin^2(x)/x
@@ -118,7 +118,7 @@ def test_global_flip_is_N_times_faster_than_the_parallel_drive_at_equal_norm(g):
     assert float(pw.reference_max_power.values[-1] / pw.reference_max_power.values[0]) == pytest.approx(8.0, rel=1e-5)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, m in MODELS.items() if m.kind == "parallel" and m.has("closed")))
+@pytest.mark.parametrize("name", sorted(n for n in models_with("closed") if MODELS[n].kind == "parallel"))
 def test_a_parallel_protocol_has_no_quantum_advantage(name):
     """N independent cells: P_max(N) = N P_max(1) exactly, so Gamma(N) = P_max(N) / (N P_max(1)) = 1
     and alpha = 1 for every parallel model (power and tau* pipeline on N-scaled curves)."""

@@ -15,6 +15,7 @@ import qutip as qt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from qbattery import MODELS, Numerics, NumericalHealthError
+from qbattery.models import get_model, models_with
 from qbattery.open_systems import OpenSettings, open_grid
 from qbattery.open_systems.ensemble import DickeBlocks, dicke_dissipator, spectrum_ergotropy
 from qbattery.open_systems.lindblad import functional
@@ -198,16 +199,24 @@ CLOSED_CASES = [
     ("charger_mediated_tls", 2, {"coupling": 0.2}),
     ("charger_mediated_osc", 2, {"coupling": 0.3, "coherent": 0}),
     ("charger_mediated_osc", 2, {"coupling": 0.3, "coherent": 1}),
+    ("rabi_parallel", 4, {"drive": 0.35}),
 ]
+#: every catalogue model with both faces, at its default parameters
+BOTH_FACES = sorted(set(models_with("lindblad")) & set(models_with("closed")))
 
 
-@pytest.mark.parametrize("name, N, params", CLOSED_CASES)
+def test_zero_rate_cases_cover_every_model_with_a_lindblad_and_a_closed_face():
+    """A model that gains a lindblad face next to its closed one is checked below at chosen parameters too."""
+    assert {name for name, _, _ in CLOSED_CASES} == set(BOTH_FACES)
+
+
+@pytest.mark.parametrize("name, N, params", CLOSED_CASES + [(name, 2, {}) for name in BOTH_FACES])
 def test_zero_rates_reproduce_the_closed_model(name, N, params):
-    """gamma = gamma_phi = kappa = 0: energy, ergotropy, capacity and tau* equal the closed
-    registry model's (pure-state propagation, a different code path), and no heat flows."""
+    """gamma = gamma_phi = kappa = 0: the lindblad face's energy, ergotropy, capacity equal the
+    closed face's (pure-state propagation, a different code path), and no heat flows: W = Delta E."""
     t = np.linspace(0, 12, 121)
     num = Numerics(truncation_tol=1e-12)
-    closed = MODELS[name].run(N, t, params, num)
+    closed = get_model(name, face="closed").run(N, t, {**MODELS[name].defaults(), **params}, num)
     ds = open_grid(
         name, [N], t, {}, params, OpenSettings(discharge_t_max=5.0, discharge_points=11, late_time=20.0, truncation_tol=1e-12), num
     )
@@ -216,6 +225,7 @@ def test_zero_rates_reproduce_the_closed_model(name, N, params):
     np.testing.assert_allclose(ds.capacity.values.ravel(), closed.capacity, atol=1e-8)
     assert np.abs(ds.heat.values).max() == 0.0
     np.testing.assert_allclose(ds.work.values.ravel(), ds.stored_energy.values.ravel(), atol=1e-10)
+    assert float(np.abs(closed.energy).max()) > 0.1  # the comparison is not trivially zero
 
 
 def test_rabi_parallel_at_zero_rates_is_resonant_rabi_flopping():
@@ -340,19 +350,51 @@ def _schema():
     return yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text())
 
 
-def test_schema_lists_every_open_model_with_its_rates_parameters_and_defaults():
-    """open_systems.models in the schema = the OPEN_MODELS registry: names, rates, parameters, defaults, bounds."""
-    from qbattery.open_systems import OPEN_MODELS
+#: the routes' N limits and baths (a config accepted before the catalogue held the open models is accepted now)
+OPEN_N_MAX = {
+    "rabi_parallel": 10000,
+    "collective_drive": 10000,
+    "charger_mediated_tls": 10000,
+    "tavis_cummings": 12,
+    "charger_mediated_osc": 12,
+    "dicke": 6,
+    "spin_chain": 7,
+}
+WITH_KAPPA = {"tavis_cummings", "dicke", "charger_mediated_osc", "charger_mediated_tls"}
 
-    props = _schema()["properties"]["open_systems"]["properties"]["models"]["properties"]
-    assert set(props) == set(OPEN_MODELS)
-    for name, m in OPEN_MODELS.items():
-        p = props[name]["properties"]
-        assert set(p) == {"N", "time", *m.rates, *(q.name for q in m.parameters)}, name
-        assert p["N"]["items"]["maximum"] == m.max_N
+
+def test_schema_lists_every_lindblad_model_with_its_baths_parameters_and_n_limit():
+    """open_systems.models in the generated schema = the catalogue's lindblad face: the route's N limit,
+    kappa only for models with a cavity or charger, the rates as defined once in RATES, the model's
+    one parameter list (same bounds as its closed face's entry)."""
+    from qbattery.config import full_schema
+    from qbattery.open_systems.problem import RATES
+
+    schema = full_schema()["properties"]
+    props = schema["open_systems"]["properties"]["models"]["properties"]
+    assert set(props) == set(models_with("lindblad")) == set(OPEN_N_MAX)
+    for name, entry in props.items():
+        m = get_model(name, face="lindblad")
+        p = entry["properties"]
+        rates = {"gamma", "gamma_phi", "temperature"} | ({"kappa"} if name in WITH_KAPPA else set())
+        assert set(p) == {"N", "time", *rates, *(q.name for q in m.parameters)}, name
+        assert p["N"]["items"]["maximum"] == OPEN_N_MAX[name] == m.max_N("lindblad")
+        for r in rates:
+            assert p[r] == RATES[r].json_schema(override=True), (name, r)
         for q in m.parameters:
-            assert p[q.name]["default"] == q.default
             assert p[q.name]["oneOf"][0] == q.json_schema()["oneOf"][0]
+            if m.has("closed"):
+                assert p[q.name] == schema["models"]["properties"][name]["properties"][q.name], (name, q.name)
+
+
+def test_section_level_rates_in_the_yaml_are_the_rate_definitions():
+    """open_systems.<rate> (hand-written in config.schema.yaml) has the description, bounds and default
+    0 of RATES[rate]: a rate is defined once, the YAML only restates it for the section level."""
+    from qbattery.open_systems.problem import RATES
+
+    sec = _schema()["properties"]["open_systems"]["properties"]
+    for r, rate in RATES.items():
+        assert sec[r] == rate.json_schema(override=False), r
 
 
 def _open_cfg(**section):

@@ -12,7 +12,7 @@ from bruteforce import EXCITED, GROUND
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from qbattery.analysis import analyse_power
-from qbattery.models import MODELS, Numerics, get_model
+from qbattery.models import Numerics, get_model, models_with
 from qbattery.speed_limits import bures_angle, mandelstam_tamm_time, margolus_levitin_time, ml_alpha, qsl_time
 from test_models_spin_chain import qutip_chain
 
@@ -230,7 +230,7 @@ def test_speed_limit_series_of_every_model_match_the_full_space_bruteforce(name,
     np.testing.assert_allclose(traj.series["energy_spread"], spread, atol=1e-8)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, m in MODELS.items() if m.has("closed")))
+@pytest.mark.parametrize("name", models_with("closed"))
 def test_speed_limits_never_exceed_the_actual_times_for_every_model(name):
     """At every grid time t: max(t_MT, t_ML) of the state psi(t) <= t; hence t_erg / t_QSL >= 1 and
     the time of tau* is above its QSL, for each model at N = 1, 2, 3 with default parameters."""

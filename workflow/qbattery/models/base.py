@@ -21,9 +21,12 @@ take everything from here, so a new model is one file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..open_systems.problem import OpenProblem
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,39 @@ class Model:
         raise NotImplementedError(f"model {self.name!r} has no explicit charger")
 
     # ---------------------------------------------------------------- face: lindblad
-    # (open-system face: attributes and methods are added by the models that have it)
+    # Open systems (config ``open_systems.models``; library qbattery.open_systems). A model with
+    # this face overrides ``lindblad`` and states its baths, route and bookkeeping texts.
+    #: baths it has: keys of ``open_systems.problem.RATES``, each a grid dimension of its grid
+    lindblad_rates: ClassVar[tuple[str, ...]] = ("gamma", "gamma_phi", "temperature")
+    lindblad_max_N: ClassVar[int] = 10000  # largest N of the open route
+    lindblad_has_cavity: ClassVar[bool] = False  # a Fock cutoff is grown from lindblad_initial_cutoff
+    lindblad_dissipators: ClassVar[str] = ""  # the Lindblad terms, as text
+    lindblad_route: ClassVar[str] = ""  # how the open problem is computed
+    lindblad_work_definition: ClassVar[str] = ""  # what work and heat are in the dataset
+    lindblad_closed_model: ClassVar[str] = ""  # the closed face it reproduces at zero rates (text)
+    # optional lindblad_title / lindblad_hamiltonian / lindblad_initial_state / lindblad_references
+    # restate the common texts for the open dataset's attrs (open_systems.problem.lindblad_attrs)
+
+    def lindblad(self, N: int, params: dict[str, float], cutoff: int = 0) -> OpenProblem:
+        """Lindblad face: generator, initial state and energy operators of N cells at one point
+        (``params``: the model's parameters and every rate of RATES); ``cutoff``: Fock levels kept."""
+        raise NotImplementedError(f"model {self.name!r} has no lindblad face")
+
+    def lindblad_initial_cutoff(self, N: int, params: dict[str, float], extra: int, tol: float) -> int:
+        """Fock levels at the start of the cutoff growth (models with a mode; ``extra`` levels, tail < ``tol``)."""
+        return 0
+
+    def lindblad_memory_mb(self, N: int, n_times: int) -> int:
+        """Rough peak memory of one open grid point (checked against resources.max_mem_mb)."""
+        return 500
+
+    def _lindblad_keys_schema(self) -> dict:
+        """``time`` and each rate of ``lindblad_rates`` (definitions in open_systems.problem.RATES)."""
+        from ..open_systems.problem import RATES  # lazy: open_systems imports this module
+
+        keys: dict = {"time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides open_systems.time)"}}
+        keys.update({r: RATES[r].json_schema(override=True) for r in self.lindblad_rates})
+        return keys
 
     # ---------------------------------------------------------------- face: work
     # Two-point-measurement work statistics (stage qbattery.work_statistics). A model with this face
@@ -286,6 +321,8 @@ class Model:
                     "description": "pulse durations tau [omega_a^-1] of this protocol (overrides work_statistics.tau)",
                 }
             }
+        if face == "lindblad":
+            return self._lindblad_keys_schema()
         return {}
 
     @property

@@ -42,6 +42,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..open_systems.composite import fock, spins_and_mode
+from ..open_systems.ensemble import DickeBlocks
+from ..open_systems.lindblad import dissipators, hamiltonian_superop
+from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES, NE, SM, OpenProblem, cell_terms, n_thermal, thermal_margin
 from ..quantities import capacity, cells_spectrum, ergotropy
 from ..speed_limits import QSL_SERIES, product_series, qsl_series
 from .base import Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, register
@@ -359,6 +363,56 @@ class ChargerMediatedTLS(Model):
             charger_levels=None,
         )
 
+    # ---------------------------------------------------------------- face: lindblad
+    lindblad_title = "Lossy qubit chargers (parallel)"
+    lindblad_hamiltonian = "H = sum_i [omega_a |e><e|_{A,i} + omega_a |e><e|_{B,i} + g (s^+_{A,i} s^-_{B,i} + h.c.)]"
+    lindblad_dissipators = "battery cell: as rabi_parallel; charger qubit: kappa (n_T + 1) D[s^-_A] + kappa n_T D[s^+_A]"
+    lindblad_initial_state = "(|e>_A (x) |g>_B)^{(x) N}"
+    lindblad_route = "one charger-battery pair (4x4), exact propagation; N-fold additive (product state)"
+    lindblad_work_definition = CAVITY_WORK.replace("the mode", "the charger qubit")
+    lindblad_references = "G. M. Andolina et al., PRB 98, 205423 (2018); D. Farina et al., PRB 99, 035421 (2019)"
+    lindblad_closed_model = "charger_mediated_tls (at zero rates, time axis = switch-off time)"
+    lindblad_rates = CELL_AND_MODE_RATES
+    lindblad_max_N = 10000
+
+    def lindblad(self, N: int, params: dict[str, float], cutoff: int = 0) -> OpenProblem:
+        """One pair (battery first, index b * 2 + a), coupling on during the whole run; cell bath
+        on B, loss kappa on the charger qubit A; ``copies = N`` (product of identical pairs)."""
+        g = float(params["coupling"])
+        eye = np.eye(2, dtype=complex)
+
+        def bat(o):
+            return np.kron(o, eye)
+
+        def chg(o):
+            return np.kron(eye, o)
+
+        H0 = bat(NE) + chg(NE)
+        H = H0 + g * (chg(SM.conj().T) @ bat(SM) + chg(SM) @ bat(SM.conj().T))
+        n = n_thermal(1.0, params["temperature"])
+        k = params["kappa"]
+        terms = cell_terms(bat, params) + [(k * (n + 1.0), chg(SM)), (k * n, chg(SM.conj().T))]
+        psi0 = np.kron([1.0, 0.0], [0.0, 1.0]).astype(complex)  # |g>_B |e>_A
+        rho0 = np.outer(psi0, psi0)
+
+        def battery(rho: np.ndarray) -> np.ndarray:
+            return np.einsum("...ajbj->...ab", rho.reshape(rho.shape[:-2] + (2, 2, 2, 2)))
+
+        return OpenProblem(
+            L_H=hamiltonian_superop(H),
+            L_D=dissipators(terms, 4),
+            L_H_off=hamiltonian_superop(H0),
+            rho0=rho0,
+            H_B=bat(NE),
+            H_S=H,
+            H_S_off=H0,
+            battery=battery,
+            levels=None,
+            H_B_reduced=NE,
+            copies=N,
+            switch_on_work=float(np.real(np.trace(rho0 @ (H - H0)))),
+        )
+
 
 @register
 class ChargerMediatedOsc(Model):
@@ -389,6 +443,40 @@ class ChargerMediatedOsc(Model):
 
     def memory_mb(self, N: int, n_times: int) -> int:
         return _mem(n_times * (N + 1) * (N + 10 * np.sqrt(N) + 20))  # charger cutoff ~ N + 10 sqrt(N)
+
+    # ---------------------------------------------------------------- face: lindblad
+    lindblad_title = "Lossy oscillator charger, N cells"
+    lindblad_hamiltonian = "H = omega_a a^dag a + omega_a sum_i |e><e|_i + g (a J_+ + a^dag J_-), coupling on during the whole run"
+    lindblad_dissipators = "cells: as tavis_cummings; charger: kappa (n_T + 1) D[a] + kappa n_T D[a^dag]"
+    lindblad_initial_state = "charger |N> (coherent = 0) or |alpha = sqrt(N)> (coherent = 1) (x) |g...g>"
+    lindblad_route = "qutip.piqs Dicke basis (all j) (x) charger Fock space (cutoff grown until converged), exact propagation"
+    lindblad_work_definition = CAVITY_WORK.replace("the mode", "the charger")
+    lindblad_references = "G. M. Andolina et al., PRB 98, 205423 (2018); D. Farina et al., PRB 99, 035421 (2019)"
+    lindblad_closed_model = "charger_mediated_osc (at zero rates, time axis = switch-off time)"
+    lindblad_rates = CELL_AND_MODE_RATES
+    lindblad_has_cavity = True
+    lindblad_max_N = 12
+
+    def lindblad_initial_cutoff(self, N: int, params: dict[str, float], extra: int, tol: float) -> int:
+        """N + 1 + max(extra, thermal margin), plus 6 sqrt(N) + 6 for the Poisson tail of a coherent charger."""
+        coh = int(round(float(params["coherent"])))
+        return N + 1 + max(extra, thermal_margin(1.0, params["temperature"], tol)) + (int(6 * np.sqrt(N)) + 6 if coh else 0)
+
+    def lindblad(self, N: int, params: dict[str, float], cutoff: int = 0) -> OpenProblem:
+        """Cells (piqs, all j) (x) lossy charger (omega_c = omega_a, g per cell, RWA exchange) with
+        ``cutoff`` levels: Fock |N>, or Poisson amplitudes of |sqrt(N)> cut and renormalised."""
+        if int(round(float(params["coherent"]))):
+            from scipy.stats import poisson  # here: scipy.stats costs ~0.5 s at every job start
+
+            c = np.exp(0.5 * poisson.logpmf(np.arange(cutoff), N))
+            c /= np.linalg.norm(c)
+        else:
+            c = fock(N, cutoff)
+        return spins_and_mode(N, params, cutoff, 1.0, float(params["coupling"]), True, c)
+
+    def lindblad_memory_mb(self, N: int, n_times: int) -> int:
+        d = DickeBlocks(N).dimension * (N + 8 + 6 * np.sqrt(N) + 6)
+        return int(400 + 16 * d * d * (2 * n_times + 60) / 1e6)
 
 
 @register

@@ -38,8 +38,11 @@ isolates the effect of the interaction J on the power (the question of Le et al.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from .. import spin_chain_ops as ops
+from ..open_systems.lindblad import dissipators, hamiltonian_superop
+from ..open_systems.problem import CELL_RATES, OpenProblem, identity_battery, n_thermal
 from ..propagation import propagate
 from ..speed_limits import QSL_SERIES, product_series, qsl_series
 from ..work_distributions import Sector
@@ -168,6 +171,61 @@ class SpinChain(Model):
 
     def work_dimension(self, N: int, n_max: int) -> int:
         return 2**N
+
+    # ---------------------------------------------------------------- face: lindblad
+    lindblad_title = "XXZ spin chain QB with local baths"
+    lindblad_dissipators = (
+        "sum_i [gamma (n_T + 1) D[s^-_i] + gamma n_T D[s^+_i] + (gamma_phi / 2) D[s^z_i]] (local baths at the cell frequency)"
+    )
+    lindblad_initial_state = "|g...g>"
+    lindblad_route = "full 2^N space, 4^N Liouvillian (sparse), exact propagation"
+    lindblad_work_definition = (
+        "work = int -i Tr(H_B [H, rho]) dt (energy into the cells' H_B from the field and the exchange); "
+        "heat = int sum_k Tr(H_B D_k[rho]) dt; "
+        "system_heat = int Tr(H L_D[rho]) dt with H the total chain Hamiltonian; system_work = switch-on work of the field (0 from |g...g>)"
+    )
+    lindblad_references = "T. P. Le et al., PRA 97, 022106 (2018)"
+    lindblad_closed_model = "spin_chain"
+    lindblad_rates = CELL_RATES
+    lindblad_max_N = 7
+
+    def lindblad(self, N: int, params: dict[str, float], cutoff: int = 0) -> OpenProblem:
+        """Full 2^N space, local baths on every cell (bit i of a basis state = cell i, MSB first);
+        the field is switched off with the charger (H_off = H_B + H_int)."""
+        HB, Hint, Hch = self.operators(N, params)
+        dim = 2**N
+        s = np.arange(dim, dtype=np.int64)
+
+        def site(kind: str, i: int) -> sp.csr_matrix:
+            bit = N - 1 - i
+            b = (s >> bit) & 1
+            if kind == "z":
+                return sp.diags((2.0 * b - 1.0).astype(complex), format="csr")
+            src = np.flatnonzero(b == (1 if kind == "-" else 0))  # s^-: |e> -> |g>; s^+: |g> -> |e>
+            return sp.csr_matrix((np.ones(src.size), (src ^ (1 << bit), src)), shape=(dim, dim), dtype=complex)
+
+        n = n_thermal(1.0, params["temperature"])
+        terms = []
+        for i in range(N):
+            g, gphi = params["gamma"], params["gamma_phi"]
+            terms += [(g * (n + 1.0), site("-", i)), (g * n, site("+", i)), (gphi / 2.0, site("z", i))]
+        H = (HB + Hint + Hch).tocsr()
+        rho0 = np.zeros((dim, dim), dtype=complex)
+        rho0[0, 0] = 1.0
+        HBd = HB.toarray().astype(complex)
+        return OpenProblem(
+            L_H=hamiltonian_superop(H),
+            L_D=dissipators(terms, dim),
+            L_H_off=hamiltonian_superop(HB + Hint),
+            rho0=rho0,
+            H_B=HBd,
+            H_S=H.toarray(),
+            H_S_off=(HB + Hint).toarray(),
+            battery=identity_battery,
+            levels=None,
+            H_B_reduced=HBd,
+            switch_on_work=float(np.real(Hch[0, 0])),
+        )
 
 
 def single_cell_energy(g: float, times: np.ndarray, omega_a: float = 1.0) -> np.ndarray:

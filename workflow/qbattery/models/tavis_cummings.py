@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..open_systems.composite import CAVITY_DISSIPATORS, CAVITY_ROUTE, cavity_initial_cutoff, cavity_memory_mb, cavity_problem
+from ..open_systems.problem import CELL_AND_MODE_RATES, CAVITY_WORK, OpenProblem
 from ..speed_limits import QSL_SERIES
 from .base import JointTrajectory, Model, Numerics, Trajectory, register
 from ..work_distributions import Sector, cavity_sectors
@@ -52,3 +54,29 @@ class TavisCummings(Model):
 
     def work_dimension(self, N: int, n_max: int) -> int:
         return (N + 1) * n_max  # sector j = N/2 (x) Fock
+
+    # ---------------------------------------------------------------- face: lindblad
+    lindblad_title = "Tavis-Cummings QB, lossy cavity and cells"
+    lindblad_hamiltonian = "H = omega_c a^dag a + omega_a (J_z + N/2) + omega_c lambda (J_+ a + J_- a^dag)"
+    lindblad_dissipators = CAVITY_DISSIPATORS
+    lindblad_route = CAVITY_ROUTE
+    lindblad_work_definition = CAVITY_WORK
+    lindblad_references = (
+        "M. Tavis, F. W. Cummings, Phys. Rev. 170, 379 (1968); D. Ferraro et al., PRL 120, 117702 (2018); N. "
+        "Shammah et al., PRA 98, 063815 (2018)"
+    )
+    lindblad_closed_model = "tavis_cummings"
+    lindblad_rates = CELL_AND_MODE_RATES
+    lindblad_has_cavity = True
+    lindblad_max_N = 12
+
+    def lindblad(self, N: int, params: dict[str, float], cutoff: int = 0) -> OpenProblem:
+        """Cells (piqs Dicke basis, all j) (x) lossy cavity with N photons and ``cutoff`` Fock levels
+        (open_systems.composite.spins_and_mode, rotating-wave coupling)."""
+        return cavity_problem(N, params, cutoff, rwa=True)
+
+    def lindblad_initial_cutoff(self, N: int, params: dict[str, float], extra: int, tol: float) -> int:
+        return cavity_initial_cutoff(N, params, extra, tol, rwa=True)
+
+    def lindblad_memory_mb(self, N: int, n_times: int) -> int:
+        return cavity_memory_mb(N, n_times)

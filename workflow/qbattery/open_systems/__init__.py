@@ -1,26 +1,43 @@
 """Open-system charging (issue 4): Lindblad dynamics, first law, efficiency, self-discharge.
 
-Own registry ``OPEN_MODELS`` and config section ``open_systems`` (the closed ``models``
-registry is untouched). See docs/open-systems.md.
+The models are the catalogue's models with a ``lindblad`` face (``models_with("lindblad")``,
+config section ``open_systems.models``); this package is the face's library: the generator
+container and rates (problem.py), spins (x) mode generators (composite.py), the Dicke basis
+(ensemble.py), superoperators (lindblad.py), the first law (first_law.py), and the stage
+(run.py, study.py). See docs/open-systems.md.
+
+The stage names (``OpenSettings``, ``open_grid``, ``run_point``) load lazily: the model modules
+import ``problem``/``composite`` from here while the catalogue is being filled, and the stage
+itself needs the filled catalogue.
 """
 
 from .ensemble import DickeBlocks, block_spectrum, spectrum_ergotropy
 from .first_law import efficiency, energy_flows
 from .lindblad import dissipator_superop, evolve, hamiltonian_superop
-from .models import OPEN_MODELS, OpenModel, get_open_model, n_thermal
-from .run import OpenSettings, open_grid, run_point
+from .problem import RATES, OpenProblem, Rate, n_thermal
+
+_STAGE = {"OpenSettings", "open_grid", "run_point"}
+
+
+def __getattr__(name: str):
+    if name in _STAGE:
+        from . import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
-    "OPEN_MODELS",
+    "RATES",
     "DickeBlocks",
-    "OpenModel",
+    "OpenProblem",
     "OpenSettings",
+    "Rate",
     "block_spectrum",
     "dissipator_superop",
     "efficiency",
     "energy_flows",
     "evolve",
-    "get_open_model",
     "hamiltonian_superop",
     "n_thermal",
     "open_grid",

@@ -208,7 +208,7 @@ def block_spectrum(rho: np.ndarray, blocks: DickeBlocks, tol: float) -> tuple[np
 
 
 def block_gather(blocks: DickeBlocks, support: np.ndarray, n_mode: int = 1) -> list[np.ndarray]:
-    """Positions in a support-restricted vec(rho) (see models.block_support, no mode) of each
+    """Positions in a support-restricted vec(rho) (see composite.block_support, no mode) of each
     j block, as (size, size) index arrays [k, i] of the column-stacked elements rho[i, k]."""
     if n_mode != 1:
         raise ValueError("block_gather: only for states of the cells alone")

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from ..models.base import Numerics
+from ..models import get_model
+from ..models.base import Model, Numerics
 from ..power import summarise
 from ..provenance import provenance_attrs
 from ..quantities import capacity, ergotropy
@@ -30,7 +31,7 @@ from ..simulate import parameter_grid
 from .ensemble import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
 from .first_law import efficiency, energy_flows
 from .lindblad import evolve, evolve_to, functional, unvec, vec
-from .models import RATES, OpenModel, OpenProblem, get_open_model
+from .problem import RATES, OpenProblem, lindblad_attrs
 
 log = logging.getLogger("qbattery")
 
@@ -195,13 +196,13 @@ def _e_folding(times: np.ndarray, y: np.ndarray) -> float:
     return float(t0 + (a - target) / (a - b) * (t1 - t0)) if a != b else float(t1)
 
 
-def run_point(model: OpenModel, N: int, p: dict[str, float], times: np.ndarray, settings: OpenSettings, num: Numerics) -> PointResult:
-    """All open-system quantities of one grid point (see the module docstring)."""
+def run_point(model: Model, N: int, p: dict[str, float], times: np.ndarray, settings: OpenSettings, num: Numerics) -> PointResult:
+    """All open-system quantities of one grid point of ``model``'s lindblad face (see the module docstring)."""
     t = np.asarray(times, dtype=float)
-    cutoff = model.initial_cutoff(N, p, settings.fock_extra, settings.truncation_tol) if model.has_cavity else 0
+    cutoff = model.lindblad_initial_cutoff(N, p, settings.fock_extra, settings.truncation_tol) if model.lindblad_has_cavity else 0
     limit = cutoff * max(1, settings.fock_max_factor)
     while True:
-        prob = restrict(model.build(N, p, cutoff))
+        prob = restrict(model.lindblad(N, p, cutoff))
         d = prob.dim
         Vs, R, solver = evolve(prob.L, vec(prob.rho0)[prob.support], t)
         # cells alone in the Dicke basis: work block by block, never forming the d x d states
@@ -306,22 +307,22 @@ def open_grid(
         open_grid("rabi_parallel", N=[1, 4], times=np.linspace(0, 20, 401),
                   rates={"gamma": [0.0, 0.05], "temperature": 0.0}, params={"drive": 0.5})
     """
-    m = get_open_model(model)
+    m = get_model(model, face="lindblad")
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
     s = settings or OpenSettings()
     rates = dict(rates or {})
     unknown = set(rates) - set(RATES)
     if unknown:
         raise ValueError(f"unknown rate(s) {sorted(unknown)}; allowed: {sorted(RATES)}")
-    foreign = sorted(set(rates) - set(m.rates))
+    foreign = sorted(set(rates) - set(m.lindblad_rates))
     if foreign:
-        raise ValueError(f"open model {model!r} has no bath for {foreign}; its rates: {', '.join(m.rates)}")
-    rate_axes = {r: np.asarray(_as_list(rates.get(r, 0.0)), dtype=float) for r in m.rates}
+        raise ValueError(f"open model {model!r} has no bath for {foreign}; its rates: {', '.join(m.lindblad_rates)}")
+    rate_axes = {r: np.asarray(_as_list(rates.get(r, 0.0)), dtype=float) for r in m.lindblad_rates}
     pdims, swept, fixed = parameter_grid(m, dict(params or {}))
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)
-    dims = ["N", *m.rates, *pdims]
-    axes = [np.asarray(Ns), *(rate_axes[r] for r in m.rates), *(swept[d] for d in pdims)]
+    dims = ["N", *m.lindblad_rates, *pdims]
+    axes = [np.asarray(Ns), *(rate_axes[r] for r in m.lindblad_rates), *(swept[d] for d in pdims)]
     shape = tuple(len(a) for a in axes)
     series = {k: np.full(shape + (len(t),), np.nan) for k in SERIES}
     scalars = {k: np.full(shape, np.nan) for k in SCALARS}
@@ -335,8 +336,9 @@ def open_grid(
     for done, idx in enumerate(itertools.product(*(range(n) for n in shape)), start=1):
         n = Ns[idx[0]]
         point = dict(fixed)
-        point.update({r: float(rate_axes[r][i]) for r, i in zip(m.rates, idx[1 : 1 + len(m.rates)])})
-        point.update({d: float(swept[d][i]) for d, i in zip(pdims, idx[1 + len(m.rates) :])})
+        nr = len(m.lindblad_rates)
+        point.update({r: float(rate_axes[r][i]) for r, i in zip(m.lindblad_rates, idx[1 : 1 + nr])})
+        point.update({d: float(swept[d][i]) for d, i in zip(pdims, idx[1 + nr :])})
         for r in RATES:
             point.setdefault(r, 0.0)
         res = run_point(m, n, point, t, s, num)
@@ -400,14 +402,14 @@ def open_grid(
             {"long_name": "time since the charger was switched off", "units": "omega_a^-1"},
         ),
     }
-    for r in m.rates:
-        coords[r] = (r, rate_axes[r], {"long_name": RATES[r][0], "units": RATES[r][1]})
+    for r in m.lindblad_rates:
+        coords[r] = (r, rate_axes[r], {"long_name": RATES[r].long_name, "units": RATES[r].units})
     for d in pdims:
         coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})
     for k, v in fixed.items():
         coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
     ds = xr.Dataset(var, coords=coords)
-    ds.attrs.update(m.attrs())
+    ds.attrs.update(lindblad_attrs(m))
     ds.attrs["stage"] = "open_systems"
     ds.attrs["normalisation"] = (
         "omega_a = 1; H_B = omega_a sum_i |e><e|_i (ground energy 0, capacity N omega_a); n_T(omega) = 1/(exp(omega/T) - 1)"

@@ -10,8 +10,9 @@ import numpy as np
 import xarray as xr
 
 from ..config import ConfigError
+from ..models import get_model
 from ..models.base import Numerics
-from .models import OPEN_MODELS, RATES, get_open_model
+from .problem import RATES
 from .run import OpenSettings, open_grid
 
 SECTION = "open_systems"
@@ -42,7 +43,7 @@ def rates(cfg: dict, model: str) -> dict:
     """Rates and temperature of ``model``: per-model entries override the section's."""
     sec = section(cfg)
     entry = sec["models"][model]
-    return {r: entry.get(r, sec.get(r, 0.0)) for r in get_open_model(model).rates}
+    return {r: entry.get(r, sec.get(r, 0.0)) for r in get_model(model, face="lindblad").lindblad_rates}
 
 
 def params(cfg: dict, model: str) -> dict:
@@ -63,7 +64,7 @@ def open_point(cfg: dict, model: str, N: int) -> xr.Dataset:
 
 
 def mem_mb(cfg: dict, model: str, N: int) -> int:
-    return get_open_model(model).memory_mb(int(N), len(times(cfg, model)))
+    return get_model(model, face="lindblad").lindblad_memory_mb(int(N), len(times(cfg, model)))
 
 
 def check_config(cfg: dict) -> None:
@@ -73,19 +74,22 @@ def check_config(cfg: dict) -> None:
         return
     max_mem = cfg.get("resources", {}).get("max_mem_mb", 16000)
     for name, entry in sec.get("models", {}).items():
-        m = OPEN_MODELS[name]
+        m = get_model(name, face="lindblad")
         unknown = set(rates(cfg, name)) - set(RATES)
         if unknown:  # pragma: no cover - the schema rejects them first
             raise ConfigError(f"config key {SECTION}.models.{name}: unknown rate(s) {sorted(unknown)}")
-        ignored = sorted(r for r in RATES if r in entry and r not in m.rates)
+        ignored = sorted(r for r in RATES if r in entry and r not in m.lindblad_rates)
         if ignored:
             raise ConfigError(
-                f"config key {SECTION}.models.{name}.{ignored[0]}: model {name!r} has no such bath; allowed rates: {', '.join(m.rates)}"
+                f"config key {SECTION}.models.{name}.{ignored[0]}: model {name!r} has no such bath; allowed rates: {', '.join(m.lindblad_rates)}"
             )
+        max_N = m.max_N("lindblad")
         for N in entry["N"]:
-            if int(N) > m.max_N:
-                raise ConfigError(f"config key {SECTION}.models.{name}.N: value {N} is too large for this route; allowed: N <= {m.max_N}")
-            mem = m.memory_mb(int(N), len(times(cfg, name)))
+            if int(N) > max_N:
+                raise ConfigError(
+                    f"config key {SECTION}.models.{name}.N: value {N} is too large for this route; allowed: N <= {max_N}"
+                )
+            mem = m.lindblad_memory_mb(int(N), len(times(cfg, name)))
             if mem > max_mem:
                 raise ConfigError(
                     f"config key {SECTION}.models.{name}.N: N={N} needs about {mem} MB per job, more than "
