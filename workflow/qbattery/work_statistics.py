@@ -49,6 +49,7 @@ import xarray as xr
 from .models.base import Numerics, Parameter
 from .provenance import provenance_attrs
 from .simulate import health_violation
+from .validation import work_args
 
 log = logging.getLogger("qbattery")
 
@@ -725,6 +726,7 @@ def work_statistics_dataset(cfg: dict, name: str, numerics: Numerics | None = No
     """TPM statistics of protocol ``name`` over its N list, parameter grid, temperatures and taus.
 
     Dims: N, temperature, <swept parameters>, tau (and ``atom`` for the distributions)."""
+    work_args(cfg, name, numerics)
     proto = get_protocol(name)
     ws = cfg["work_statistics"]
     entry = ws["protocols"][name]
