@@ -221,11 +221,17 @@ def test_unknown_parameter_or_rate_is_refused_listing_the_allowed_ones(entry):
     """A parameter the model does not have (or a bath it has no rate for) is refused, listing
     the model's own parameters."""
     if entry == "simulate":
-        refused(lambda: call_simulate(params={"spin": 1.0}), "simulate: argument **params: value 'spin'", "unknown key", "coupling, omega_c")
+        refused(
+            lambda: call_simulate(params={"spin": 1.0}), "simulate: argument **params: value 'spin'", "unknown key", "coupling, omega_c"
+        )
     elif entry == "open_grid.params":
         refused(lambda: call_open(params={"spin": 1.0}), "open_grid: argument params: value 'spin'", "unknown key", "coupling")
     elif entry == "open_grid.rates":
-        refused(lambda: call_open(model="rabi_parallel", rates={"kappa": 0.1}), "open_grid: argument rates: value 'kappa'", "gamma, gamma_phi, temperature")
+        refused(
+            lambda: call_open(model="rabi_parallel", rates={"kappa": 0.1}),
+            "open_grid: argument rates: value 'kappa'",
+            "gamma, gamma_phi, temperature",
+        )
     elif entry == "correlations_grid":
         refused(lambda: call_correlations(params={"spin": 1.0}), "correlations_grid: argument params: value 'spin'", "unknown key")
     else:
@@ -236,7 +242,9 @@ def test_unknown_model_or_model_without_the_face_is_refused():
     """simulate needs a closed face, open_grid a Lindblad problem, correlations_grid an explicit charger."""
     refused(lambda: qbattery.simulate("nomodel", N=1, times=T), "simulate: argument model: value 'nomodel'", "dicke")
     refused(lambda: open_grid("nomodel", [1], T), "open_grid: argument model: value 'nomodel'", "rabi_parallel")
-    refused(lambda: correlations_grid("parallel", 1, T, {}, Numerics()), "correlations_grid: argument model: value 'parallel'", "no joint face")
+    refused(
+        lambda: correlations_grid("parallel", 1, T, {}, Numerics()), "correlations_grid: argument model: value 'parallel'", "no joint face"
+    )
     refused(lambda: work_statistics_dataset(DEFAULT, "nomodel"), "work_statistics_dataset: argument name: value 'nomodel'", "dicke")
 
 
@@ -250,7 +258,9 @@ def test_job_the_memory_estimate_says_cannot_fit_is_refused_naming_N(entry):
     elif entry == "simulate.config":
         refused(lambda: call_simulate(N=[1, 2000], config=small), "simulate: argument N: N=2000", "resources.max_mem_mb")
     elif entry == "open_grid":
-        refused(lambda: call_open(model="collective_drive", N=[200], rates={}, config=small), "open_grid: argument N: N=200", "limit of 1000 MB")
+        refused(
+            lambda: call_open(model="collective_drive", N=[200], rates={}, config=small), "open_grid: argument N: N=200", "limit of 1000 MB"
+        )
     elif entry == "correlations_grid":
         refused(lambda: call_correlations(N=2000, config=small), "correlations_grid: argument N: N=2000", "limit of 1000 MB")
     else:
@@ -353,14 +363,24 @@ PARITY = [
     ("coupling=inf", "models.dicke.coupling", INF, lambda: qbattery.simulate("dicke", N=1, times=T, coupling=INF)),
     ("spin=1", "models.dicke.spin", 1.0, lambda: qbattery.simulate("dicke", N=1, times=T, spin=1.0)),
     ("numerics foo", "numerics.foo", 1, lambda: qbattery.simulate("dicke", N=1, times=T, numerics={"foo": 1})),
-    ("on_violation", "numerics.on_violation", "ignore", lambda: qbattery.simulate("dicke", N=1, times=T, numerics={"on_violation": "ignore"})),
+    (
+        "on_violation",
+        "numerics.on_violation",
+        "ignore",
+        lambda: qbattery.simulate("dicke", N=1, times=T, numerics={"on_violation": "ignore"}),
+    ),
     ("truncation_tol text", "numerics.truncation_tol", "1e-10", lambda: Numerics.from_config({"truncation_tol": "1e-10"})),
     ("truncation_tol=-1", "numerics.truncation_tol", -1.0, lambda: Numerics.from_config({"truncation_tol": -1.0})),
     ("open gamma=-1", "open_systems.models.tavis_cummings.gamma", -1.0, lambda: call_open(rates={"gamma": -1.0})),
     ("open N=2.5", "open_systems.models.tavis_cummings.N", [2.5], lambda: call_open(N=2.5)),
     ("open coupling=[]", "open_systems.models.tavis_cummings.coupling", [], lambda: call_open(params={"coupling": []})),
     ("work N=0", "work_statistics.protocols.dicke.N", [0], lambda: call_work(N=[0])),
-    ("work coupling=[0.1, 0.1]", "work_statistics.protocols.dicke.coupling", [0.1, 0.1], lambda: call_work(params={"coupling": [0.1, 0.1]})),
+    (
+        "work coupling=[0.1, 0.1]",
+        "work_statistics.protocols.dicke.coupling",
+        [0.1, 0.1],
+        lambda: call_work(params={"coupling": [0.1, 0.1]}),
+    ),
 ]
 
 

@@ -84,7 +84,9 @@ def _looks_numeric(s: str) -> bool:
         return False
 
 
-def explain(err: jsonschema.ValidationError, prefix: str = CONFIG, root: str = "", empty: str = "(top level)", unwrap: bool = False) -> InputError:
+def explain(
+    err: jsonschema.ValidationError, prefix: str = CONFIG, root: str = "", empty: str = "(top level)", unwrap: bool = False
+) -> InputError:
     """The one-line error of a JSON-schema violation, named ``prefix + path``. ``unwrap``: the
     instance was a scalar wrapped in a list, so its index ``[0]`` is not part of the name."""
 
@@ -100,7 +102,9 @@ def explain(err: jsonschema.ValidationError, prefix: str = CONFIG, root: str = "
     if err.validator == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(set(v) - set(allowed)) if isinstance(v, dict) else []
-        return invalid(key, extra, "unknown key" + ("s" if len(extra) > 1 else ""), ", ".join(allowed), shown="value " + ", ".join(map(repr, extra)))
+        return invalid(
+            key, extra, "unknown key" + ("s" if len(extra) > 1 else ""), ", ".join(allowed), shown="value " + ", ".join(map(repr, extra))
+        )
     if err.validator == "oneOf":
         best = min(err.context or [err], key=lambda e: -len(list(e.absolute_path)))
         return invalid(where(best) if best is not err else key, best.instance, best.message, err.schema.get("description", "a valid value"))
@@ -192,16 +196,30 @@ def memory_limit(max_mem_mb: int | None, config: dict | None) -> tuple[int, str]
 
 
 def _legacy(face: str) -> dict:
-    """Stage registries not yet merged into the catalogue (until their face helpers land)."""
-    if face == "lindblad":
-        from .open_systems.models import OPEN_MODELS
+    """Stage registries not yet merged into the catalogue (empty once their face is migrated)."""
+    try:
+        if face == "lindblad":
+            from .open_systems.models import OPEN_MODELS
 
-        return OPEN_MODELS
-    if face == "work":
-        from .work_statistics import PROTOCOLS
+            return OPEN_MODELS
+        if face == "work":
+            from .work_statistics import PROTOCOLS
 
-        return PROTOCOLS
+            return PROTOCOLS
+    except ImportError:
+        pass
     return {}
+
+
+def face_memory_mb(m: Any, face: str, N: int, n_times: int) -> int:
+    """The memory estimate [MB] of one job of ``face``: ``<face>_memory_mb`` if the model has
+    one (e.g. ``lindblad_memory_mb``: the Liouville space), else ``memory_mb``."""
+    return int(getattr(m, f"{face}_memory_mb", m.memory_mb)(int(N), int(n_times)))
+
+
+def rates_of(m: Any) -> tuple[str, ...]:
+    """The baths (rates and temperature) of an open model."""
+    return tuple(getattr(m, "lindblad_rates", None) or getattr(m, "rates", ()))
 
 
 def lookup(model: Any, face: str, where: str) -> Any:
@@ -284,7 +302,9 @@ def check_times(times: Any, where: str, arg: str = "times") -> np.ndarray:
         bad = next(i for i, x in enumerate(raw) if isinstance(x, (bool, np.bool_, str)))
         raise invalid(f"{where}{arg}[{bad}]", raw[bad], "not a number", "real times [omega_a^-1]")
     if t.ndim != 1:
-        raise invalid(where + arg, None, f"an array of shape {t.shape} is not 1-D", "a 1-D array of times", shown=f"array of shape {t.shape}")
+        raise invalid(
+            where + arg, None, f"an array of shape {t.shape} is not 1-D", "a 1-D array of times", shown=f"array of shape {t.shape}"
+        )
     if len(t) < MIN_TIME_POINTS:
         reason = f"{len(t)} time points are fewer than {MIN_TIME_POINTS} (the power analysis needs {MIN_TIME_POINTS})"
         raise invalid(where + arg, t.tolist(), reason, f">= {MIN_TIME_POINTS} points")
@@ -296,7 +316,9 @@ def check_times(times: Any, where: str, arg: str = "times") -> np.ndarray:
         raise invalid(f"{where}{arg}[0]", float(t[0]), reason, "times from 0, strictly increasing")
     for i in np.flatnonzero(np.diff(t) <= 0):
         j = int(i) + 1
-        raise invalid(f"{where}{arg}[{j}]", float(t[j]), f"not after {arg}[{j - 1}] = {float(t[j - 1])!r}", "times from 0, strictly increasing")
+        raise invalid(
+            f"{where}{arg}[{j}]", float(t[j]), f"not after {arg}[{j - 1}] = {float(t[j - 1])!r}", "times from 0, strictly increasing"
+        )
     return t
 
 
@@ -312,7 +334,9 @@ def numerics_values(numerics: Any, where: str, arg: str = "numerics", allow_dict
     elif allow_dict and isinstance(numerics, Mapping):
         values = dict(numerics)
     else:
-        raise invalid(where + arg, numerics, "not a Numerics" + (" or a mapping of its settings" if allow_dict else ""), "qbattery.Numerics(...)")
+        raise invalid(
+            where + arg, numerics, "not a Numerics" + (" or a mapping of its settings" if allow_dict else ""), "qbattery.Numerics(...)"
+        )
     check(plain(values), numerics_schema(), where, arg)
     return values
 
@@ -339,23 +363,25 @@ def simulate_args(
     numerics_values(numerics, w)
     limit, how = memory_limit(max_mem_mb, config)
     for n in Ns:
-        check_memory(w + "N", n, m.memory_mb(n, len(t)), limit, how)
+        check_memory(w + "N", n, face_memory_mb(m, "closed", n, len(t)), limit, how)
     return t
 
 
-def open_grid_args(model: Any, N: Any, times: Any, rates: Mapping | None, params: Mapping | None, numerics: Any, config: dict | None = None) -> np.ndarray:
+def open_grid_args(
+    model: Any, N: Any, times: Any, rates: Mapping | None, params: Mapping | None, numerics: Any, config: dict | None = None
+) -> np.ndarray:
     """Checks of ``open_systems.open_grid``; returns the time grid as an array."""
     w = argument("open_grid")
     m = lookup(model, "lindblad", w)
     entry = entry_schema(m.name, "lindblad")
     Ns = check_N(N, entry, w)
     t = check_times(times, w)
-    check_rates(rates, [r for r in m.rates if r in entry["properties"]], entry, w)
+    check_rates(rates, [r for r in rates_of(m) if r in entry["properties"]], entry, w)
     check_params(params, m, entry, w, "params")
     numerics_values(numerics, w)
     limit, how = memory_limit(None, config)
     for n in Ns:
-        check_memory(w + "N", n, m.memory_mb(n, len(t)), limit, how)
+        check_memory(w + "N", n, face_memory_mb(m, "lindblad", n, len(t)), limit, how)
     return t
 
 
@@ -370,7 +396,7 @@ def correlations_args(model: Any, N: Any, times: Any, params: Mapping | None, nu
     check_params(params, m, entry, w, "params")
     numerics_values(numerics, w, allow_dict=False)
     limit, how = memory_limit(None, config)
-    check_memory(w + "N", n, JOINT_MEMORY_FACTOR * m.memory_mb(n, len(t)), limit, how)
+    check_memory(w + "N", n, JOINT_MEMORY_FACTOR * face_memory_mb(m, "closed", n, len(t)), limit, how)
     return t
 
 
@@ -410,7 +436,13 @@ def _dataset(ds: Any, where: str, arg: str) -> None:
     import xarray as xr
 
     if not isinstance(ds, xr.Dataset):
-        raise invalid(where + arg, type(ds).__name__, "not an xarray Dataset", "a dataset of qbattery.simulate", shown=f"value of type {type(ds).__name__}")
+        raise invalid(
+            where + arg,
+            type(ds).__name__,
+            "not an xarray Dataset",
+            "a dataset of qbattery.simulate",
+            shown=f"value of type {type(ds).__name__}",
+        )
     missing = [k for k in ("energy", "ergotropy") if k not in ds.data_vars]
     if missing or "time" not in ds.coords:
         what = ", ".join(missing + ([] if "time" in ds.coords else ["time"]))
@@ -419,7 +451,9 @@ def _dataset(ds: Any, where: str, arg: str) -> None:
     for k in ("energy", "ergotropy"):
         dims = ds[k].dims
         if dims[-1] != "time" or "N" not in dims:
-            raise invalid(f"{where}{arg}.{k}", list(dims), "dims must include N and end with time", "(N, <parameters>, time)", shown=f"dims {dims}")
+            raise invalid(
+                f"{where}{arg}.{k}", list(dims), "dims must include N and end with time", "(N, <parameters>, time)", shown=f"dims {dims}"
+            )
     check_times(ds.time.values, where, f"{arg}.time")
 
 
@@ -435,7 +469,13 @@ def power_args(sim: Any, reference: Any = None) -> None:
     _dataset(reference, w, "reference")
     for ds, arg in ((sim, "sim"), (reference, "reference")):
         if "model" not in ds.attrs:
-            raise invalid(f"{w}{arg}.attrs", sorted(ds.attrs), "no 'model' attribute (Gamma names both models)", "a dataset of qbattery.simulate", shown="attrs")
+            raise invalid(
+                f"{w}{arg}.attrs",
+                sorted(ds.attrs),
+                "no 'model' attribute (Gamma names both models)",
+                "a dataset of qbattery.simulate",
+                shown="attrs",
+            )
     lacking = sorted(set(sim.N.values.tolist()) - set(reference.N.values.tolist()))
     if lacking:
         reason = f"lacks N = {', '.join(map(str, lacking))} of sim"
@@ -446,7 +486,9 @@ def power_args(sim: Any, reference: Any = None) -> None:
         ref_v = np.atleast_1d(reference[name].values)
         if name not in sim.coords:
             if name in reference.dims:
-                raise invalid(f"{w}reference.{name}", ref_v.tolist(), "a dimension sim does not have", "the reference on the parameter grid of sim")
+                raise invalid(
+                    f"{w}reference.{name}", ref_v.tolist(), "a dimension sim does not have", "the reference on the parameter grid of sim"
+                )
             continue
         sim_v = np.atleast_1d(sim[name].values)
         if not np.array_equal(np.unique(ref_v), np.unique(sim_v)):
