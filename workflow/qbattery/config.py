@@ -9,6 +9,7 @@ Config values are data: nothing is ever evaluated as code.
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +26,16 @@ SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.y
 #: same error type as the library's argument checks (qbattery.validation)
 ConfigError = InputError
 
-_SCHEMA_CACHE: dict[tuple[str, int], dict] = {}
+
+@functools.lru_cache(maxsize=1)
+def _schema_file() -> dict:
+    with open(SCHEMA_PATH) as f:
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def base_schema() -> dict:
-    """The schema file, parsed (a fresh copy; the parse is cached while the file is unchanged)."""
-    key = (str(SCHEMA_PATH), SCHEMA_PATH.stat().st_mtime_ns)
-    if key not in _SCHEMA_CACHE:
-        with open(SCHEMA_PATH) as f:
-            _SCHEMA_CACHE.clear()
-            _SCHEMA_CACHE[key] = yaml.safe_load(f)
-    return copy.deepcopy(_SCHEMA_CACHE[key])
+    """The schema file (study-level and stage keys), parsed once per process."""
+    return copy.deepcopy(_schema_file())
 
 
 #: per face: the config section whose model entries it fills, and the keys every entry has

@@ -330,7 +330,9 @@ def numerics_values(numerics: Any, where: str, arg: str = "numerics", allow_dict
     if numerics is None:
         return {}
     if isinstance(numerics, Numerics):
-        values = {f.name: getattr(numerics, f.name) for f in fields(Numerics)}
+        # the settings it may be read for (a job's Numerics may expose only its declared keys)
+        recorded = getattr(numerics, "recorded", None)
+        values = recorded() if callable(recorded) else {f.name: getattr(numerics, f.name) for f in fields(Numerics)}
     elif allow_dict and isinstance(numerics, Mapping):
         values = dict(numerics)
     else:
