@@ -274,6 +274,26 @@ def test_default_memory_limit_is_the_schema_default():
     refused(lambda: call_simulate(N=[20000]), "simulate: argument N: N=20000", "limit of 16000 MB")
 
 
+def test_memory_limit_rule():
+    """The limit: the max_mem_mb argument, else the config's resources.max_mem_mb, else (no
+    config) the schema default; a config without resources is a workflow job's subtree, whose
+    study limit validate_config applied before any job, so it is not checked twice (None)."""
+    from qbattery.validation import memory_limit
+
+    assert memory_limit(500, {"resources": {"max_mem_mb": 900}})[0] == 500
+    assert memory_limit(None, {"resources": {"max_mem_mb": 900}})[0] == 900
+    assert memory_limit(None, None)[0] == 16000
+    assert memory_limit(None, {"models": {}})[0] is None
+
+
+def test_work_statistics_refuses_a_config_without_its_section():
+    """work_statistics_dataset takes a config with a work_statistics section; anything else is named."""
+    refused(lambda: work_statistics_dataset({"models": {}}, "dicke"), "work_statistics_dataset: argument cfg", "no work_statistics section")
+    refused(
+        lambda: work_statistics_dataset([1], "dicke"), "work_statistics_dataset: argument cfg: value of type list", "not a config mapping"
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # analyse_power: the datasets it takes
 # --------------------------------------------------------------------------------------------

@@ -76,8 +76,8 @@ def simulate(
     Every argument is checked first (``qbattery.validation``, the config schema's rules): N
     positive integers, times from 0 strictly increasing (>= 3 points), parameters within their
     bounds (a swept list non-empty and unique), known numerics settings, and the model's memory
-    estimate within ``max_mem_mb`` (default: ``resources.max_mem_mb`` of ``config``, else 16000);
-    a violation raises a ValueError naming the argument.
+    estimate within ``max_mem_mb`` (default: ``resources.max_mem_mb`` of ``config``; without a
+    config the schema default 16000); a violation raises a ValueError naming the argument.
     """
     times = simulate_args(model, N, times, numerics, params, config, max_mem_mb)
     m = get_model(model)

@@ -17,8 +17,9 @@ explained by the same :func:`explain`. What the schema cannot say is checked her
   E(t)/t, ``qbattery.power.summarise``; the config's ``time.points`` has minimum 3), finite,
   starting at t = 0 (the battery is prepared at t = 0; stored energy E(t) - E(0) and average
   power E(t)/t are taken from the first grid point), strictly increasing;
-- memory: the model's estimate ``memory_mb(N, n_times)`` against the limit
-  (``resources.max_mem_mb`` of the config, schema default 16000 MB);
+- memory: the model's estimate ``memory_mb(N, n_times)`` (``<face>_memory_mb`` where a face has
+  its own) against the limit: a ``max_mem_mb`` argument, else ``resources.max_mem_mb`` of the
+  config passed, else (no config: direct library use) the schema default 16000 MB;
 - the datasets the power analysis takes (kind, grids shared with the reference).
 """
 
@@ -158,8 +159,9 @@ def memory_error(where: str, N: int, mem: int, limit: int, limit_name: str) -> I
     return invalid(where, N, reason, f"lower N or raise {limit_name}", shown=f"N={N}")
 
 
-def check_memory(where: str, N: int, mem: int, limit: int, limit_name: str) -> None:
-    if mem > limit:
+def check_memory(where: str, N: int, mem: int, limit: int | None, limit_name: str) -> None:
+    """Refuse a job whose estimate ``mem`` [MB] exceeds ``limit`` (None: no limit to check)."""
+    if limit is not None and mem > limit:
         raise memory_error(where, N, mem, limit, limit_name)
 
 
@@ -184,15 +186,19 @@ def max_mem_default() -> int:
     return int(base_schema()["properties"]["resources"]["properties"]["max_mem_mb"]["default"])
 
 
-def memory_limit(max_mem_mb: int | None, config: dict | None) -> tuple[int, str]:
-    """(limit [MB], how the user raises it): the argument, else the config's
-    ``resources.max_mem_mb``, else the schema default."""
+def memory_limit(max_mem_mb: int | None, config: Mapping | None) -> tuple[int | None, str]:
+    """(limit [MB], how the user raises it): the ``max_mem_mb`` argument, else the config's
+    ``resources.max_mem_mb``, else -- direct library use, no config -- the schema default
+    (16000 MB). A config without ``resources`` (a workflow job's subtree: validate_config has
+    applied the study's limit before any job) gives (None, ""): no second check."""
     if max_mem_mb is not None:
         return int(max_mem_mb), "max_mem_mb"
-    res = (config or {}).get("resources") if isinstance(config, dict) else None
-    if isinstance(res, dict) and "max_mem_mb" in res:
+    if config is None:
+        return max_mem_default(), "max_mem_mb"
+    res = config.get("resources") if isinstance(config, Mapping) else None
+    if isinstance(res, Mapping) and "max_mem_mb" in res:
         return int(res["max_mem_mb"]), "resources.max_mem_mb of config"
-    return max_mem_default(), "max_mem_mb"
+    return None, ""
 
 
 def _legacy(face: str) -> dict:
@@ -418,19 +424,27 @@ def work_args(cfg: Any, name: Any, numerics: Any) -> None:
     """Checks of ``work_statistics.work_statistics_dataset``: the config's ``work_statistics``
     section and ``numerics`` against the schema, the protocol name, the memory estimate."""
     w = argument("work_statistics_dataset")
-    if not isinstance(cfg, Mapping) or not isinstance(cfg.get("work_statistics"), Mapping):
-        raise invalid(w + "cfg", type(cfg).__name__, "no work_statistics section", "a config with work_statistics.protocols", shown="value")
+    if not isinstance(cfg, Mapping):
+        raise invalid(
+            w + "cfg", cfg, "not a config mapping", "a config with work_statistics.protocols", shown=f"value of type {type(cfg).__name__}"
+        )
+    if not isinstance(cfg.get("work_statistics"), Mapping):
+        keys = sorted(map(str, cfg))
+        raise invalid(
+            w + "cfg", keys, "no work_statistics section", "a config with work_statistics.protocols", shown=f"config with keys {keys}"
+        )
     check(plain(dict(cfg["work_statistics"])), _section_schema(("work_statistics",)), w, "cfg.work_statistics")
     protocols = sorted(cfg["work_statistics"]["protocols"])
     if name not in protocols:
         raise invalid(w + "name", name, "not a protocol of cfg.work_statistics.protocols", ", ".join(protocols))
     numerics_values(cfg.get("numerics"), w, "cfg.numerics")
     numerics_values(numerics, w, allow_dict=False)
-    from .work_statistics import memory_mb
+    limit, how = memory_limit(None, cfg)
+    if limit is not None:
+        from .work_statistics import memory_mb
 
-    limit, how = memory_limit(None, dict(cfg))
-    entry = cfg["work_statistics"]["protocols"][name]
-    check_memory(w + f"cfg.work_statistics.protocols.{name}.N", max(int(n) for n in entry["N"]), memory_mb(cfg, name), limit, how)
+        N = max(int(n) for n in cfg["work_statistics"]["protocols"][name]["N"])
+        check_memory(w + f"cfg.work_statistics.protocols.{name}.N", N, memory_mb(cfg, name), limit, how)
 
 
 def _dataset(ds: Any, where: str, arg: str) -> None:
