@@ -268,6 +268,12 @@ def test_job_the_memory_estimate_says_cannot_fit_is_refused_naming_N(entry):
         refused(lambda: work_statistics_dataset(cfg, "spin_chain"), "cfg.work_statistics.protocols.spin_chain.N: N=12", "limit of 1000 MB")
 
 
+@pytest.mark.parametrize("limit", [-1, 50, 2.5, "16000", True])
+def test_memory_limit_argument_follows_the_schema(limit):
+    """simulate's max_mem_mb follows resources.max_mem_mb's rule (an integer >= 100 MB)."""
+    refused(lambda: call_simulate(max_mem_mb=limit), "simulate: argument max_mem_mb: value", repr(limit))
+
+
 def test_default_memory_limit_is_the_schema_default():
     """Without max_mem_mb or a config, the limit is resources.max_mem_mb's schema default (16000 MB)."""
     assert base_schema()["properties"]["resources"]["properties"]["max_mem_mb"]["default"] == 16000
@@ -446,7 +452,8 @@ def test_numpy_types_generators_and_whole_floats_give_the_same_dataset():
         "dicke", N=np.array([1, 2]), times=(x for x in t), coupling=np.array([0.1, 0.2]), numerics={"fock_extra": np.int64(10)}
     )
     floats = qbattery.simulate("dicke", N=[1.0, 2.0], times=tuple(t), coupling=(0.1, 0.2), numerics=Numerics(fock_extra=10))
-    for other in (numpy, floats):
+    ranged = qbattery.simulate("dicke", N=range(1, 3), times=t, coupling=[0.1, 0.2], numerics={"fock_extra": 10})
+    for other in (numpy, floats, ranged):
         np.testing.assert_array_equal(other.N.values, plain.N.values)
         for k in ("energy", "ergotropy", "capacity"):
             np.testing.assert_array_equal(other[k].values, plain[k].values)

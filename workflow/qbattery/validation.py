@@ -186,12 +186,15 @@ def max_mem_default() -> int:
     return int(base_schema()["properties"]["resources"]["properties"]["max_mem_mb"]["default"])
 
 
-def memory_limit(max_mem_mb: int | None, config: Mapping | None) -> tuple[int | None, str]:
+def memory_limit(max_mem_mb: int | None, config: Mapping | None, where: str = "") -> tuple[int | None, str]:
     """(limit [MB], how the user raises it): the ``max_mem_mb`` argument, else the config's
     ``resources.max_mem_mb``, else -- direct library use, no config -- the schema default
     (16000 MB). A config without ``resources`` (a workflow job's subtree: validate_config has
     applied the study's limit before any job) gives (None, ""): no second check."""
     if max_mem_mb is not None:
+        from .config import base_schema
+
+        check(plain(max_mem_mb), base_schema()["properties"]["resources"]["properties"]["max_mem_mb"], where, "max_mem_mb")
         return int(max_mem_mb), "max_mem_mb"
     if config is None:
         return max_mem_default(), "max_mem_mb"
@@ -267,10 +270,8 @@ def _subschema(entry: dict, names: Iterable[str]) -> dict:
 def check_N(N: Any, entry: dict, where: str, arg: str = "N") -> list[int]:
     """N against the entry's N schema (positive integers, unique, within the route's limit);
     a scalar is wrapped in a list. Returns the N values as ints."""
-    scalar = not isinstance(N, (list, tuple, np.ndarray))
-    values = [plain(N)] if scalar else plain(N)
-    if isinstance(N, np.ndarray) and N.ndim == 0:
-        values = [N.item()]
+    scalar = not isinstance(N, (list, tuple, range, np.ndarray)) or np.ndim(N) == 0
+    values = [plain(N)] if scalar else plain(list(N) if isinstance(N, range) else N)
     check(values, entry["properties"]["N"], where, arg, unwrap=scalar)
     return [int(n) for n in values]
 
@@ -369,7 +370,7 @@ def simulate_args(
     t = check_times(times, w)
     check_params(params, m, entry, w)
     numerics_values(numerics, w)
-    limit, how = memory_limit(max_mem_mb, config)
+    limit, how = memory_limit(max_mem_mb, config, w)
     for n in Ns:
         check_memory(w + "N", n, face_memory_mb(m, "closed", n, len(t)), limit, how)
     return t
