@@ -2,7 +2,9 @@
 
 Public API (see README): state functionals (energy, ergotropy, capacity, passive_state,
 von_neumann_entropy, mutual_information), power analysis, the model registry and
-``simulate`` returning xarray Datasets identical to what the workflow writes.
+``simulate`` returning xarray Datasets identical to what the workflow writes. Every entry
+point checks its arguments with the config schema's rules and raises ``InputError`` (a
+ValueError, the same type as the config's ``ConfigError``) naming the argument.
 """
 
 from .analysis import analyse_power
@@ -23,10 +25,12 @@ from .quantities import (
     von_neumann_entropy,
 )
 from .simulate import NumericalHealthError, simulate
+from .validation import InputError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "InputError",
     "MODELS",
     "NumericalHealthError",
     "Numerics",

@@ -22,6 +22,7 @@ import xarray as xr
 from .power import average_power, summarise
 from .provenance import provenance_attrs
 from .speed_limits import QSL_SERIES, margolus_levitin_time, mandelstam_tamm_time
+from .validation import power_args
 
 E_UNITS, P_UNITS, T_UNITS = "omega_a", "omega_a^2", "omega_a^-1"
 
@@ -128,7 +129,10 @@ def fit_exponent(N: np.ndarray, P: np.ndarray) -> tuple[float, float]:
 
 
 def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: dict | None = None) -> xr.Dataset:
-    """Power dataset of a simulated grid (and Gamma(N) if the parallel ``reference`` grid is given)."""
+    """Power dataset of a simulated grid (and Gamma(N) if the parallel ``reference`` grid is given).
+    Datasets of another kind, or a reference lacking an N of ``sim`` or on other parameters,
+    raise a ValueError naming the argument (``qbattery.validation.power_args``)."""
+    power_args(sim, reference)
     t = sim.time.values
     grid_dims = tuple(d for d in sim.energy.dims if d != "time")
     out = xr.Dataset(coords={k: v for k, v in sim.coords.items()})

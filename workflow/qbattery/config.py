@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import copy
 import functools
-import math
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import numpy as np
 import yaml
 
 from .models import MODELS
+from .validation import CONFIG, InputError, check, check_memory
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 
 
-class ConfigError(ValueError):
-    """A user mistake in the config: one line naming the key, the value and what is allowed."""
+#: a user mistake in the config: one line naming the key, the value and what is allowed; the
+#: same error type as the library's argument checks (qbattery.validation)
+ConfigError = InputError
 
 
 @functools.lru_cache(maxsize=1)
@@ -92,54 +92,6 @@ def full_schema() -> dict:
     return s
 
 
-def _path(err: jsonschema.ValidationError) -> str:
-    out = ""
-    for p in err.absolute_path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(top level)"
-
-
-def _explain(err: jsonschema.ValidationError) -> str:
-    key = _path(err)
-    if err.validator in ("type", "oneOf") and isinstance(err.instance, str) and _looks_numeric(err.instance):
-        return (
-            f"config key {key}: value {err.instance!r} was read as text, not a number "
-            f"(YAML needs a decimal point in exponent notation: write e.g. 1.0e-10 instead of 1e-10)"
-        )
-    if err.validator == "additionalProperties":
-        allowed = sorted(err.schema.get("properties", {}))
-        extra = sorted(set(err.instance) - set(allowed)) if isinstance(err.instance, dict) else []
-        return f"config key {key}: unknown key(s) {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
-    if err.validator == "oneOf":
-        best = min(err.context or [err], key=lambda e: len(list(e.absolute_path)) * -1)
-        where = _path(best) if best is not err else key
-        return f"config key {where}: {best.message}; expected {err.schema.get('description', 'a valid value')}"
-    if err.validator == "enum":
-        return f"config key {key}: value {err.instance!r} is not allowed; allowed: {', '.join(map(repr, err.validator_value))}"
-    if err.validator == "required":
-        return f"config key {key}: {err.message}"
-    return f"config key {key}: value {err.instance!r} is invalid: {err.message}"
-
-
-def _looks_numeric(s: str) -> bool:
-    try:
-        float(s)
-        return True
-    except ValueError:
-        return False
-
-
-def _reject_non_finite(x: Any, where: str = "") -> None:
-    if isinstance(x, float) and not math.isfinite(x):
-        raise ConfigError(f"config key {where or '(top level)'}: value {x!r} is not a finite number")
-    if isinstance(x, dict):
-        for k, v in x.items():
-            _reject_non_finite(v, f"{where}.{k}" if where else str(k))
-    elif isinstance(x, list):
-        for i, v in enumerate(x):
-            _reject_non_finite(v, f"{where}[{i}]")
-
-
 def _set_defaults(schema: dict, data: dict) -> None:
     for k, sub in schema.get("properties", {}).items():
         if isinstance(sub, dict) and "default" in sub and k not in data:
@@ -152,12 +104,8 @@ def validate_config(config: dict) -> dict:
     """Validate ``config`` and return a copy with defaults filled in; raise ConfigError."""
     if not isinstance(config, dict):
         raise ConfigError(f"config must be a mapping of keys to values, got {type(config).__name__}")
-    _reject_non_finite(config)
     schema = full_schema()
-    validator = jsonschema.Draft7Validator(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
-    if errors:
-        raise ConfigError(_explain(jsonschema.exceptions.best_match(errors)))
+    check(config, schema, CONFIG)
     cfg = copy.deepcopy(config)
     cfg.setdefault("numerics", {})
     cfg.setdefault("resources", {})
@@ -171,12 +119,7 @@ def _semantic_checks(cfg: dict) -> None:
     for name, entry in cfg["models"].items():
         t = model_times(cfg, name)
         for N in entry["N"]:
-            mem = MODELS[name].memory_mb(int(N), len(t))
-            if mem > max_mem:
-                raise ConfigError(
-                    f"config key models.{name}.N: N={N} needs about {mem} MB per job, more than "
-                    f"resources.max_mem_mb={max_mem}; lower N or raise resources.max_mem_mb"
-                )
+            check_memory(f"{CONFIG}models.{name}.N", N, MODELS[name].memory_mb(int(N), len(t)), max_mem, "resources.max_mem_mb")
 
 
 def load_config(path: str | Path) -> dict:

@@ -41,6 +41,7 @@ from .models.base import JointTrajectory, Model
 from .provenance import provenance_attrs
 from .quantities import Spectrum, cells_spectrum
 from .simulate import health_violation, parameter_grid
+from .validation import correlations_args
 
 log = logging.getLogger("qbattery")
 
@@ -416,6 +417,7 @@ def correlations_grid(
     series are stored as ``<name>_at_switch_off`` over a ``switch_off`` dimension. ``cutoffs``:
     the simulate stage's ``fock_cutoff`` over the same grid (reused for models that allow it).
     """
+    times = correlations_args(model, N, times, params, numerics, config)
     m = get_model(model)
     if model not in CHARGER_MODELS:
         raise ValueError(f"model {model!r} has no explicit charger; correlation models: {', '.join(sorted(CHARGER_MODELS))}")

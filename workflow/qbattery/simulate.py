@@ -14,6 +14,7 @@ import xarray as xr
 
 from .models import Numerics, get_model
 from .provenance import provenance_attrs
+from .validation import simulate_args
 
 log = logging.getLogger("qbattery")
 
@@ -62,6 +63,7 @@ def simulate(
     times: Iterable[float],
     numerics: Numerics | dict | None = None,
     config: dict | None = None,
+    max_mem_mb: int | None = None,
     **params,
 ) -> xr.Dataset:
     """Simulate ``model`` for every N and every point of the parameter grid.
@@ -70,7 +72,14 @@ def simulate(
     coordinate); an omitted one takes the model default. Example::
 
         qbattery.simulate("dicke", N=[2, 4, 8], coupling=[0.1, 0.2], times=np.linspace(0, 10, 401))
+
+    Every argument is checked first (``qbattery.validation``, the config schema's rules): N
+    positive integers, times from 0 strictly increasing (>= 3 points), parameters within their
+    bounds (a swept list non-empty and unique), known numerics settings, and the model's memory
+    estimate within ``max_mem_mb`` (default: ``resources.max_mem_mb`` of ``config``; without a
+    config the schema default 16000); a violation raises a ValueError naming the argument.
     """
+    times = simulate_args(model, N, times, numerics, params, config, max_mem_mb)
     m = get_model(model)
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
     Ns = [int(n) for n in np.atleast_1d(N)]

@@ -58,6 +58,7 @@ from .work_distributions import (  # noqa: F401  (re-exported: the TPM kernels)
     tpm_distribution,
     tpm_from_transitions,
 )
+from .validation import work_args
 
 log = logging.getLogger("qbattery")
 
@@ -211,6 +212,7 @@ def work_statistics_dataset(cfg: dict, name: str, numerics: Numerics | None = No
     """TPM statistics of the work face of model ``name`` over its N list, parameter grid, temperatures and taus.
 
     Dims: N, temperature, <swept parameters>, tau (and ``atom`` for the distributions)."""
+    work_args(cfg, name, numerics)
     model = work_model(name)
     max_N = model.max_N("work")
     ws = cfg["work_statistics"]

@@ -84,9 +84,13 @@ class Numerics:
 
     @classmethod
     def from_config(cls, cfg: dict | None, seed: int | None = None) -> Numerics:
-        kw = dict(cfg or {})
+        """Numerics from the config's ``numerics`` mapping (and the study ``seed``); an unknown
+        key or a value the schema refuses raises ``qbattery.validation.InputError`` (a ValueError)."""
+        from ..validation import argument, check_seed, numerics_values
+
+        kw = dict(numerics_values(cfg, argument("Numerics.from_config"), "cfg"))
         if seed is not None:
-            kw.setdefault("seed", seed)
+            kw.setdefault("seed", check_seed(seed, argument("Numerics.from_config")))
         return cls(**kw)
 
     @classmethod

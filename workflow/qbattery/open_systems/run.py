@@ -28,6 +28,7 @@ from ..provenance import provenance_attrs
 from ..quantities import capacity, ergotropy
 from ..simulate import STATUS_HEALTH, STATUS_OK, health_violation
 from ..simulate import parameter_grid
+from ..validation import open_grid_args
 from .ensemble import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
 from .first_law import efficiency, energy_flows
 from .lindblad import evolve, evolve_to, functional, unvec, vec
@@ -307,6 +308,7 @@ def open_grid(
         open_grid("rabi_parallel", N=[1, 4], times=np.linspace(0, 20, 401),
                   rates={"gamma": [0.0, 0.05], "temperature": 0.0}, params={"drive": 0.5})
     """
+    times = open_grid_args(model, N, times, rates, params, numerics, config)
     m = get_model(model, face="lindblad")
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
     s = settings or OpenSettings()
