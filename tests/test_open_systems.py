@@ -424,7 +424,7 @@ def _open_cfg(**section):
 )
 def test_bad_open_systems_config_is_refused_with_one_line_naming_key_and_value(section, words):
     from qbattery.config import ConfigError, validate_config
-    from qbattery.open_systems.study import check_config
+    from qbattery.stages.open import check as check_config
 
     with pytest.raises(ConfigError) as err:
         check_config(validate_config(_open_cfg(**section)))
@@ -436,7 +436,7 @@ def test_bad_open_systems_config_is_refused_with_one_line_naming_key_and_value(s
 
 def test_open_job_too_large_for_memory_limit_is_refused():
     from qbattery.config import ConfigError, validate_config
-    from qbattery.open_systems.study import check_config
+    from qbattery.stages.open import check as check_config
 
     cfg = _open_cfg(models={"collective_drive": {"N": [2, 200]}})
     cfg["resources"] = {"max_mem_mb": 1000}
@@ -447,7 +447,7 @@ def test_open_job_too_large_for_memory_limit_is_refused():
 def test_config_entry_points_build_the_grid_with_overrides():
     """Section rates apply to every model, a model entry overrides them, a scalar is a length-1 axis."""
     from qbattery.config import validate_config
-    from qbattery.open_systems import study
+    from qbattery.stages import open as study
 
     cfg = validate_config(
         _open_cfg(gamma=[0.0, 0.1], temperature=0.5, models={"rabi_parallel": {"N": [2], "temperature": [0.0, 1.0], "drive": 0.3}})

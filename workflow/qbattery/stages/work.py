@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import xarray as xr
 
 from .. import work_statistics as ws
+from ..models import get_model
 from .base import job_function, job_numerics, numerics_subtree
 
 SECTION = "work_statistics"
@@ -37,10 +38,7 @@ def job_config(cfg: Mapping, model: str) -> dict:
 
 def _has_cavity(model: str) -> bool:
     """Whether the work face of ``model`` truncates a cavity (and so reads the Fock settings)."""
-    from ..models import MODELS
-
-    m = MODELS.get(model)
-    return bool(m.work_cavity) if m is not None and hasattr(m, "work_cavity") else ws.get_protocol(model).cavity
+    return bool(get_model(model, face="work").work_cavity)
 
 
 @job_function("work_statistics")
