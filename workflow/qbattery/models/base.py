@@ -52,6 +52,8 @@ class Parameter:
         return {
             "description": f"{self.long_name} [{self.units}] (default {self.default}); a scalar fixes it, a list sweeps it",
             "oneOf": [scalar, {"type": "array", "items": scalar, "minItems": 1, "uniqueItems": True}],
+            # filled into the validated config, so every job's params record the value it used
+            "default": int(self.default) if self.integer else float(self.default),
         }
 
 
