@@ -47,9 +47,13 @@ FACE_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _n_schema(max_N: int, note: str) -> dict:
+#: how the jobs of each face's stage split over N (schema descriptions)
+FACE_JOBS = {"closed": "one job per N", "lindblad": "one job per N", "work": "all N in one job"}
+
+
+def _n_schema(max_N: int, face: str) -> dict:
     return {
-        "description": f"numbers of cells N (one job per N{note}; N <= {max_N})",
+        "description": f"numbers of cells N ({FACE_JOBS.get(face, 'one job per N')}; N <= {max_N})",
         "type": "array",
         "minItems": 1,
         "uniqueItems": True,
@@ -62,7 +66,7 @@ def face_entry_schema(name: str, face: str = "closed") -> dict:
     face's stage keys (time grid, rates, pulse durations) and the model's parameters, all from
     the catalogue; the one place a model entry's schema is made."""
     m = MODELS[name]
-    props: dict[str, Any] = {"N": _n_schema(m.max_N(face), "")}
+    props: dict[str, Any] = {"N": _n_schema(m.max_N(face), face)}
     props.update(m.stage_keys_schema(face))
     for p in m.parameters:
         props[p.name] = p.json_schema()
