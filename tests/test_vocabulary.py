@@ -79,7 +79,10 @@ def datasets() -> list[tuple[str, xr.Dataset]]:
     cfg["work_statistics"] = {
         "temperature": [0.5, 2.0],
         "tau": [0.8],
-        "protocols": {"dicke": {"N": [1], "coupling": 0.2, "omega_c": 1.0}, "splitting_quench": {"N": [1, 2], "omega_f": 1.6, "drive": 0.4}},
+        "protocols": {
+            "dicke": {"N": [1], "coupling": 0.2, "omega_c": 1.0},
+            "splitting_quench": {"N": [1, 2], "omega_f": 1.6, "drive": 0.4},
+        },
     }
     cfg = validate_config(cfg)
     out += [("work", ws.work_statistics_dataset(cfg, name)) for name in ("dicke", "splitting_quench")]
@@ -92,7 +95,12 @@ def datasets() -> list[tuple[str, xr.Dataset]]:
         "samples": 2,
         "stage_seed": 5,
         "bath": {"kind": "qubits", "sizes": [1], "omega": 1.0},
-        "resources": {"hot_temperature_ratio": [2.0], "excited_population": [1.0], "coherence": [1.0], "catalyst_excited_population": [1.0]},
+        "resources": {
+            "hot_temperature_ratio": [2.0],
+            "excited_population": [1.0],
+            "coherence": [1.0],
+            "catalyst_excited_population": [1.0],
+        },
         "protocol": {"models": ["dicke"], "temperature": [0.5]},
     }
     out.append(("thermal", thermal_dataset(validate_config(cfg))))
@@ -172,7 +180,8 @@ def test_open_scalar_rates_give_the_same_numbers_as_length_one_sweeps():
     b = open_grid("rabi_parallel", [1], T, {"gamma": [0.1], "temperature": [0.3], "gamma_phi": [0.0]}, {"drive": 0.4}, FAST_OPEN)
     assert a.gamma.ndim == 0 and b.sizes["gamma"] == 1
     for k in ("ergotropy", "work", "heat", "tau_star", "self_discharge_time", "ergotropy_at_late_time", "ergotropy_discharge"):
-        np.testing.assert_allclose(b[k].squeeze(["gamma", "temperature", "gamma_phi"], drop=True).values, a[k].values, rtol=1e-12, err_msg=k)
+        one = b[k].squeeze(["gamma", "temperature", "gamma_phi"], drop=True)
+        np.testing.assert_allclose(one.values, a[k].values, rtol=1e-12, err_msg=k)
 
 
 def test_switch_off_names_are_power_variables_and_the_schema_enum():
@@ -184,10 +193,17 @@ def test_switch_off_names_are_power_variables_and_the_schema_enum():
     assert sorted(enum) == sorted(SWITCH_OFF_TIMES)
 
 
-def test_thermal_sample_kind_flags_match_the_sampler():
-    """The flag meanings of sample_kind are the sampler's kinds in order (0 = Haar, 1 = permutation)."""
+def test_flag_entries_match_the_codes_the_stages_write():
+    """The flag values/meanings of the vocabulary are the stages' status codes: health status
+    (ok 0, violation 1), the thermal checks and protocol codes, the sampler's kinds in order."""
+    from qbattery import thermal, thermal_protocol
+    from qbattery.simulate import STATUS_HEALTH, STATUS_OK
     from qbattery.thermal_ops import SAMPLE_KINDS
 
+    assert voc.VOCABULARY["status"].flag_values == (STATUS_OK, STATUS_HEALTH)
+    assert voc.VOCABULARY["nogo_status"].flag_values == (thermal.STATUS_OK, thermal.STATUS_VIOLATION)
+    tp = thermal_protocol
+    assert voc.VOCABULARY["protocol_status"].flag_values == (tp.STATUS_OK, tp.STATUS_VIOLATION, tp.STATUS_NO_MODEL, tp.STATUS_NO_STATES)
     assert voc.VOCABULARY["sample_kind"].flag_meanings == " ".join(SAMPLE_KINDS)
 
 
@@ -205,7 +221,14 @@ def test_a_model_series_outside_the_vocabulary_keeps_its_declaration_and_a_known
 def test_no_stage_module_writes_a_literal_long_name():
     """The builders take long_name/units from the vocabulary: no stage module spells one out."""
     lib = ROOT / "workflow" / "qbattery"
-    files = ["simulate.py", "analysis.py", "correlations.py", "work_statistics.py", "thermal.py", "thermal_protocol.py", "open_systems/run.py"]
-    for f in files:
+    files = ["simulate.py", "analysis.py", "correlations.py", "work_statistics.py", "thermal.py", "thermal_protocol.py"]
+    for f in [*files, "open_systems/run.py"]:
         text = (lib / f).read_text()
         assert not re.search(r'"long_name":\s*f?"|long_name=f?"', text), f
+
+
+def test_vocabulary_reference_is_up_to_date():
+    """docs/vocabulary.md equals what `python -m qbattery.vocabulary` generates now."""
+    assert (ROOT / "docs" / "vocabulary.md").read_text() == voc.render(), (
+        "docs/vocabulary.md is stale: run `cd workflow && python -m qbattery.vocabulary > ../docs/vocabulary.md`"
+    )

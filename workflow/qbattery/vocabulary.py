@@ -63,7 +63,7 @@ CHECK_FLAGS = dict(flag_values=(0, 1), flag_meanings="ok tolerance_violated", fl
 _COORDS = {
     "N": _q("number of cells", ONE, "battery size N (full 2^N battery space); a dimension in every stage"),
     "time": Quantity("time", T, "charging time t of the protocol (grid of the config's time section)"),
-    "temperature": _q("temperature T", E, "bath temperature (open systems, thermal) / temperature of the initial Gibbs state (work), k_B = 1"),
+    "temperature": _q("temperature T", E, "bath temperature (open, thermal) / of the initial Gibbs state (work), k_B = 1"),
     "discharge_time": _q("time since the charger was switched off", T, "open systems: grid of open_systems.discharge"),
     "switch_off": _q(
         "switch-off time (name of a time variable of the power dataset)", ONE, "correlations: labels of correlations.switch_off"
@@ -81,7 +81,7 @@ _COORDS = {
 _BATTERY = {
     "energy": _q("battery energy Tr(rho_B H_B), ground energy 0", E, "<H_B>; simulate, open systems, correlations"),
     "stored_energy": _q("stored energy E(t) - E(0)", E, "simulate, open systems"),
-    "ergotropy": _q("ergotropy over the full 2^N battery space", E, "local ergotropy of rho_B under H_B; simulate, open systems, correlations"),
+    "ergotropy": _q("ergotropy over the full 2^N battery space", E, "local ergotropy of rho_B under H_B; simulate, open, correlations"),
     "capacity": _q("battery capacity of rho_B(t) (Yang et al. 2023)", E, "simulate, open systems"),
     "status": Quantity("point status", ONE, "per grid point: health of the numerics (simulate, open, correlations, work)", **HEALTH_FLAGS),
 }
@@ -103,10 +103,10 @@ _MODEL = {
     "interaction_energy": _q("interaction energy <H_int>", E, "battery-charger (or intra-chain) interaction; simulate, correlations"),
     "interacting_ergotropy": _q("ergotropy w.r.t. H_B + H_int: <H_B + H_int> - E_0(H_B + H_int) (Le et al.)", E, "spin chain"),
     "truncation_weight": _q(
-        "weight of the Fock-space truncation", ONE, "max over time of the population of the highest Fock levels kept (model detail in comment)"
+        "weight of the Fock-space truncation", ONE, "max over time of the population of the top Fock levels kept (detail in comment)"
     ),
     "norm_error": _q("max over time of |<psi|psi> - 1| (|Tr rho - 1|)", ONE, "simulate, correlations (joint state)"),
-    "energy_drift": _q("max over time of |<H>(t) - <H>(0)| / (1 + |<H>(0)|), H the conserved total Hamiltonian", ONE, "simulate, correlations"),
+    "energy_drift": _q("max over time of |<H>(t) - <H>(0)| / (1 + |<H>(0)|), H the conserved total Hamiltonian", ONE),
     "fock_cutoff": _q("number of Fock levels kept", ONE, "per cavity / charger, after automatic convergence; simulate, open, work"),
     "charging_norm": _q("operator norm ||V|| of the charging Hamiltonian (rotating frame)", ONE, "rabi_parallel"),
     "hilbert_dim": _q("dimension of the propagated symmetric sector (full space 2^N)", ONE, "spin chain"),
@@ -129,13 +129,15 @@ _POWER = {
     "max_ergotropy": _q("maximal ergotropy gain max_t Erg(t) - Erg(0)", E),
     "t_max_ergotropy": _q("time of maximal ergotropy", T),
     "tau_star_at_boundary": Quantity("tau* is the last time point (grid too short)", ONE, "power, open systems", **BOUNDARY_FLAGS),
-    "tau_star_ergotropy_at_boundary": Quantity("ergotropy-based tau* is the last time point (grid too short)", ONE, "power", **BOUNDARY_FLAGS),
+    "tau_star_ergotropy_at_boundary": Quantity("ergotropy-based tau* is the last time point (grid too short)", ONE, **BOUNDARY_FLAGS),
     "power_exponent": _q("exponent alpha of P_max ~ N^alpha (energy-based, log-log least squares)", ONE, "needs >= 3 values of N"),
     "power_exponent_stderr": _q("standard error of the power exponent alpha (energy-based)", ONE),
     "power_exponent_ergotropy": _q("exponent alpha of P_max ~ N^alpha (ergotropy-based, log-log least squares)", ONE),
     "power_exponent_ergotropy_stderr": _q("standard error of the power exponent alpha (ergotropy-based)", ONE),
     "quantum_advantage": _q(
-        "quantum advantage Gamma = P_max(model) / P_max(parallel reference) (energy-based)", ONE, "models in attrs quantum_advantage_normalisation"
+        "quantum advantage Gamma = P_max(model) / P_max(parallel reference) (energy-based)",
+        ONE,
+        "see the attribute quantum_advantage_normalisation",
     ),
     "quantum_advantage_ergotropy": _q("quantum advantage Gamma = P_max(model) / P_max(parallel reference) (ergotropy-based)", ONE),
     "reference_max_power": _q("P_max of the parallel reference (energy-based)", P),
@@ -162,7 +164,7 @@ _OPEN = {
     "system_work": _q("work on battery + charger: switch-on work + int Tr(rho dH/dt) ds", E),
     "system_heat": _q("heat into battery + charger int_0^t Tr(H_S L_D[rho]) ds (all baths)", E),
     "efficiency_at_tau_star": _q("ergotropy / work at tau*", ONE),
-    "switch_off_time": _q("switch-off time of the charger", T, "open: grid point nearest tau*; correlations: the power variable named by switch_off"),
+    "switch_off_time": _q("switch-off time of the charger", T, "open: grid point nearest tau*; correlations: the named power variable"),
     "switch_off_work": _q("work of the sudden switch-off Tr(rho(tau*) (H_S,off - H_S)) (= -<H_int> or -<V>)", E),
     "self_discharge_time": _q(
         "time after switch-off for the ergotropy to fall to 1/e of its switch-off value (NaN: not within discharge.t_max)", T
@@ -328,7 +330,7 @@ for _kind in RESOURCE_KINDS:
     VOCABULARY.update(_resource_family(_kind))
 for _name in CORRELATION_SERIES:
     _base = VOCABULARY[_name]
-    VOCABULARY.setdefault(at_switch_off(_name), _q(f"{_base.long_name}, at the switch-off time", _base.units, "correlations / open systems"))
+    VOCABULARY.setdefault(at_switch_off(_name), _q(f"{_base.long_name}, at the switch-off time", _base.units, "correlations, open"))
 
 
 def entry(name: str) -> Quantity:
@@ -379,3 +381,18 @@ def markdown_table(names: list[str] | None = None) -> str:
         desc = q.description + (f" flags: {q.flag_meanings} = {list(q.flag_values)}" if q.is_flag else "")
         rows.append(f"| `{n}` | {q.long_name.replace('|', '&#124;')} | {q.units} | {desc.replace('|', '&#124;')} |")
     return "\n".join(rows)
+
+
+def render() -> str:
+    """docs/vocabulary.md (``python -m qbattery.vocabulary > docs/vocabulary.md``; a test checks it is up to date)."""
+    head = (__doc__ or "").strip().splitlines()
+    intro = "\n".join(head[2:]).strip()
+    return (
+        "# Dataset vocabulary\n\n"
+        "Generated from `workflow/qbattery/vocabulary.py` by `python -m qbattery.vocabulary > docs/vocabulary.md`; "
+        "a test checks it is up to date.\n\n" + intro + "\n\n" + markdown_table() + "\n"
+    )
+
+
+if __name__ == "__main__":
+    print(render(), end="")

@@ -101,7 +101,8 @@ def plot_quantum_advantage(datasets: list[xr.Dataset]):
     for ax, ds in zip(axes, dss):
         N = ds.N.values
         for i, (sel, label) in enumerate(parameter_points(ds.quantum_advantage)):
-            ax.plot(N, ds.quantum_advantage.isel(sel).values, MARKERS[i % len(MARKERS)] + "-", color=PALETTE[i % len(PALETTE)], label=label or None)
+            gam = ds.quantum_advantage.isel(sel).values
+            ax.plot(N, gam, MARKERS[i % len(MARKERS)] + "-", color=PALETTE[i % len(PALETTE)], label=label or None)
         ax.axhline(1.0, color="0.5", ls=":", lw=0.8)
         _log_N_axis(ax, N)
         ax.set_ylabel(rf"$\Gamma$ vs {ds.attrs['parallel_reference']}", fontsize=6)

@@ -25,7 +25,7 @@ from ..models.base import Numerics
 from ..power import summarise
 from ..provenance import provenance_attrs
 from ..quantities import capacity, ergotropy
-from ..simulate import STATUS_HEALTH, STATUS_OK, health_violation
+from ..simulate import STATUS_HEALTH, health_violation
 from ..simulate import parameter_coords, parameter_grid
 from ..vocabulary import var as var_of
 from .ensemble import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
