@@ -112,10 +112,10 @@ def _reference(psi: qt.Qobj, N_B: int, HB: qt.Qobj, HC: qt.Qobj, Hint: qt.Qobj) 
         "battery_entropy": S_B,
         "charger_entropy": S_C,
         "mutual_information": S_B + S_C - S_BC,
-        "battery_energy": E_B,
+        "energy": E_B,
         "charger_energy": E_C,
         "interaction_energy": qt.expect(Hint, psi),
-        "battery_ergotropy": _ergotropy_textbook(rB.full(), hB.full()),
+        "ergotropy": _ergotropy_textbook(rB.full(), hB.full()),
         "charger_ergotropy": _ergotropy_textbook(rC.full(), hC.full()),
         "global_ergotropy": glob,
         "decoupling_distance": _trace_distance(rho, qt.tensor(rB, rC)),
@@ -125,7 +125,7 @@ def _reference(psi: qt.Qobj, N_B: int, HB: qt.Qobj, HC: qt.Qobj, Hint: qt.Qobj) 
 def _compare_with_bruteforce(series: dict, refs: list[dict], atol: float = 1e-8) -> None:
     for k in refs[0]:
         np.testing.assert_allclose(series[k], [r[k] for r in refs], atol=atol, err_msg=k)
-    locked = np.array([r["global_ergotropy"] - r["battery_ergotropy"] - r["charger_ergotropy"] for r in refs])
+    locked = np.array([r["global_ergotropy"] - r["ergotropy"] - r["charger_ergotropy"] for r in refs])
     np.testing.assert_allclose(series["locked_ergotropy"], locked, atol=atol)
 
 
@@ -198,8 +198,8 @@ def test_one_qubit_pair_analytic_entanglement_and_andolina_ratio():
     h = -(s2 * np.log(s2) + c2 * np.log(c2))
     np.testing.assert_allclose(s["battery_entropy"], h, atol=1e-10)
     np.testing.assert_allclose(s["mutual_information"], 2 * h, atol=1e-10)
-    np.testing.assert_allclose(s["battery_ergotropy"], np.maximum(0, s2 - c2), atol=1e-10)
-    np.testing.assert_allclose(s["battery_ergotropy_ratio"], np.maximum(0, s2 - c2) / s2, atol=1e-9)
+    np.testing.assert_allclose(s["ergotropy"], np.maximum(0, s2 - c2), atol=1e-10)
+    np.testing.assert_allclose(s["ergotropy_ratio"], np.maximum(0, s2 - c2) / s2, atol=1e-9)
     np.testing.assert_allclose(s["global_ergotropy"], 1.0, atol=1e-12)
     # [[p0 - p0^2, sqrt(p0 p1)], [sqrt(p0 p1), p1 - p1^2]] = p0 p1 [[1, 1/sqrt(p0 p1)], ...]: lambda = p0 p1 + sqrt(p0 p1)
     np.testing.assert_allclose(s["decoupling_distance"], s2 * c2 + np.sqrt(s2 * c2), atol=1e-10)
@@ -213,7 +213,7 @@ def test_beam_splitter_keeps_coherent_charger_and_battery_uncorrelated(N):
     assert np.abs(s["mutual_information"]).max() < 1e-8
     assert np.abs(s["decoupling_distance"]).max() < 1e-6
     assert np.abs(s["locked_ergotropy"]).max() < 1e-8
-    np.testing.assert_allclose(s["battery_ergotropy_ratio"][1:], 1.0, atol=1e-8)  # pure coherent battery: Erg = E
+    np.testing.assert_allclose(s["ergotropy_ratio"][1:], 1.0, atol=1e-8)  # pure coherent battery: Erg = E
 
 
 @pytest.mark.parametrize("model", ["tavis_cummings", "charger_mediated_osc", "charger_mediated_tls"])
@@ -247,7 +247,7 @@ def test_trajectory_bounds_identities_and_conservation(model):
     np.testing.assert_allclose(s["battery_entropy"], s["charger_entropy"], atol=1e-10)
     assert np.all(s["locked_ergotropy"] >= -1e-10)
     assert np.all((s["decoupling_distance"] >= 0) & (s["decoupling_distance"] <= 1))
-    assert np.all(s["battery_ergotropy"] <= s["battery_energy"] + 1e-10)
+    assert np.all(s["ergotropy"] <= s["energy"] + 1e-10)
     assert d["energy_drift"] < 1e-10 and d["norm_error"] < 1e-10
 
 
@@ -300,7 +300,7 @@ def test_pure_states_schmidt_route_equals_density_matrix_route_and_qutip(dims, s
         np.testing.assert_allclose(pure[k], mixed[k], atol=1e-9, err_msg=k)
     np.testing.assert_allclose(pure["mutual_information"], 2 * pure["battery_entropy"], atol=1e-12)
     ground = hB.min() + hC.min()
-    np.testing.assert_allclose(pure["global_ergotropy"], pure["battery_energy"] + pure["charger_energy"] - ground, atol=1e-12)
+    np.testing.assert_allclose(pure["global_ergotropy"], pure["energy"] + pure["charger_energy"] - ground, atol=1e-12)
     for i, v in enumerate(psi if min(dB, dC) > 1 else []):  # qutip drops unit dimensions
         q = qt.Qobj(v.reshape(-1, 1), dims=[[dB, dC], [1, 1]])
         rho = q.proj()
@@ -328,7 +328,7 @@ def test_mixed_states_bounds_and_global_beats_local_ergotropy(dims, rank, seed):
     assert s["locked_ergotropy"][0] >= -1e-10
     assert 0 <= s["decoupling_distance"][0] <= 1
     t = rho.reshape(dB, dC, dB, dC)
-    assert abs(s["battery_ergotropy"][0] - ergotropy(np.einsum("ajbj->ab", t), np.diag(hB))) < 1e-10
+    assert abs(s["ergotropy"][0] - ergotropy(np.einsum("ajbj->ab", t), np.diag(hB))) < 1e-10
     assert abs(s["charger_ergotropy"][0] - ergotropy(np.einsum("iaib->ab", t), np.diag(hC))) < 1e-10
 
 

@@ -182,4 +182,4 @@ def test_spin_chain_power_analysis_has_gamma_against_the_free_cells():
     sim = qbattery.simulate("spin_chain", N=[2, 3, 4], J=0.0, anisotropy=0.5, drive=0.5, times=t)
     ref = qbattery.simulate("spin_chain_parallel", N=[2, 3, 4], drive=0.5, times=t)
     out = analyse_power(sim, ref)
-    np.testing.assert_allclose(out.gamma.values, 1.0, atol=1e-10)
+    np.testing.assert_allclose(out.quantum_advantage.values, 1.0, atol=1e-10)

@@ -66,7 +66,7 @@ def test_speed_limit_variables_need_the_pure_state_series():
 
     ds = qbattery.simulate("rabi_parallel", N=[1, 2, 4], times=np.linspace(0, 10, 101))
     pw = analyse_power(ds)
-    for v in ("qsl_time", "qsl_mt_time", "qsl_ml_time", "qsl_ratio", "qsl_power_bound", "tau_star_qsl_time"):
+    for v in ("qsl_time", "qsl_mt_time", "qsl_ml_time", "qsl_ratio", "qsl_power_bound", "qsl_time_tau_star"):
         assert pw[v].attrs["units"] and pw[v].attrs["long_name"]
     assert "speed_limits" in pw.attrs
     bare = analyse_power(ds.drop_vars(["overlap", "mean_energy", "energy_spread"]))

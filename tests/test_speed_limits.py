@@ -240,7 +240,7 @@ def test_speed_limits_never_exceed_the_actual_times_for_every_model(name):
     assert np.all(q <= t * (1 + REL) + 1e-12)
     pw = analyse_power(ds)
     assert np.all(pw.qsl_ratio.values >= 1 - REL)
-    assert np.all(pw.tau_star_qsl_ratio.values >= 1 - REL)
+    assert np.all(pw.qsl_ratio_tau_star.values >= 1 - REL)
     assert np.all(pw.qsl_power_bound.values >= pw.qsl_target_ergotropy.values / pw.qsl_target_time.values * (1 - REL))
     for v in ("qsl_time", "qsl_mt_time", "qsl_ml_time", "qsl_ratio", "qsl_power_bound"):
         assert pw[v].attrs["units"] and pw[v].attrs["long_name"]

@@ -52,9 +52,9 @@ def test_tiny_workflow_gamma_of_dicke_is_one_at_N1_and_above_one_beyond(tiny_run
     if "dicke" not in cfg["models"]:
         pytest.skip("dicke not in the default study")
     p = xr.open_dataset(wd / "results" / "tiny" / "power" / "dicke.nc")
-    g = p.gamma.sel(N=1).values
+    g = p.quantum_advantage.sel(N=1).values
     np.testing.assert_allclose(g, 1.0, rtol=1e-12)
-    assert np.all(p.gamma.sel(N=p.N.values[1:]).values > 1.0)
+    assert np.all(p.quantum_advantage.sel(N=p.N.values[1:]).values > 1.0)
 
 
 def test_tiny_workflow_makes_the_figures_the_report_and_rerun_has_nothing_to_do(tiny_run):

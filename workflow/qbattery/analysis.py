@@ -1,5 +1,7 @@
 """Power analysis of a simulated grid: average and peak power, optimal time tau*, the
-quantum advantage Gamma(N) against the parallel reference and the scaling exponent alpha.
+quantum advantage Gamma(N) (``quantum_advantage``) against the parallel reference and the
+scaling exponent alpha (``power_exponent``); ergotropy-based variants end in ``_ergotropy``
+(names, long names and units: ``qbattery.vocabulary``).
 
 - Gamma(N) = P_max(global, N) / P_max(parallel, N) at equal parameters (coupling,
   frequencies), with the normalisation stated by the two models (attrs).
@@ -23,23 +25,25 @@ from .power import average_power, summarise
 from .provenance import provenance_attrs
 from .speed_limits import QSL_SERIES, margolus_levitin_time, mandelstam_tamm_time
 from .validation import power_args
+from .vocabulary import attrs, var
 
-E_UNITS, P_UNITS, T_UNITS = "omega_a", "omega_a^2", "omega_a^-1"
-
-_SCALARS = {
-    "tau_star": ("optimal charging time argmax_t E(t)/t", T_UNITS),
-    "max_power": ("maximal average power P_max = E(tau*)/tau*", P_UNITS),
-    "peak_power": ("peak instantaneous power max_t dE/dt", P_UNITS),
-    "t_peak_power": ("time of peak instantaneous power", T_UNITS),
-    "max_energy": ("maximal stored energy", E_UNITS),
-    "t_max_energy": ("time of maximal stored energy", T_UNITS),
-    "tau_star_at_boundary": ("1 if tau* is the last time point (grid too short)", "1"),
+#: power summaries of E(t) - E(0) and their names for the ergotropy Erg(t) - Erg(0) (qbattery.vocabulary)
+SUMMARY_NAMES = {
+    "tau_star": "tau_star_ergotropy",
+    "max_power": "max_power_ergotropy",
+    "peak_power": "peak_power_ergotropy",
+    "t_peak_power": "t_peak_power_ergotropy",
+    "max_energy": "max_ergotropy",
+    "t_max_energy": "t_max_ergotropy",
+    "tau_star_at_boundary": "tau_star_ergotropy_at_boundary",
 }
+BOUNDARY_UNDEFINED = -1  # tau_star_at_boundary of a point recorded as NaN
 
 
-def _summaries(times: np.ndarray, curves: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
+def _summaries(times: np.ndarray, curves: np.ndarray, ergotropy: bool = False) -> dict[str, np.ndarray]:
     flat = curves.reshape(-1, curves.shape[-1])
-    out = {k: np.full(flat.shape[0], np.nan) for k in _SCALARS}
+    out = {k: np.full(flat.shape[0], np.nan) for k in SUMMARY_NAMES}
+    out["tau_star_at_boundary"] = np.full(flat.shape[0], BOUNDARY_UNDEFINED, dtype=np.int8)
     for i, c in enumerate(flat):
         if not np.all(np.isfinite(c)):
             continue  # a point recorded as NaN by the health check stays NaN
@@ -47,25 +51,22 @@ def _summaries(times: np.ndarray, curves: np.ndarray, prefix: str) -> dict[str, 
         out["tau_star"][i], out["max_power"][i] = s.tau_star, s.max_power
         out["peak_power"][i], out["t_peak_power"][i] = s.peak_power, s.t_peak_power
         out["max_energy"][i], out["t_max_energy"][i] = s.max_stored, s.t_max_stored
-        out["tau_star_at_boundary"][i] = float(s.tau_at_boundary)
-    return {prefix + k: v.reshape(curves.shape[:-1]) for k, v in out.items()}
+        out["tau_star_at_boundary"][i] = int(s.tau_at_boundary)
+    return {(SUMMARY_NAMES[k] if ergotropy else k): v.reshape(curves.shape[:-1]) for k, v in out.items()}
 
 
 QSL_TARGET_RTOL = 1e-3  # target of the QSL: first state with Erg >= (1 - rtol) Erg_max
-_QSL_VARS = {
-    "qsl_target_time": ("first grid time t_erg with ergotropy >= (1 - 1e-3) of its maximum (target of the speed limits)", T_UNITS),
-    "qsl_target_ergotropy": ("ergotropy Erg(t_erg) - Erg(0) of the speed-limit target state", E_UNITS),
-    "qsl_mt_time": ("Mandelstam-Tamm time arccos|<psi0|psi(t_erg)>| / Delta E to the state of maximal ergotropy", T_UNITS),
-    "qsl_ml_time": (
-        "Margolus-Levitin time alpha(|<psi0|psi(t_erg)>|^2) / (<H> - E_0) to the state of maximal ergotropy (GLM 2003)",
-        T_UNITS,
-    ),
-    "qsl_time": ("quantum speed limit t_QSL = max(t_MT, t_ML) to the state of maximal ergotropy", T_UNITS),
-    "qsl_ratio": ("actual time of maximal ergotropy over its speed limit, t_erg / t_QSL (>= 1)", "1"),
-    "qsl_power_bound": ("speed-limit bound Erg(t_erg) / t_QSL on the average power of reaching maximal ergotropy", P_UNITS),
-    "tau_star_qsl_time": ("quantum speed limit max(t_MT, t_ML) to the state at the grid point of tau*", T_UNITS),
-    "tau_star_qsl_ratio": ("grid time of tau* over its speed limit (>= 1)", "1"),
-}
+_QSL_VARS = (
+    "qsl_target_time",
+    "qsl_target_ergotropy",
+    "qsl_mt_time",
+    "qsl_ml_time",
+    "qsl_time",
+    "qsl_ratio",
+    "qsl_power_bound",
+    "qsl_time_tau_star",
+    "qsl_ratio_tau_star",
+)
 
 
 def speed_limits(sim: xr.Dataset, power: xr.Dataset) -> dict[str, tuple]:
@@ -103,12 +104,11 @@ def speed_limits(sim: xr.Dataset, power: xr.Dataset) -> dict[str, tuple]:
             "qsl_time": qsl,
             "qsl_ratio": np.where(qsl > 0, t_erg / qsl, np.nan),
             "qsl_power_bound": np.where(qsl > 0, erg_max / qsl, np.nan),
-            "tau_star_qsl_time": qsl_tau,
-            "tau_star_qsl_ratio": np.where(qsl_tau > 0, t[i_tau] / qsl_tau, np.nan),
+            "qsl_time_tau_star": qsl_tau,
+            "qsl_ratio_tau_star": np.where(qsl_tau > 0, t[i_tau] / qsl_tau, np.nan),
         }
-    for k, v in vals.items():
-        ln, u = _QSL_VARS[k]
-        out[k] = (grid_dims, np.where(finite, v, np.nan), {"long_name": ln, "units": u})
+    for k in _QSL_VARS:
+        out[k] = var(k, grid_dims, np.where(finite, vals[k], np.nan))
     return out
 
 
@@ -139,20 +139,12 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
     stored = sim.energy.values - sim.energy.values[..., :1]
     erg = sim.ergotropy.values - sim.ergotropy.values[..., :1]
     tdims = grid_dims + ("time",)
-    out["average_power"] = (tdims, average_power(t, stored), {"long_name": "average power E(t)/t (NaN at t = 0)", "units": P_UNITS})
-    out["ergotropy_power"] = (
-        tdims,
-        average_power(t, erg),
-        {"long_name": "average ergotropy power Erg(t)/t (NaN at t = 0)", "units": P_UNITS},
-    )
-    for name, val in {**_summaries(t, stored, ""), **_summaries(t, erg, "ergotropy_")}.items():
-        base = name.removeprefix("ergotropy_")
-        ln, u = _SCALARS[base]
-        if name.startswith("ergotropy_"):
-            ln = ln.replace("energy", "ergotropy").replace("E(", "Erg(").replace("dE/dt", "dErg/dt") + " (ergotropy-based)"
-        out[name] = (grid_dims, val, {"long_name": ln, "units": u})
-    for name, var in speed_limits(sim, out).items():
-        out[name] = var
+    out["average_power"] = var("average_power", tdims, average_power(t, stored))
+    out["average_power_ergotropy"] = var("average_power_ergotropy", tdims, average_power(t, erg))
+    for name, val in {**_summaries(t, stored), **_summaries(t, erg, ergotropy=True)}.items():
+        out[name] = var(name, grid_dims, val)
+    for name, v in speed_limits(sim, out).items():
+        out[name] = v
     if any(k in sim for k in QSL_SERIES):
         out.attrs["speed_limits"] = (
             "pure-state quantum speed limits of the full charging Hamiltonian H (time independent; rotating frame for driven models): "
@@ -162,35 +154,21 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
         )
     other = [d for d in grid_dims if d != "N"]
     if "N" in grid_dims and sim.sizes["N"] >= 3:
-        for var, label in (("max_power", "energy"), ("ergotropy_max_power", "ergotropy")):
-            pm = out[var].transpose("N", *other).values.reshape(sim.sizes["N"], -1)
+        for pmax, alpha in (("max_power", "power_exponent"), ("max_power_ergotropy", "power_exponent_ergotropy")):
+            pm = out[pmax].transpose("N", *other).values.reshape(sim.sizes["N"], -1)
             fits = np.array([fit_exponent(sim.N.values, pm[:, j]) for j in range(pm.shape[1])])
             shape = tuple(sim.sizes[d] for d in other)
-            pre = "" if label == "energy" else "ergotropy_"
-            out[pre + "alpha"] = (
-                other,
-                fits[:, 0].reshape(shape),
-                {"long_name": f"exponent alpha of P_max ~ N^alpha ({label}-based, log-log least squares)", "units": "1"},
-            )
-            out[pre + "alpha_stderr"] = (
-                other,
-                fits[:, 1].reshape(shape),
-                {"long_name": f"standard error of alpha ({label}-based)", "units": "1"},
-            )
+            out[alpha] = var(alpha, other, fits[:, 0].reshape(shape))
+            out[alpha + "_stderr"] = var(alpha + "_stderr", other, fits[:, 1].reshape(shape))
     if reference is not None:
         ref = analyse_power(reference)
         ref = ref.sel(N=sim.N.values)
-        for var, label in (("max_power", "energy"), ("ergotropy_max_power", "ergotropy")):
-            pre = "" if label == "energy" else "ergotropy_"
-            g = out[var] / ref[var]
-            out[pre + "gamma"] = g.assign_attrs(
-                long_name=f"quantum advantage Gamma = P_max({sim.attrs['model']}) / P_max({reference.attrs['model']}) ({label}-based)",
-                units="1",
-            )
-            out[pre + "reference_max_power"] = ref[var].assign_attrs(
-                long_name=f"P_max of the parallel reference {reference.attrs['model']} ({label}-based)", units=P_UNITS
-            )
-        out.attrs["gamma_normalisation"] = (
+        ratio = f"P_max({sim.attrs['model']}) / P_max({reference.attrs['model']})"
+        for pmax, suffix in (("max_power", ""), ("max_power_ergotropy", "_ergotropy")):
+            adv, ref_name = "quantum_advantage" + suffix, "reference_max_power" + suffix
+            out[adv] = (out[pmax] / ref[pmax]).assign_attrs(attrs(adv, comment=ratio))
+            out[ref_name] = ref[pmax].assign_attrs(attrs(ref_name, comment=f"reference model {reference.attrs['model']}"))
+        out.attrs["quantum_advantage_normalisation"] = (
             f"Gamma = P_max({sim.attrs['model']}) / P_max({reference.attrs['model']}) at equal N and parameters; "
             f"{sim.attrs['model']}: {sim.attrs['normalisation']}; {reference.attrs['model']}: {reference.attrs['normalisation']}"
         )

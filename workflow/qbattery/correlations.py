@@ -40,8 +40,10 @@ from .models import Numerics, get_model
 from .models.base import JointTrajectory, Model
 from .provenance import provenance_attrs
 from .quantities import Spectrum, cells_spectrum
-from .simulate import health_violation, parameter_grid
+from .simulate import health_violation, parameter_coords, parameter_grid
 from .validation import correlations_args
+from .vocabulary import CORRELATION_SERIES, at_switch_off
+from .vocabulary import var as var_of
 
 log = logging.getLogger("qbattery")
 
@@ -77,32 +79,18 @@ CHARGER_MODELS: dict[str, ChargerInfo] = {
     "charger_mediated_ho": ChargerInfo(),
 }
 
-#: time series of the correlation dataset: name -> (long_name, units)
-SERIES: dict[str, tuple[str, str]] = {
-    "mutual_information": ("mutual information I(B:C) = S_B + S_C - S_BC = S(rho_BC || rho_B x rho_C)", "nat"),
-    "battery_entropy": ("von Neumann entropy S(rho_B) (entanglement entropy for a pure joint state)", "nat"),
-    "charger_entropy": ("von Neumann entropy S(rho_C)", "nat"),
-    "joint_entropy": ("von Neumann entropy S(rho_BC) (0 for a pure joint state)", "nat"),
-    "battery_energy": ("battery energy <H_B>", "omega_a"),
-    "charger_energy": ("charger energy <H_C>", "omega_a"),
-    "interaction_energy": ("interaction energy <H_int>", "omega_a"),
-    "total_energy": ("total energy <H_B + H_C + H_int> (conserved)", "omega_a"),
-    "interaction_share": ("share of the total energy in the interaction <H_int> / <H_B + H_C + H_int>", "1"),
-    "battery_ergotropy": ("local ergotropy of rho_B under H_B (full battery space)", "omega_a"),
-    "charger_ergotropy": ("local ergotropy of rho_C under H_C (full charger space)", "omega_a"),
-    "global_ergotropy": ("global ergotropy of rho_BC under H_B + H_C (full joint space)", "omega_a"),
-    "locked_ergotropy": ("ergotropy locked in correlations: global - local battery - local charger", "omega_a"),
-    "locked_fraction": ("locked ergotropy / global ergotropy (NaN where the global ergotropy vanishes)", "1"),
-    "battery_ergotropy_ratio": ("battery ergotropy-to-energy ratio Erg_B / <H_B> (NaN where <H_B> vanishes)", "1"),
-    "decoupling_distance": ("trace distance 1/2 || rho_BC - rho_B x rho_C ||_1 (0: nothing correlated)", "1"),
-}
+#: time series of the correlation dataset (long_name, units: qbattery.vocabulary); each is also
+#: stored at the switch-off times as ``<name>_at_switch_off``
+SERIES: tuple[str, ...] = CORRELATION_SERIES
+#: dataset name -> the key the series functions below compute it under (the battery's local quantities)
+_COMPUTED_AS = {"energy": "battery_energy", "ergotropy": "battery_ergotropy", "ergotropy_ratio": "battery_ergotropy_ratio"}
 
 #: names of the switch-off times (config ``correlations.switch_off``) -> variable of the power dataset
 SWITCH_OFF_TIMES = {
     "tau_star": "tau_star",
-    "ergotropy_tau_star": "ergotropy_tau_star",
+    "tau_star_ergotropy": "tau_star_ergotropy",
     "t_max_energy": "t_max_energy",
-    "t_max_ergotropy": "ergotropy_t_max_energy",
+    "t_max_ergotropy": "t_max_ergotropy",
 }
 _RATIO_FLOOR = 1e-12  # denominators below this (in omega_a) give NaN ratios
 
@@ -222,7 +210,7 @@ def _finish(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         out["battery_ergotropy_ratio"] = np.where(
             out["battery_energy"] > _RATIO_FLOOR, out["battery_ergotropy"] / out["battery_energy"], np.nan
         )
-    return {k: np.asarray(out[k], float) for k in SERIES}
+    return {k: np.asarray(out[_COMPUTED_AS.get(k, k)], float) for k in SERIES}
 
 
 def pure_state_correlations(jt: JointTrajectory) -> dict[str, np.ndarray]:
@@ -307,7 +295,7 @@ def pair_product_correlations(pair: JointTrajectory, N: int) -> dict[str, np.nda
     one = pure_state_correlations(pair)
     LB1, LC1 = LevelSum.of(pair.H_B, pair.battery_levels), LevelSum.of(pair.H_C, pair.charger_levels)
     LB, LC = _nfold(LB1, N), _nfold(LC1, N)
-    E_B, E_C = N * one["battery_energy"], N * one["charger_energy"]
+    E_B, E_C = N * one["energy"], N * one["charger_energy"]
     S = N * one["battery_entropy"]
     out = {
         "battery_entropy": S,
@@ -358,14 +346,12 @@ def joint_diagnostics(jt: JointTrajectory, series: dict[str, np.ndarray], fock_t
     }
 
 
+#: diagnostic -> the tolerance it is checked against ("": recorded only); long_name, units: qbattery.vocabulary
 DIAGNOSTICS = {
-    "norm_error": ("max over time of |<psi|psi> - 1| (|Tr rho - 1|) of the joint state", "norm_tol"),
-    "energy_drift": ("max over time of |<H>(t) - <H>(0)| / (1 + |<H>(0)|), H = H_B + H_C + H_int (conserved)", "norm_tol"),
-    "charger_truncation_weight": (
-        "max over time of the population of the two highest charger Fock levels kept (NaN: charger space not truncated)",
-        "truncation_tol",
-    ),
-    "charger_dimension": ("dimension of the charger factor of the joint state (Fock cutoff)", ""),
+    "norm_error": "norm_tol",
+    "energy_drift": "norm_tol",
+    "charger_truncation_weight": "truncation_tol",
+    "charger_dimension": "",
 }
 
 
@@ -448,7 +434,7 @@ def correlations_grid(
             diag[k][where] = v
         bad = [
             f"{k}={dg[k]:.3e} > {tol}={getattr(numerics, tol):g}"
-            for k, (_, tol) in DIAGNOSTICS.items()
+            for k, tol in DIAGNOSTICS.items()
             if tol and np.isfinite(dg[k]) and not dg[k] <= getattr(numerics, tol)
         ]
         label = f"correlations health: model={model} N={N} " + " ".join(f"{k}={v:g}" for k, v in point.items())
@@ -488,44 +474,22 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
     grid_dims = ("N", *dims)
     tdims, sdims = grid_dims + ("time",), grid_dims + ("switch_off",)
     var = {}
-    for k, (ln, u) in SERIES.items():
-        var[k] = (tdims, data[k], {"long_name": ln, "units": u})
+    for k in SERIES:
+        var[k] = var_of(k, tdims, data[k])
         if names:
-            var[f"{k}_at_switch_off"] = (sdims, at[k], {"long_name": f"{ln}, at the switch-off time", "units": u})
+            var[at_switch_off(k)] = var_of(at_switch_off(k), sdims, at[k])
     if names:
-        var["switch_off_time"] = (sdims, tau_vals, {"long_name": "switch-off time tau (from the power analysis)", "units": "omega_a^-1"})
-    for k, (ln, tol) in DIAGNOSTICS.items():
-        var[k] = (grid_dims, diag[k], {"long_name": ln, "units": "1"})
-        if tol:
-            var[k][2]["tolerance"] = getattr(num, tol)
-    var["status"] = (
-        grid_dims,
-        status,
-        {
-            "long_name": "point status",
-            "units": "1",
-            "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8),
-            "flag_meanings": "ok numerical_health_violation_recorded_as_nan",
-        },
-    )
+        var["switch_off_time"] = var_of("switch_off_time", sdims, tau_vals, comment="the power-dataset variable named by switch_off")
+    for k, tol in DIAGNOSTICS.items():
+        var[k] = var_of(k, grid_dims, diag[k], **({"tolerance": getattr(num, tol)} if tol else {}))
+    var["status"] = var_of("status", grid_dims, status)
     coords = {
-        "N": ("N", np.array([N], dtype=np.int64), {"long_name": "number of cells", "units": "1"}),
-        "time": ("time", t, {"long_name": "time (switch-off time tau of the protocol)", "units": "omega_a^-1", "standard_name": "time"}),
+        "N": var_of("N", "N", np.array([N], dtype=np.int64)),
+        "time": var_of("time", "time", t, standard_name="time"),
     }
     if names:
-        coords["switch_off"] = (
-            "switch_off",
-            np.array(names, dtype=object).astype(str),
-            {
-                "units": "1",
-                "long_name": "switch-off time: " + ", ".join(f"{n} = power variable {SWITCH_OFF_TIMES.get(n, n)}" for n in names),
-            },
-        )
-    pmeta = {p.name: p for p in m.parameters}
-    for d in dims:
-        coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})
-    for k, v in fixed.items():
-        coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
+        coords["switch_off"] = var_of("switch_off", "switch_off", np.array(names, dtype=object).astype(str))
+    coords.update(parameter_coords(m, dims, swept, fixed))
     ds = _char_labels(xr.Dataset(var, coords=coords))
     ds.attrs.update(m.attrs())
     ds.attrs.update(

@@ -145,11 +145,11 @@ def ferraro_scaling(size: str = "paper") -> list[Comparison]:
     par = simulate("parallel", N=Ns, times=t, coupling=lam)
     p = analyse_power(dicke, par)
     N = np.asarray(Ns, float)
-    g_exp, g_se = fit_exponent(N, p.gamma.values)
+    g_exp, g_se = fit_exponent(N, p.quantum_advantage.values)
     a_exp, a_se = fit_exponent(N, p.max_power.values)
     t_exp, t_se = fit_exponent(N, p.tau_star.values)
     at = f"dicke vs parallel, N = {Ns}, lambda = {lam}, omega_c = omega_a, t <= 40 ({len(t)} points)"
-    gam = ", ".join(f"{g:.2f}" for g in p.gamma.values)
+    gam = ", ".join(f"{g:.2f}" for g in p.quantum_advantage.values)
     return [
         Comparison(
             "ferraro_gamma_exponent",
@@ -228,12 +228,12 @@ def le_spin_chain(size: str = "paper") -> list[Comparison]:
     ref = simulate("spin_chain_parallel", N=Ns, times=t, drive=g)
     # Delta = 1: H_int = J sum (2 SWAP - 1) is constant on the symmetric states that |g...g> + collective field explore
     iso = analyse_power(simulate("spin_chain", N=[Ns[-1]], times=t, J=[-0.3, 0.3], anisotropy=1.0, drive=g, periodic=[0, 1]), ref)
-    iso_dev = float(np.abs(iso.gamma.values - 1.0).max())
+    iso_dev = float(np.abs(iso.quantum_advantage.values - 1.0).max())
     # nearest-neighbour chain: Gamma(N) at J (Delta - 1) = +-0.1, periodic chain
     chain = simulate("spin_chain", N=Ns, times=t, J=[-0.1, 0.1], anisotropy=0.0, drive=g, periodic=1)
     p = analyse_power(chain, ref)
-    alpha = p.alpha.values
-    gam_N = p.gamma.sel(J=-0.1).values
+    alpha = p.power_exponent.values
+    gam_N = p.quantum_advantage.sel(J=-0.1).values
     e0 = mean_field_energy(0.0, 0.0, g, t)
     p0 = summarise(t, e0).max_power
     rows = [
@@ -276,7 +276,7 @@ def le_spin_chain(size: str = "paper") -> list[Comparison]:
                 f"{mf:.4f} (mean field)",
                 "abstract: the advantage 'is a mean-field interaction effect that does not involve correlations'; "
                 "value from that mean-field picture, computed here (`mean_field_energy`)",
-                float(p.gamma.sel(J=J).values[-1]),
+                float(p.quantum_advantage.sel(J=J).values[-1]),
                 0.01,
                 "rel",
                 "models.spin_chain (J x anisotropy grid, periodic 1)",
@@ -469,7 +469,7 @@ def binder_campaioli_global_flip(size: str = "paper") -> list[Comparison]:
     p = analyse_power(glob, par)
     t_ratio = float(analyse_power(par).t_max_energy.values[0] / p.t_max_energy.values[0])
     note = f"time of full charge: parallel / global = {t_ratio:.4f} (grid points)"
-    return [Comparison(ours=float(p.gamma.values[0]), tolerance=1e-3, mode="rel", note=note, **row)]
+    return [Comparison(ours=float(p.quantum_advantage.values[0]), tolerance=1e-3, mode="rel", note=note, **row)]
 
 
 SECTIONS: tuple[tuple[str, Callable[[str], list[Comparison]]], ...] = (

@@ -15,6 +15,7 @@ import xarray as xr
 from .models import Numerics, get_model
 from .provenance import provenance_attrs
 from .validation import simulate_args
+from .vocabulary import var as var_of
 
 log = logging.getLogger("qbattery")
 
@@ -125,39 +126,29 @@ def simulate(
 def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config) -> xr.Dataset:
     grid_dims = ("N", *dims)
     tdims = grid_dims + ("time",)
-    var = {
-        "energy": (tdims, data["energy"], {"long_name": "battery energy Tr(rho_B H_B), ground energy 0", "units": "omega_a"}),
-        "stored_energy": (tdims, data["energy"] - data["energy"][..., :1], {"long_name": "stored energy E(t) - E(0)", "units": "omega_a"}),
-        "ergotropy": (tdims, data["ergotropy"], {"long_name": "ergotropy over the full 2^N battery space", "units": "omega_a"}),
-        "capacity": (tdims, data["capacity"], {"long_name": "battery capacity of rho_B(t) (Yang et al. 2023)", "units": "omega_a"}),
-    }
+    data = dict(data, stored_energy=data["energy"] - data["energy"][..., :1])
+    var = {k: var_of(k, tdims, data[k]) for k in ("energy", "stored_energy", "ergotropy", "capacity")}
     for k, (ln, u) in m.series.items():
-        var[k] = (tdims, data[k], {"long_name": ln, "units": u})
+        var[k] = var_of(k, tdims, data[k], comment=ln, fallback=(ln, u))
     for d in m.diagnostics:
-        var[d.name] = (grid_dims, diag[d.name], {"long_name": d.long_name, "units": "1"})
+        var[d.name] = var_of(d.name, grid_dims, diag[d.name], comment=d.long_name, fallback=(d.long_name, "1"))
         if d.tolerance:
             var[d.name][2]["tolerance"] = getattr(num, d.tolerance)
-    var["status"] = (
-        grid_dims,
-        status,
-        {
-            "long_name": "point status",
-            "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8),
-            "flag_meanings": "ok numerical_health_violation_recorded_as_nan",
-        },
-    )
-    coords = {
-        "N": ("N", np.asarray(Ns, dtype=np.int64), {"long_name": "number of cells", "units": "1"}),
-        "time": ("time", t, {"long_name": "time", "units": "omega_a^-1", "standard_name": "time"}),
-    }
-    pmeta = {p.name: p for p in m.parameters}
-    for d in dims:
-        coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})
-    for k, v in fixed.items():
-        coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
+    var["status"] = var_of("status", grid_dims, status)
+    coords = {"N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)), "time": var_of("time", "time", t, standard_name="time")}
+    coords.update(parameter_coords(m, dims, swept, fixed))
     ds = xr.Dataset(var, coords=coords)
     ds.attrs.update(m.attrs())
     ds.attrs.update(num.attrs())
     ds.attrs["health_violations"] = "\n".join(reasons) if reasons else "none"
     ds.attrs.update(provenance_attrs(config))
     return ds
+
+
+def parameter_coords(model, dims, swept: dict, fixed: dict) -> dict[str, tuple]:
+    """Coordinates of the model parameters: a swept one is a dimension, a fixed one a 0-d coordinate
+    (long_name and units as the catalogue declares them)."""
+    pmeta = {p.name: p for p in model.parameters}
+    coords = {d: (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units}) for d in dims}
+    coords.update({k: ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units}) for k, v in fixed.items()})
+    return coords

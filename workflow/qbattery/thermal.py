@@ -89,16 +89,14 @@ from .thermal_ops import (  # noqa: F401  (re-exported: the public thermal API)
     thermal_operation,
 )
 from .thermal_protocol import protocol_analysis
+from .vocabulary import RESOURCE_KINDS, attrs, long_name_units
+from .vocabulary import RESOURCE_PARAMETERS as VOCAB_RESOURCE_PARAMETERS
 
 log = logging.getLogger("qbattery")
 
-RESOURCES = ("hot", "inverted", "coherent", "catalyst")
-RESOURCE_PARAMETERS = {
-    "hot": ("hot_temperature_ratio", "resource temperature over bath temperature T_res / T", "1"),
-    "inverted": ("excited_population", "excited-state population p_e of the resource qubit", "1"),
-    "coherent": ("coherence", "coherence c of the resource qubit, |rho_ge| = c sqrt(p_g p_e)", "1"),
-    "catalyst": ("catalyst_excited_population", "excited-state population p_e of the catalyst qubit", "1"),
-}
+RESOURCES = RESOURCE_KINDS
+#: resource kind -> (its parameter coordinate, long_name, units) (qbattery.vocabulary)
+RESOURCE_PARAMETERS = {kind: (p, *long_name_units(p)) for kind, p in VOCAB_RESOURCE_PARAMETERS.items()}
 BATTERY_INPUTS = ("gibbs", "excited", "plus", "random")
 STATUS_OK, STATUS_VIOLATION = 0, 1
 #: largest joint state stack (complex entries) held at once: caps the memory of a chunk (~128 MB)
@@ -293,10 +291,6 @@ def joint_dimension(N: int, bath_kind: str, bath_size: int) -> int:
     return 2**N * len(bath_energies(bath_kind, bath_size, 1.0)) * 2
 
 
-def _flag_attrs(long_name: str) -> dict:
-    return {"long_name": long_name, "units": "1", "flag_values": np.array([0, 1], dtype=np.int32), "flag_meanings": "ok tolerance_violated"}
-
-
 def _nogo_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage_seed: int, numerics: Numerics) -> None:
     temps = 1.0 / betas
     Ns, sizes, bath, S = [int(n) for n in th["N"]], [int(m) for m in th["bath"]["sizes"]], th["bath"], int(th["samples"])
@@ -319,44 +313,20 @@ def _nogo_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage_see
     gi = BATTERY_INPUTS.index("gibbs")
     dimsS = ("temperature", "N", "bath_size", "battery_input", "sample")
     dims3 = ("temperature", "N", "bath_size")
-    ds["ergotropy_after"] = (dimsS, erg, {"long_name": "ergotropy of the battery after the thermal operation", "units": "omega_a"})
-    ds["D_after"] = (dimsS, d_after, {"long_name": "D(rho_B' || gamma_B) after the thermal operation", "units": "nat"})
-    ds["D_before"] = (("temperature", "N", "battery_input"), d_before, {"long_name": "D(rho_B || gamma_B) before", "units": "nat"})
+    ds["ergotropy_after"] = (dimsS, erg, attrs("ergotropy_after"))
+    ds["D_after"] = (dimsS, d_after, attrs("D_after"))
+    ds["D_before"] = (("temperature", "N", "battery_input"), d_before, attrs("D_before"))
     nogo_max = erg[:, :, :, gi].max(axis=-1)
     nogo_d = d_after[:, :, :, gi].max(axis=-1)
-    ds["nogo_max_ergotropy"] = (
-        dims3,
-        nogo_max,
-        {"long_name": "no-go: max over samples of the ergotropy after a TO of the Gibbs battery", "units": "omega_a"},
-    )
-    ds["nogo_max_D_after"] = (
-        dims3,
-        nogo_d,
-        {"long_name": "no-go: max over samples of D(rho_B'||gamma_B) for the Gibbs battery", "units": "nat"},
-    )
+    ds["nogo_max_ergotropy"] = (dims3, nogo_max, attrs("nogo_max_ergotropy"))
+    ds["nogo_max_D_after"] = (dims3, nogo_d, attrs("nogo_max_D_after"))
     d_inc = (d_after - d_before[:, :, None, :, None]).max(axis=-1)
-    ds["max_D_increase"] = (
-        dims3 + ("battery_input",),
-        d_inc,
-        {"long_name": "max over samples of D_after - D_before (<= 0: TOs never increase D)", "units": "nat"},
-    )
-    ds["mean_D_after"] = (
-        dims3 + ("battery_input",),
-        d_after.mean(axis=-1),
-        {"long_name": "mean over samples of D(rho_B'||gamma_B)", "units": "nat"},
-    )
-    ds["commutator_norm_nogo"] = (("N", "bath_size"), comm, {"long_name": "max over samples of ||[U, H_B + H_R]||_F", "units": "omega_a"})
-    ds["gp_gibbs_deviation"] = (
-        dims3,
-        gp["gp_gibbs_deviation"],
-        {"long_name": "Gibbs-preserving-map view: max over samples of ||P gamma_B - gamma_B||_1 of the population map", "units": "1"},
-    )
-    ds["gp_consistency"] = (
-        dims3,
-        gp["gp_consistency"],
-        {"long_name": "max |diag(TO(rho)) - P diag(rho)| over samples and the diagonal inputs (Gibbs, |e..e>)", "units": "1"},
-    )
-    ds["gp_stochasticity"] = (dims3, gp["gp_stochasticity"], {"long_name": "max |sum_j P_ji - 1| of the population maps", "units": "1"})
+    ds["max_D_increase"] = (dims3 + ("battery_input",), d_inc, attrs("max_D_increase"))
+    ds["mean_D_after"] = (dims3 + ("battery_input",), d_after.mean(axis=-1), attrs("mean_D_after"))
+    ds["commutator_norm_nogo"] = (("N", "bath_size"), comm, attrs("commutator_norm_nogo"))
+    ds["gp_gibbs_deviation"] = (dims3, gp["gp_gibbs_deviation"], attrs("gp_gibbs_deviation"))
+    ds["gp_consistency"] = (dims3, gp["gp_consistency"], attrs("gp_consistency"))
+    ds["gp_stochasticity"] = (dims3, gp["gp_stochasticity"], attrs("gp_stochasticity"))
     status = np.zeros((nT, nN, nM), dtype=np.int32)
     for iT, iN, iM in np.ndindex(status.shape):
         where = f"T={temps[iT]:g}, N={Ns[iN]}, bath size={sizes[iM]}"
@@ -368,7 +338,7 @@ def _nogo_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage_see
             _check(gp["gp_gibbs_deviation"][iT, iN, iM], tol_n, "||P gamma_B - gamma_B||_1", where, numerics),
             _check(gp["gp_consistency"][iT, iN, iM], tol_n, "population map vs thermal operation", where, numerics),
         )
-    ds["nogo_status"] = (dims3, status, _flag_attrs("no-go / monotonicity / Gibbs-preservation check status"))
+    ds["nogo_status"] = (dims3, status, attrs("nogo_status"))
 
 
 def _resource_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage_seed: int, numerics: Numerics) -> None:
@@ -380,7 +350,7 @@ def _resource_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage
         pname, plong, punits = RESOURCE_PARAMETERS[kind]
         values = np.asarray(th["resources"][pname], dtype=float)
         ds.coords[pname] = values
-        ds[pname].attrs.update(long_name=plong, units=punits)
+        ds[pname].attrs.update(attrs(pname))
         acc = {k: np.empty((nT, nN, nM, len(values), S)) for k in RESOURCE_SAMPLE_VARS}
         free = np.empty((nT, len(values)))
         comm = np.empty((nN, nM))
@@ -394,37 +364,18 @@ def _resource_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage
         dimsR = ("temperature", "N", "bath_size", pname)
         dimsRS = dimsR + ("sample",)
         omega_X = resource_frequency(kind, 1.0, float(bath["omega"]))
-        ds[f"{kind}_free_energy"] = (
-            ("temperature", pname),
-            free,
-            {
-                "long_name": f"{kind} resource free energy Delta F_X = F_beta(sigma_X) - F_beta(gamma_X) = D(sigma_X||gamma_X)/beta",
-                "units": "omega_a",
-                "omega_X": omega_X,
-            },
-        )
-        per_sample = {
-            "ergotropy": (f"battery ergotropy after a TO assisted by the {kind} resource", "omega_a"),
-            "spent_free_energy": ("free energy spent by the resource [D(sigma_X||gamma_X) - D(rho_X'||gamma_X)]/beta", "omega_a"),
-            "battery_free_energy": ("battery free energy after, D(rho_B'||gamma_B)/beta = W_TO(rho_B')", "omega_a"),
-            "catalyst_trace_distance": ("trace distance of the returned resource ||rho_X' - sigma_X||_1 / 2", "1"),
-            "continuity_bound": ("continuity bound on the spent free energy T h(t) + t omega_X, t the trace distance", "omega_a"),
-        }
-        for k, (ln, u) in per_sample.items():
-            ds[f"{kind}_{k}"] = (dimsRS, acc[k], {"long_name": ln, "units": u})
+        ds[f"{kind}_free_energy"] = (("temperature", pname), free, attrs(f"{kind}_free_energy", omega_X=omega_X))
+        for k in ("ergotropy", "spent_free_energy", "battery_free_energy", "catalyst_trace_distance", "continuity_bound"):
+            ds[f"{kind}_{k}"] = (dimsRS, acc[k], attrs(f"{kind}_{k}"))
         stats = {
-            "max_ergotropy": (acc["ergotropy"].max(axis=-1), f"max over samples of the battery ergotropy ({kind} resource)", "omega_a"),
-            "mean_ergotropy": (acc["ergotropy"].mean(axis=-1), f"mean over samples of the battery ergotropy ({kind} resource)", "omega_a"),
-            "max_energy_change": (
-                acc["energy_change"].max(axis=-1),
-                f"max over samples of the battery energy change ({kind} resource)",
-                "omega_a",
-            ),
-            "max_battery_free_energy": (acc["battery_free_energy"].max(axis=-1), "max over samples of D(rho_B'||gamma_B)/beta", "omega_a"),
-            "max_trace_distance": (acc["catalyst_trace_distance"].max(axis=-1), "max over samples of the resource's trace distance", "1"),
+            "max_ergotropy": acc["ergotropy"].max(axis=-1),
+            "mean_ergotropy": acc["ergotropy"].mean(axis=-1),
+            "max_energy_change": acc["energy_change"].max(axis=-1),
+            "max_battery_free_energy": acc["battery_free_energy"].max(axis=-1),
+            "max_trace_distance": acc["catalyst_trace_distance"].max(axis=-1),
         }
-        for k, (val, ln, u) in stats.items():
-            ds[f"{kind}_{k}"] = (dimsR, val, {"long_name": ln, "units": u})
+        for k, val in stats.items():
+            ds[f"{kind}_{k}"] = (dimsR, val, attrs(f"{kind}_{k}"))
         viol = np.maximum.reduce(
             [
                 acc["ergotropy"] - acc["battery_free_energy"],
@@ -433,19 +384,8 @@ def _resource_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage
                 acc["spent_free_energy"] - acc["continuity_bound"],
             ]
         ).max(axis=-1)
-        ds[f"{kind}_max_bound_violation"] = (
-            dimsR,
-            viol,
-            {
-                "long_name": "max over samples of lhs - rhs of Erg <= D_B/beta <= spent <= Delta F_X, spent <= continuity bound",
-                "units": "omega_a",
-            },
-        )
-        ds[f"{kind}_commutator_norm"] = (
-            ("N", "bath_size"),
-            comm,
-            {"long_name": "max over samples of ||[U, H_B + H_R + H_X]||_F", "units": "omega_a"},
-        )
+        ds[f"{kind}_max_bound_violation"] = (dimsR, viol, attrs(f"{kind}_max_bound_violation"))
+        ds[f"{kind}_commutator_norm"] = (("N", "bath_size"), comm, attrs(f"{kind}_commutator_norm"))
         st = np.zeros(viol.shape, dtype=np.int32)
         for idx in np.ndindex(viol.shape):
             where = f"{kind} resource, T={temps[idx[0]]:g}, N={Ns[idx[1]]}, bath size={sizes[idx[2]]}, {pname}={values[idx[3]]:g}"
@@ -460,7 +400,7 @@ def _resource_part(ds: xr.Dataset, th: dict, betas: np.ndarray, seed: int, stage
         bad = st != STATUS_OK  # on_violation: nan -- the physics results of a flagged point become NaN
         for k in ("max_ergotropy", "mean_ergotropy", "max_energy_change", "max_battery_free_energy"):
             ds[f"{kind}_{k}"] = ds[f"{kind}_{k}"].where(~bad)
-        ds[f"{kind}_status"] = (dimsR, st, _flag_attrs(f"{kind} resource check status (NaN statistics where 1)"))
+        ds[f"{kind}_status"] = (dimsR, st, attrs(f"{kind}_status"))
 
 
 def thermal_dataset(config: dict) -> xr.Dataset:
@@ -487,21 +427,12 @@ def thermal_dataset(config: dict) -> xr.Dataset:
         "sample": np.arange(S, dtype=np.int64),
     }
     ds = xr.Dataset(coords=coords)
-    ds["temperature"].attrs.update(long_name="bath temperature T = 1/beta", units="omega_a")
-    ds["N"].attrs.update(long_name="number of battery cells N (full 2^N space)", units="1")
-    ds["bath_size"].attrs.update(long_name=f"bath size ({'qubits M' if bath['kind'] == 'qubits' else 'levels d'})", units="1")
-    ds["battery_input"].attrs.update(long_name="battery input state: Gibbs at beta, |e..e>, |+>^N, random mixed", units="1")
-    ds["sample"].attrs.update(long_name="index of the sampled energy-preserving unitary", units="1")
-    ds["sample_kind"] = (
-        ("sample",),
-        np.array([sample_kind(s) for s in range(S)], dtype=np.int32),
-        {
-            "long_name": "kind of the sampled unitary: Haar on every joint eigenspace, or a random permutation with phases inside it",
-            "units": "1",
-            "flag_values": np.array([0, 1], dtype=np.int32),
-            "flag_meanings": " ".join(SAMPLE_KINDS),
-        },
-    )
+    ds["temperature"].attrs.update(attrs("temperature", comment="bath temperature T = 1/beta"))
+    ds["N"].attrs.update(attrs("N", comment="full 2^N battery space"))
+    ds["bath_size"].attrs.update(attrs("bath_size", comment="qubits M" if bath["kind"] == "qubits" else "levels d"))
+    for name in ("battery_input", "sample"):
+        ds[name].attrs.update(attrs(name))
+    ds["sample_kind"] = (("sample",), np.array([sample_kind(s) for s in range(S)], dtype=np.int32), attrs("sample_kind"))
 
     t0 = _time.perf_counter()
     _nogo_part(ds, th, betas, seed, stage_seed, numerics)

@@ -25,6 +25,7 @@ import xarray as xr
 from .models.base import Numerics
 from .quantities import cells_spectrum, ergotropy, von_neumann_entropy
 from .thermal_ops import relative_entropy_to_gibbs
+from .vocabulary import attrs
 
 log = logging.getLogger("qbattery")
 
@@ -103,47 +104,19 @@ def protocol_analysis(config: dict, pcfg: dict, numerics: Numerics) -> tuple[xr.
             )
     dims = ("protocol_model", "protocol_N")
     ds = xr.Dataset(coords={"protocol_model": names, "protocol_N": np.array(Ns, dtype=np.int64), "bath_temperature": temps})
-    ds["protocol_model"].attrs.update(long_name="charging-protocol model (first value of every swept parameter)", units="1")
-    ds["protocol_N"].attrs.update(long_name="number of cells N of the protocol battery", units="1")
-    ds["bath_temperature"].attrs.update(long_name="bath temperature T = 1/beta for W_TO", units="omega_a")
+    for name in ("protocol_model", "protocol_N", "bath_temperature"):
+        ds[name].attrs.update(attrs(name))
     meta = {
-        "time": ("protocol_time", "time of maximum ergotropy of the protocol", "omega_a^-1"),
-        "ergotropy": ("protocol_ergotropy", "ergotropy at the time of maximum ergotropy (full 2^N spectrum)", "omega_a"),
-        "stored_energy": ("protocol_stored_energy", "stored energy E(t) - E(0) at that time", "omega_a"),
-        "energy": ("protocol_energy", "battery energy Tr(rho_B H_B) at that time", "omega_a"),
-        "entropy": ("protocol_entropy", "von Neumann entropy S(rho_B) at that time", "nat"),
-        "min_margin": (
-            "protocol_min_bound_margin",
-            "min over bath temperatures of W_TO - ergotropy (>= 0: Erg <= F_beta(rho) - F_beta(gamma))",
-            "omega_a",
-        ),
+        "time": "protocol_time",
+        "ergotropy": "protocol_ergotropy",
+        "stored_energy": "protocol_stored_energy",
+        "energy": "protocol_energy",
+        "entropy": "protocol_entropy",
+        "min_margin": "protocol_min_bound_margin",
     }
-    for k, (var, ln, u) in meta.items():
-        ds[var] = (dims, v[k], {"long_name": ln, "units": u})
-    ds["protocol_relative_entropy"] = (
-        dims + ("bath_temperature",),
-        D,
-        {
-            "long_name": "D(rho_B || gamma_beta) = -S + beta Tr(rho H_B) + N ln(1 + exp(-beta omega_a)) (full 2^N Gibbs state)",
-            "units": "nat",
-        },
-    )
-    ds["protocol_W_TO"] = (
-        dims + ("bath_temperature",),
-        D * temps[None, None, :],
-        {
-            "long_name": "work extractable by thermal operations W_TO = D(rho_B||gamma_beta)/beta = F_beta(rho) - F_beta(gamma)",
-            "units": "omega_a",
-        },
-    )
-    ds["protocol_status"] = (
-        dims,
-        status,
-        {
-            "long_name": "status of the protocol point (NaN values carry the reason)",
-            "units": "1",
-            "flag_values": np.array([0, 1, 2, 3], dtype=np.int32),
-            "flag_meanings": "ok ergotropy_above_W_TO model_not_in_study_or_N_not_swept no_battery_states_at_the_first_parameter_point",
-        },
-    )
+    for k, name in meta.items():
+        ds[name] = (dims, v[k], attrs(name))
+    ds["protocol_relative_entropy"] = (dims + ("bath_temperature",), D, attrs("protocol_relative_entropy"))
+    ds["protocol_W_TO"] = (dims + ("bath_temperature",), D * temps[None, None, :], attrs("protocol_W_TO"))
+    ds["protocol_status"] = (dims, status, attrs("protocol_status"))
     return ds, margins

@@ -204,22 +204,6 @@ def memory_limit(max_mem_mb: int | None, config: Mapping | None, where: str = ""
     return None, ""
 
 
-def _legacy(face: str) -> dict:
-    """Stage registries not yet merged into the catalogue (empty once their face is migrated)."""
-    try:
-        if face == "lindblad":
-            from .open_systems.models import OPEN_MODELS
-
-            return OPEN_MODELS
-        if face == "work":
-            from .work_statistics import PROTOCOLS
-
-            return PROTOCOLS
-    except ImportError:
-        pass
-    return {}
-
-
 def face_memory_mb(m: Any, face: str, N: int, n_times: int) -> int:
     """The memory estimate [MB] of one job of ``face``: ``<face>_memory_mb`` if the model has
     one (e.g. ``lindblad_memory_mb``: the Liouville space), else ``memory_mb``."""
@@ -228,36 +212,25 @@ def face_memory_mb(m: Any, face: str, N: int, n_times: int) -> int:
 
 def rates_of(m: Any) -> tuple[str, ...]:
     """The baths (rates and temperature) of an open model."""
-    return tuple(getattr(m, "lindblad_rates", None) or getattr(m, "rates", ()))
+    return tuple(m.lindblad_rates)
 
 
 def lookup(model: Any, face: str, where: str) -> Any:
-    """The model ``model`` with ``face``: the catalogue's, else the stage's own registry."""
-    from .models import MODELS
+    """The catalogue model ``model``, which must have ``face``."""
+    from .models import MODELS, models_with
 
     m = MODELS.get(model) if isinstance(model, str) else None
     if m is not None and m.has(face):
         return m
-    legacy = _legacy(face)
-    if isinstance(model, str) and model in legacy:
-        return legacy[model]
-    names = sorted({n for n, x in MODELS.items() if x.has(face)} | set(legacy))
-    reason = "unknown model" if not (isinstance(model, str) and (model in MODELS or model in legacy)) else f"model has no {face} face"
-    raise invalid(where + "model", model, reason, ", ".join(names))
+    reason = "unknown model" if m is None else f"model has no {face} face"
+    raise invalid(where + "model", model, reason, ", ".join(models_with(face)))
 
 
 def entry_schema(model: str, face: str) -> dict:
-    """Schema of one model's config entry for ``face`` (N list, stage keys, parameters):
-    ``face_entry_schema`` for a catalogue model with that face, else the stage section's entry."""
-    from .config import FACE_SECTIONS, base_schema, face_entry_schema
-    from .models import MODELS
+    """Schema of one model's config entry for ``face`` (N list, stage keys, parameters)."""
+    from .config import face_entry_schema
 
-    if model in MODELS and MODELS[model].has(face):
-        return face_entry_schema(model, face)
-    node = base_schema()
-    for key in FACE_SECTIONS[face]:
-        node = node["properties"][key]
-    return node["properties"][model]
+    return face_entry_schema(model, face)
 
 
 def _subschema(entry: dict, names: Iterable[str]) -> dict:

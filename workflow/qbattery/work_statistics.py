@@ -157,24 +157,22 @@ def protocol_point(
 # --------------------------------------------------------------------------------------
 # Config-driven dataset of one protocol
 # --------------------------------------------------------------------------------------
-STAT_VARS: dict[str, tuple[str, str]] = {
-    "mean_work": ("mean work <W> = sum_i P_i W_i", "omega_a"),
-    "work_variance": ("work variance <W^2> - <W>^2", "omega_a^2"),
-    "free_energy_change": ("free-energy change dF = F(H(tau)) - F(H(0)) at beta (analytic)", "omega_a"),
-    "free_energy_error": ("| dF from the computed partition functions - analytic dF |", "omega_a"),
-    "jarzynski_average": ("<exp(-beta W)> from the atoms", "1"),
-    "jarzynski_target": ("exp(-beta dF)", "1"),
-    "jarzynski_residual": ("| <exp(-beta W)> exp(beta dF) - 1 |", "1"),
-    "crooks_residual": ("max_W | P_F(W) - exp(beta (W - dF)) P_B(-W) | over atoms (absolute)", "1"),
-    "negative_work_probability": ("P(W < 0) (atoms below -merge_tol)", "1"),
-    "second_law_margin": ("<W> - dF (second law: >= 0)", "omega_a"),
-    "normalisation_error": ("| sum_i P_i - 1 |", "1"),
-    "thermal_tail_weight": (
-        "Gibbs weight of the untruncated cavity above the Fock cutoff, N_cavities exp(-beta omega_c n_max)",
-        "1",
-    ),
-    "truncation_weight": ("population of the two highest Fock levels kept after the pulse", "1"),
-}
+#: statistics per (N, temperature, parameters, tau) point; long_name, units: qbattery.vocabulary
+STAT_VARS: tuple[str, ...] = (
+    "mean_work",
+    "work_variance",
+    "free_energy_change",
+    "free_energy_error",
+    "jarzynski_average",
+    "jarzynski_target",
+    "jarzynski_residual",
+    "crooks_residual",
+    "negative_work_probability",
+    "second_law_margin",
+    "normalisation_error",
+    "thermal_tail_weight",
+    "truncation_weight",
+)
 
 
 def settings_of(cfg: dict) -> Settings:
@@ -287,49 +285,32 @@ def work_statistics_dataset(cfg: dict, name: str, numerics: Numerics | None = No
         W[where][: len(d.values)] = d.values
         P[where][: len(d.values)] = d.probabilities
         count[where] = len(d.values)
+    from .vocabulary import var as var_of
+
     var: dict = {}
-    for k, (ln, u) in STAT_VARS.items():
+    for k in STAT_VARS:
         if k in ("thermal_tail_weight", "truncation_weight") and not model.work_cavity:
             continue
-        var[k] = (grid_dims, stats[k], {"long_name": ln, "units": u})
+        var[k] = var_of(k, grid_dims, stats[k])
     var["jarzynski_residual"][2]["tolerance"] = s.jarzynski_tol
     var["crooks_residual"][2]["tolerance"] = s.crooks_tol
     var["normalisation_error"][2]["tolerance"] = num.norm_tol
     if model.work_cavity:
         var["thermal_tail_weight"][2]["tolerance"] = num.truncation_tol
         var["truncation_weight"][2]["tolerance"] = num.truncation_tol
-        var["fock_cutoff"] = (("N", *dims), cutoff, {"long_name": "Fock levels kept per cavity (n_max, converged)", "units": "1"})
+        var["truncation_weight"][2]["comment"] = "population of the two highest Fock levels kept after the pulse"
+        var["fock_cutoff"] = var_of("fock_cutoff", ("N", *dims), cutoff, comment="Fock levels kept per cavity (n_max, converged)")
     adims = grid_dims + ("atom",)
-    var["work_value"] = (
-        adims,
-        W,
-        {"long_name": "work values W_i of the TPM distribution (NaN padding beyond atom_count)", "units": "omega_a"},
-    )
-    var["work_probability"] = (adims, P, {"long_name": "probabilities P(W_i) (NaN padding beyond atom_count)", "units": "1"})
-    var["atom_count"] = (grid_dims, count, {"long_name": "number of atoms (valid entries along atom)", "units": "1"})
-    var["status"] = (
-        grid_dims,
-        status,
-        {
-            "long_name": "point status",
-            "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8),
-            "flag_meanings": "ok numerical_health_violation_recorded_as_nan",
-        },
-    )
+    var["work_value"] = var_of("work_value", adims, W)
+    var["work_probability"] = var_of("work_probability", adims, P)
+    var["atom_count"] = var_of("atom_count", grid_dims, count)
+    var["status"] = var_of("status", grid_dims, status)
     coords = {
-        "N": ("N", np.asarray(Ns, dtype=np.int64), {"long_name": "number of cells", "units": "1"}),
-        "temperature": (
-            "temperature",
-            np.asarray(temps),
-            {"long_name": "temperature T of the initial Gibbs state", "units": "omega_a"},
-        ),
-        "beta": ("temperature", 1.0 / np.asarray(temps), {"long_name": "inverse temperature beta = 1/T", "units": "omega_a^-1"}),
-        "tau": ("tau", np.asarray(taus), {"long_name": "pulse duration tau", "units": "omega_a^-1"}),
-        "atom": (
-            "atom",
-            np.arange(n_atoms, dtype=np.int64),
-            {"long_name": "atom index of the padded work distribution", "units": "1"},
-        ),
+        "N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)),
+        "temperature": var_of("temperature", "temperature", np.asarray(temps), comment="temperature of the initial Gibbs state"),
+        "beta": var_of("beta", "temperature", 1.0 / np.asarray(temps)),
+        "tau": var_of("tau", "tau", np.asarray(taus)),
+        "atom": var_of("atom", "atom", np.arange(n_atoms, dtype=np.int64)),
     }
     for d in dims:
         coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})

@@ -47,13 +47,13 @@ def plot_correlations(datasets: list[xr.Dataset], max_N: int = 3):
             share = s.interaction_share.values
             row[1].plot(t, np.where(np.abs(share) < ROUND_OFF, 0.0, share), color=c)
             row[2].plot(t, s.global_ergotropy / N, color=c, ls="-")
-            row[2].plot(t, (s.battery_ergotropy + s.charger_ergotropy) / N, color=c, ls="--")
-            row[2].plot(t, s.battery_ergotropy / N, color=c, ls=":")
+            row[2].plot(t, (s.ergotropy + s.charger_ergotropy) / N, color=c, ls="--")
+            row[2].plot(t, s.ergotropy / N, color=c, ls=":")
         if "switch_off" in ds.dims:
             for k, so in enumerate(ds.switch_off.values):
                 lf = _first_point(ds.locked_fraction_at_switch_off.sel(switch_off=so))
                 row[3].plot(ds.N.values, lf, MARKERS[k % len(MARKERS)] + "-", color=PALETTE[k], label=f"locked at {so}")
-            ratio = _first_point(ds.battery_ergotropy_ratio_at_switch_off.isel(switch_off=0))
+            ratio = _first_point(ds.ergotropy_ratio_at_switch_off.isel(switch_off=0))
             row[3].plot(ds.N.values, ratio, "x--", color="0.45", label=rf"Erg$_B$/E$_B$ at {ds.switch_off.values[0]}")
             row[3].set_xscale("log", base=2)
             row[3].set_xticks(ds.N.values)

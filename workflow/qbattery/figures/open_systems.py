@@ -25,6 +25,8 @@ def _label(ds: xr.Dataset, **choice: int) -> str:
     for d in ("N", "gamma", "gamma_phi", "kappa", "temperature"):
         if d in ds.coords and ds[d].ndim == 1:
             parts.append(f"{d}={float(ds[d].values[choice.get(d, 0)]):g}")
+        elif d in ds.coords and ds[d].ndim == 0:  # a fixed rate (0-d coordinate)
+            parts.append(f"{d}={float(ds[d].values):g}")
     return ", ".join(parts)
 
 
@@ -51,7 +53,7 @@ def plot_open_systems(datasets: list[xr.Dataset]):
         a.legend(frameon=False)
         gi = show.gamma.values if "gamma" in show.dims else [0.0]
         for k in range(len(gi)):
-            cur = select(show.discharge_ergotropy, N=-1, **({"gamma": k} if "gamma" in show.dims else {}))
+            cur = select(show.ergotropy_discharge, N=-1, **({"gamma": k} if "gamma" in show.dims else {}))
             e0 = float(cur.values[0])
             if np.isfinite(e0) and e0 > 1e-12:
                 d.plot(show.discharge_time, cur / e0, label=rf"$\gamma$={float(gi[k]):g}")

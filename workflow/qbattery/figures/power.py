@@ -81,8 +81,8 @@ def plot_power_scaling(datasets: list[xr.Dataset]):
             c = PALETTE[i % len(PALETTE)]
             P = ds.max_power.isel(sel).values
             lab = label or "P$_{\\max}$"
-            if "alpha" in ds:
-                lab += rf" $\alpha$={_value(ds.alpha, sel):.2f}$\pm${_value(ds.alpha_stderr, sel):.2f}"
+            if "power_exponent" in ds:
+                lab += rf" $\alpha$={_value(ds.power_exponent, sel):.2f}$\pm${_value(ds.power_exponent_stderr, sel):.2f}"
             ax.plot(N, P, MARKERS[i % len(MARKERS)] + "-", color=c, label=lab)
             if "reference_max_power" in ds:
                 ax.plot(N, _isel(ds.reference_max_power, sel).values, "--", color=c, lw=0.9, label="reference" if i == 0 else None)
@@ -96,17 +96,18 @@ def plot_power_scaling(datasets: list[xr.Dataset]):
 
 def plot_quantum_advantage(datasets: list[xr.Dataset]):
     """Gamma(N) of every model with a parallel reference, one line per parameter point; Gamma = 1 dotted."""
-    dss = sorted((d for d in datasets if "gamma" in d), key=lambda d: d.attrs["model"])
+    dss = sorted((d for d in datasets if "quantum_advantage" in d), key=lambda d: d.attrs["model"])
     fig, axes = panel_grid(len(dss))
     for ax, ds in zip(axes, dss):
         N = ds.N.values
-        for i, (sel, label) in enumerate(parameter_points(ds.gamma)):
-            ax.plot(N, ds.gamma.isel(sel).values, MARKERS[i % len(MARKERS)] + "-", color=PALETTE[i % len(PALETTE)], label=label or None)
+        for i, (sel, label) in enumerate(parameter_points(ds.quantum_advantage)):
+            gam = ds.quantum_advantage.isel(sel).values
+            ax.plot(N, gam, MARKERS[i % len(MARKERS)] + "-", color=PALETTE[i % len(PALETTE)], label=label or None)
         ax.axhline(1.0, color="0.5", ls=":", lw=0.8)
         _log_N_axis(ax, N)
         ax.set_ylabel(rf"$\Gamma$ vs {ds.attrs['parallel_reference']}", fontsize=6)
         _title(ax, ds)
-        if len(parameter_points(ds.gamma)) > 1:
+        if len(parameter_points(ds.quantum_advantage)) > 1:
             ax.legend(fontsize=5, frameon=False, loc="best")
     return fig
 
@@ -124,7 +125,7 @@ def plot_speed_limits(datasets: list[xr.Dataset]):
         for i, (sel, label) in enumerate(points):
             c, m = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
             ax.plot(N, ds.tau_star.isel(sel).values, m + "-", color=c, ms=3, label=label or None)
-            ax.plot(N, ds.tau_star_qsl_time.isel(sel).values, m + "--", color=c, ms=2.5, mfc="none", lw=0.8)
+            ax.plot(N, ds.qsl_time_tau_star.isel(sel).values, m + "--", color=c, ms=2.5, mfc="none", lw=0.8)
         ax.set_yscale("log")
         _log_N_axis(ax, N)
         ax.set_ylabel(r"time [$\omega_a^{-1}$]")

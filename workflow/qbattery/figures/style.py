@@ -86,7 +86,7 @@ LABELS = {
     "capacity": r"capacity $\mathcal{C}$ [$\omega_a$]",
     "power": r"average power $P = E/t$ [$\omega_a^2$]",
     "max_power": r"maximal average power $P_{\max}$ [$\omega_a^2$]",
-    "gamma": r"quantum advantage $\Gamma = P_{\max}/P_{\max}^{\parallel}$",
+    "quantum_advantage": r"quantum advantage $\Gamma = P_{\max}/P_{\max}^{\parallel}$",
     "tau_star": r"optimal charging time $\tau^*$ [$\omega_a^{-1}$]",
     "t_qsl": r"speed-limit time $t_{\mathrm{QSL}}$ [$\omega_a^{-1}$]",
     "coupling": r"coupling $\lambda$",

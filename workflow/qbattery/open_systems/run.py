@@ -27,8 +27,9 @@ from ..power import summarise
 from ..provenance import provenance_attrs
 from ..quantities import capacity, ergotropy
 from ..simulate import STATUS_HEALTH, STATUS_OK, health_violation
-from ..simulate import parameter_grid
+from ..simulate import parameter_coords, parameter_grid
 from ..validation import open_grid_args
+from ..vocabulary import var as var_of
 from .ensemble import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
 from .first_law import efficiency, energy_flows
 from .lindblad import evolve, evolve_to, functional, unvec, vec
@@ -68,44 +69,44 @@ class OpenSettings:
         return np.linspace(0.0, self.discharge_t_max, self.discharge_points)
 
 
-SERIES = {
-    "energy": ("battery energy Tr(rho_B H_B), ground energy 0", "omega_a"),
-    "stored_energy": ("stored energy E(t) - E(0)", "omega_a"),
-    "ergotropy": ("ergotropy over the full 2^N battery space", "omega_a"),
-    "capacity": ("battery capacity of rho_B(t) (Yang et al. 2023)", "omega_a"),
-    "work": ("work on the battery W(t) = int_0^t -i Tr(H_B [H, rho]) ds (coherent drive/charger)", "omega_a"),
-    "heat": ("heat into the battery Q(t) = int_0^t sum_k Tr(H_B D_k[rho]) ds (baths)", "omega_a"),
-    "efficiency": ("efficiency ergotropy(t) / W(t) (NaN while W <= 1e-9)", "1"),
-    "system_energy": ("energy of battery + charger (+ drive) Tr(rho H_S)", "omega_a"),
-    "system_work": ("work on battery + charger: switch-on work + int Tr(rho dH/dt) ds", "omega_a"),
-    "system_heat": ("heat into battery + charger int_0^t Tr(H_S L_D[rho]) ds (all baths)", "omega_a"),
-}
-SCALARS = {
-    "tau_star": ("optimal charging time argmax_t E(t)/t", "omega_a^-1"),
-    "max_power": ("maximal average power E(tau*)/tau*", "omega_a^2"),
-    "tau_star_ergotropy": ("argmax_t ergotropy(t)/t", "omega_a^-1"),
-    "max_power_ergotropy": ("maximal ergotropy-based average power", "omega_a^2"),
-    "tau_at_boundary": ("1 if tau* is the last time point (grid too short)", "1"),
-    "efficiency_at_tau_star": ("ergotropy / work at tau*", "1"),
-    "ergotropy_at_switch_off": ("ergotropy when the charger is switched off (grid point nearest tau*)", "omega_a"),
-    "switch_off_time": ("switch-off time (grid point nearest tau*)", "omega_a^-1"),
-    "switch_off_work": ("work of the sudden switch-off Tr(rho(tau*) (H_S,off - H_S)) (= -<H_int> or -<V>)", "omega_a"),
-    "self_discharge_time": (
-        "time after switch-off for the ergotropy to fall to 1/e of its switch-off value (NaN: not within discharge.t_max)",
-        "omega_a^-1",
-    ),
-    "late_time_ergotropy": ("ergotropy at late_time under continued charging", "omega_a"),
-    "late_time_energy": ("battery energy at late_time under continued charging", "omega_a"),
-    "late_time_drift": ("| ergotropy(2 late_time) - ergotropy(late_time) | (small: stationary)", "omega_a"),
-}
+#: time series, scalars per grid point and diagnostics (long_name, units: qbattery.vocabulary)
+SERIES = (
+    "energy",
+    "stored_energy",
+    "ergotropy",
+    "capacity",
+    "work",
+    "heat",
+    "efficiency",
+    "system_energy",
+    "system_work",
+    "system_heat",
+)
+SCALARS = (
+    "tau_star",
+    "max_power",
+    "tau_star_ergotropy",
+    "max_power_ergotropy",
+    "tau_star_at_boundary",
+    "efficiency_at_tau_star",
+    "ergotropy_at_switch_off",
+    "switch_off_time",
+    "switch_off_work",
+    "self_discharge_time",
+    "ergotropy_at_late_time",
+    "energy_at_late_time",
+    "ergotropy_drift_at_late_time",
+)
+#: diagnostic -> the tolerance it is checked against ("" : recorded only)
 DIAGNOSTICS = {
-    "trace_error": ("max over time of | Tr rho - 1 |", "norm_tol"),
-    "positivity_error": ("max over time of the negativity / non-Hermiticity / off-block weight of rho", "state_tol"),
-    "first_law_residual": ("max over time of |Delta E - W - Q| (battery and system bookkeeping)", "first_law_tol"),
-    "truncation_weight": ("max over time of the population of the two highest Fock levels kept (0 without a mode)", "truncation_tol"),
-    "fock_cutoff": ("number of Fock levels kept (0 without a mode)", ""),
-    "liouville_dim": ("dimension of the propagated Liouville space", ""),
+    "trace_error": "norm_tol",
+    "positivity_error": "state_tol",
+    "first_law_residual": "first_law_tol",
+    "truncation_weight": "truncation_tol",
+    "fock_cutoff": "",
+    "liouville_dim": "",
 }
+BOUNDARY_UNDEFINED = -1  # tau_star_at_boundary of a point without finite series
 
 
 @dataclass
@@ -252,6 +253,7 @@ def run_point(model: Model, N: int, p: dict[str, float], times: np.ndarray, sett
         "liouville_dim": float(prob.L.shape[0]),
     }
     scalars = {k: np.nan for k in SCALARS}
+    scalars["tau_star_at_boundary"] = BOUNDARY_UNDEFINED
     discharge = np.full(settings.discharge_points, np.nan)
     if np.all(np.isfinite(series["ergotropy"])):
         pe = summarise(t, series["stored_energy"])
@@ -262,7 +264,7 @@ def run_point(model: Model, N: int, p: dict[str, float], times: np.ndarray, sett
             max_power=pe.max_power,
             tau_star_ergotropy=pg.tau_star,
             max_power_ergotropy=pg.max_power,
-            tau_at_boundary=float(pe.tau_at_boundary),
+            tau_star_at_boundary=int(pe.tau_at_boundary),
             efficiency_at_tau_star=float(series["efficiency"][i_star]),
             switch_off_time=float(t[i_star]),
         )
@@ -283,7 +285,9 @@ def run_point(model: Model, N: int, p: dict[str, float], times: np.ndarray, sett
         fl = energy_flows(prob.H_B, prob.L_H, prob.L_D, V2, np.zeros((2, v1.size)), support=prob.support)
         el = c * battery_quantities(V2, lr, fl.energy)[0]
         scalars.update(
-            late_time_ergotropy=float(el[0]), late_time_energy=float(c * fl.energy[0]), late_time_drift=float(abs(el[1] - el[0]))
+            ergotropy_at_late_time=float(el[0]),
+            energy_at_late_time=float(c * fl.energy[0]),
+            ergotropy_drift_at_late_time=float(abs(el[1] - el[0])),
         )
     return PointResult(series=series, scalars=scalars, diagnostics=diagnostics, discharge=discharge, solver=solver)
 
@@ -302,8 +306,8 @@ def open_grid(
     numerics: Numerics | dict | None = None,
     config: dict | None = None,
 ) -> xr.Dataset:
-    """Open-system grid of ``model``: dims N, each rate the model uses (always a dimension,
-    length 1 for a scalar), swept model parameters, time. Example::
+    """Open-system grid of ``model``: dims N, each swept rate the model uses (a rate given as one
+    number, or omitted (0), is a 0-d coordinate), swept model parameters, time. Example::
 
         open_grid("rabi_parallel", N=[1, 4], times=np.linspace(0, 20, 401),
                   rates={"gamma": [0.0, 0.05], "temperature": 0.0}, params={"drive": 0.5})
@@ -319,15 +323,18 @@ def open_grid(
     foreign = sorted(set(rates) - set(m.lindblad_rates))
     if foreign:
         raise ValueError(f"open model {model!r} has no bath for {foreign}; its rates: {', '.join(m.lindblad_rates)}")
-    rate_axes = {r: np.asarray(_as_list(rates.get(r, 0.0)), dtype=float) for r in m.lindblad_rates}
+    rate_dims = [r for r in m.lindblad_rates if isinstance(rates.get(r, 0.0), (list, tuple, np.ndarray))]
+    rate_axes = {r: np.asarray(_as_list(rates[r]), dtype=float) for r in rate_dims}
+    fixed_rates = {r: float(rates.get(r, 0.0)) for r in m.lindblad_rates if r not in rate_dims}
     pdims, swept, fixed = parameter_grid(m, dict(params or {}))
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)
-    dims = ["N", *m.lindblad_rates, *pdims]
-    axes = [np.asarray(Ns), *(rate_axes[r] for r in m.lindblad_rates), *(swept[d] for d in pdims)]
+    dims = ["N", *rate_dims, *pdims]
+    axes = [np.asarray(Ns), *(rate_axes[r] for r in rate_dims), *(swept[d] for d in pdims)]
     shape = tuple(len(a) for a in axes)
     series = {k: np.full(shape + (len(t),), np.nan) for k in SERIES}
     scalars = {k: np.full(shape, np.nan) for k in SCALARS}
+    scalars["tau_star_at_boundary"] = np.full(shape, BOUNDARY_UNDEFINED, dtype=np.int8)
     diag = {k: np.full(shape, np.nan) for k in DIAGNOSTICS}
     discharge = np.full(shape + (s.discharge_points,), np.nan)
     status = np.zeros(shape, dtype=np.int8)
@@ -338,9 +345,9 @@ def open_grid(
     for done, idx in enumerate(itertools.product(*(range(n) for n in shape)), start=1):
         n = Ns[idx[0]]
         point = dict(fixed)
-        nr = len(m.lindblad_rates)
-        point.update({r: float(rate_axes[r][i]) for r, i in zip(m.lindblad_rates, idx[1 : 1 + nr])})
-        point.update({d: float(swept[d][i]) for d, i in zip(pdims, idx[1 + nr :])})
+        point.update(fixed_rates)
+        point.update({r: float(rate_axes[r][i]) for r, i in zip(rate_dims, idx[1 : 1 + len(rate_dims)])})
+        point.update({d: float(swept[d][i]) for d, i in zip(pdims, idx[1 + len(rate_dims) :])})
         for r in RATES:
             point.setdefault(r, 0.0)
         res = run_point(m, n, point, t, s, num)
@@ -355,7 +362,7 @@ def open_grid(
         }
         bad = [
             f"{k}={res.diagnostics[k]:.3e} > {tol}={tols[tol]:g}"
-            for k, (_, tol) in DIAGNOSTICS.items()
+            for k, tol in DIAGNOSTICS.items()
             if tol and not res.diagnostics[k] <= tols[tol]
         ]
         label = f"open model={model} N={n} " + " ".join(f"{k}={v:g}" for k, v in point.items())
@@ -372,44 +379,21 @@ def open_grid(
         el = _time.perf_counter() - t0
         log.info("%s: %d/%d points, %.1f s elapsed", label, done, total, el)
     grid_dims = tuple(dims)
-    var = {k: (grid_dims + ("time",), series[k], {"long_name": ln, "units": u}) for k, (ln, u) in SERIES.items()}
-    var.update({k: (grid_dims, scalars[k], {"long_name": ln, "units": u}) for k, (ln, u) in SCALARS.items()})
-    var["discharge_ergotropy"] = (
-        grid_dims + ("discharge_time",),
-        discharge,
-        {"long_name": "ergotropy after the charger is switched off at tau* (free evolution + baths)", "units": "omega_a"},
-    )
+    var = {k: var_of(k, grid_dims + ("time",), series[k]) for k in SERIES}
+    var.update({k: var_of(k, grid_dims, scalars[k]) for k in SCALARS})
+    var["ergotropy_discharge"] = var_of("ergotropy_discharge", grid_dims + ("discharge_time",), discharge)
     tolv = {"norm_tol": num.norm_tol, "state_tol": num.state_tol, "first_law_tol": num.first_law_tol, "truncation_tol": s.truncation_tol}
-    for k, (ln, tol) in DIAGNOSTICS.items():
-        var[k] = (grid_dims, diag[k], {"long_name": ln, "units": "1" if k != "first_law_residual" else "omega_a"})
-        if tol:
-            var[k][2]["tolerance"] = tolv[tol]
-    var["status"] = (
-        grid_dims,
-        status,
-        {
-            "long_name": "point status",
-            "units": "1",
-            "flag_values": np.array([STATUS_OK, STATUS_HEALTH], dtype=np.int8),
-            "flag_meanings": "ok numerical_health_violation_recorded_as_nan",
-        },
-    )
-    pmeta = {p.name: p for p in m.parameters}
+    for k, tol in DIAGNOSTICS.items():
+        var[k] = var_of(k, grid_dims, diag[k], **({"tolerance": tolv[tol]} if tol else {}))
+    var["status"] = var_of("status", grid_dims, status)
     coords = {
-        "N": ("N", np.asarray(Ns, dtype=np.int64), {"long_name": "number of cells", "units": "1"}),
-        "time": ("time", t, {"long_name": "time", "units": "omega_a^-1", "standard_name": "time"}),
-        "discharge_time": (
-            "discharge_time",
-            s.discharge_times,
-            {"long_name": "time since the charger was switched off", "units": "omega_a^-1"},
-        ),
+        "N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)),
+        "time": var_of("time", "time", t, standard_name="time"),
+        "discharge_time": var_of("discharge_time", "discharge_time", s.discharge_times),
     }
-    for r in m.lindblad_rates:
-        coords[r] = (r, rate_axes[r], {"long_name": RATES[r].long_name, "units": RATES[r].units})
-    for d in pdims:
-        coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})
-    for k, v in fixed.items():
-        coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
+    coords.update({r: var_of(r, r, rate_axes[r]) for r in rate_dims})
+    coords.update({r: var_of(r, (), v) for r, v in fixed_rates.items()})
+    coords.update(parameter_coords(m, pdims, swept, fixed))
     ds = xr.Dataset(var, coords=coords)
     ds.attrs.update(lindblad_attrs(m))
     ds.attrs["stage"] = "open_systems"
