@@ -341,8 +341,8 @@ def test_power_analysis_accepts_a_reference_on_another_time_grid(grids):
     reference's grid contains the same tau*."""
     t, sim, ref = grids
     fine = qbattery.simulate("parallel", N=[1, 2], coupling=[0.1, 0.2], times=np.linspace(0.0, 4.0, 17))
-    g_same = analyse_power(sim, ref).gamma
-    g_fine = analyse_power(sim, fine).gamma
+    g_same = analyse_power(sim, ref).quantum_advantage
+    g_fine = analyse_power(sim, fine).quantum_advantage
     assert np.all(np.isfinite(g_fine.values)) and g_fine.dims == g_same.dims
 
 

@@ -477,8 +477,8 @@ def test_schema_lists_every_model_with_a_work_face_with_its_catalogue_parameters
             assert props[q.name] == q.json_schema()
     with pytest.raises(ConfigError, match="spin_chain.N"):
         small_config(protocols={"spin_chain": {"N": [13]}})
-    with pytest.raises(ConfigError, match="global_flip.drive"):  # the catalogue's drive: exclusive minimum 0
-        small_config(protocols={"global_flip": {"N": [2], "drive": 0.0}})
+    with pytest.raises(ConfigError, match="global_flip.drive"):  # the catalogue's drive: minimum 0
+        small_config(protocols={"global_flip": {"N": [2], "drive": -0.1}})
     small_config(protocols={"splitting_quench": {"N": [2], "drive": 0.0}})  # the sudden quench is allowed
 
 
