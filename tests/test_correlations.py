@@ -493,13 +493,15 @@ def _cfg(**corr):
 
 
 def test_schema_enums_match_the_library():
-    """The schema lists exactly the models of CHARGER_MODELS (and each has a joint trajectory) and
+    """The schema lists exactly the catalogue models with a joint face (and each has a joint trajectory) and
     exactly the switch-off names the library maps to power variables."""
-    from qbattery.config import base_schema
-    from qbattery.correlations import CHARGER_MODELS, SWITCH_OFF_TIMES
+    from qbattery.config import full_schema
+    from qbattery.correlations import SWITCH_OFF_TIMES
+    from qbattery.models import models_with
     from qbattery.models.base import Model
 
-    props = base_schema()["properties"]["correlations"]["properties"]
+    CHARGER_MODELS = models_with("joint")
+    props = full_schema()["properties"]["correlations"]["properties"]
     assert sorted(props["models"]["items"]["enum"]) == sorted(CHARGER_MODELS)
     assert sorted(props["switch_off"]["items"]["enum"]) == sorted(SWITCH_OFF_TIMES)
     for name in CHARGER_MODELS:
@@ -529,7 +531,7 @@ def test_correlation_models_default_and_unknown_study_model():
     """Default: every study model with a charger; a listed model missing from `models` is an error
     naming it and the allowed ones; no `correlations` key: the stage is skipped."""
     from qbattery.config import validate_config
-    from qbattery.correlations import correlation_models
+    from qbattery.stages.correlations import models as correlation_models
 
     cfg = validate_config(_cfg())
     assert correlation_models(cfg) == ["charger_mediated_ho", "charger_mediated_osc", "charger_mediated_tls", "dicke", "tavis_cummings"]
@@ -558,7 +560,7 @@ def test_workflow_writes_correlation_grids_equal_to_the_library(tmp_path, split)
     import xarray as xr
     import yaml
     from qbattery.config import validate_config
-    from qbattery.correlations import correlations_job
+    from qbattery.stages import correlations as corr_stage
     from qbattery.io import open_dataset
 
     root = Path(__file__).resolve().parents[1]
@@ -592,6 +594,6 @@ def test_workflow_writes_correlation_grids_equal_to_the_library(tmp_path, split)
         power = open_dataset(tmp_path / f"results/corr/power/{model}.nc")
         assert list(ds.N.values) == full["models"][model]["N"]
         for n in ds.N.values:
-            ref = correlations_job(full, model, int(n), power)
+            ref = corr_stage.correlations_point(corr_stage.job_config(full, model, int(n)), model, int(n), power, None)
             xr.testing.assert_allclose(ds.sel(N=[n])[list(SERIES)], ref[list(SERIES)], atol=1e-12)
             xr.testing.assert_allclose(ds.sel(N=[n]).mutual_information_at_switch_off, ref.mutual_information_at_switch_off, atol=1e-12)

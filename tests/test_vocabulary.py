@@ -21,7 +21,7 @@ import qbattery
 from qbattery import vocabulary as voc
 from qbattery.analysis import analyse_power
 from qbattery.config import validate_config
-from qbattery.correlations import CHARGER_MODELS, SWITCH_OFF_TIMES, correlations_grid
+from qbattery.correlations import SWITCH_OFF_TIMES, correlations_grid
 from qbattery.models import Numerics, get_model
 from qbattery.open_systems.run import OpenSettings, open_grid
 from qbattery.thermal import thermal_dataset
@@ -67,7 +67,7 @@ def datasets() -> list[tuple[str, xr.Dataset]]:
             rates["kappa"] = 0.05
         out.append(("open", open_grid(name, [1], T, rates, {}, FAST_OPEN)))
     pw = analyse_power(sims["dicke"])
-    for name in CHARGER_MODELS:
+    for name in qbattery.models.models_with("joint"):
         switch = {n: pw[v].sel(N=[1]) for n, v in SWITCH_OFF_TIMES.items()} if name == "dicke" else None
         out.append(("correlations", correlations_grid(name, 1, T, {}, Numerics(), switch)))
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())

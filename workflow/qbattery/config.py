@@ -93,6 +93,11 @@ def full_schema() -> dict:
             node = node["properties"][key]
         node["additionalProperties"] = False
         node["properties"] = {name: face_entry_schema(name, face) for name in names}
+    # stage keys that name models take the catalogue's models of their face
+    from .thermal_protocol import dicke_basis_models
+
+    s["properties"]["correlations"]["properties"]["models"]["items"]["enum"] = models_with("joint")
+    s["properties"]["thermal"]["properties"]["protocol"]["properties"]["models"]["items"]["enum"] = dicke_basis_models()
     return s
 
 

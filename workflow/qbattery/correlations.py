@@ -55,30 +55,6 @@ class CorrelationHealthError(RuntimeError):
     """A diagnostic of the joint state exceeded its configured tolerance."""
 
 
-@dataclass(frozen=True)
-class ChargerInfo:
-    """How the correlation stage treats a model's charger.
-
-    ``fock_truncated``: the charger is a truncated Fock space whose top-level weight measures the
-    truncation error (checked against ``truncation_tol``); ``pair_product``: the joint state is N
-    identical independent charger-cell pairs (computed from one pair); ``reuse_cutoff``: the
-    simulate stage's converged ``fock_cutoff`` can be passed back (fock_extra, fock_auto off).
-    """
-
-    fock_truncated: bool = False
-    pair_product: bool = False
-    reuse_cutoff: bool = False
-
-
-#: models with an explicit charger analysed by the correlation stage
-CHARGER_MODELS: dict[str, ChargerInfo] = {
-    "dicke": ChargerInfo(fock_truncated=True, reuse_cutoff=True),
-    "tavis_cummings": ChargerInfo(fock_truncated=True),
-    "charger_mediated_tls": ChargerInfo(pair_product=True),
-    "charger_mediated_osc": ChargerInfo(),  # closed excitation blocks: no Fock truncation
-    "charger_mediated_ho": ChargerInfo(),
-}
-
 #: time series of the correlation dataset (long_name, units: qbattery.vocabulary); each is also
 #: stored at the switch-off times as ``<name>_at_switch_off``
 SERIES: tuple[str, ...] = CORRELATION_SERIES
@@ -360,7 +336,7 @@ def correlation_trajectory(
 ) -> tuple[dict, dict]:
     """(series, diagnostics) of one model at one N and parameter point over ``times``."""
     m = get_model(model) if isinstance(model, str) else model
-    info = CHARGER_MODELS.get(m.name, ChargerInfo())
+    info = m.joint_charger
     if info.pair_product:
         jt = m.joint_trajectory(1, times, params, numerics)
         series = pair_product_correlations(jt, int(N))
@@ -405,9 +381,7 @@ def correlations_grid(
     """
     times = correlations_args(model, N, times, params, numerics, config)
     m = get_model(model)
-    if model not in CHARGER_MODELS:
-        raise ValueError(f"model {model!r} has no explicit charger; correlation models: {', '.join(sorted(CHARGER_MODELS))}")
-    info = CHARGER_MODELS[model]
+    info = get_model(model, face="joint").joint_charger
     t = np.asarray(times, float)
     dims, swept, fixed = parameter_grid(m, params)
     shape = (1,) + tuple(len(swept[d]) for d in dims)
@@ -501,7 +475,7 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
                 "full joint space; locked = global - local B - local C"
             ),
             "correlation_route": "pair product (N identical pairs from one)"
-            if CHARGER_MODELS[m.name].pair_product
+            if m.joint_charger.pair_product
             else "Schmidt decomposition (pure joint states)",
             "correlation_references": "G. M. Andolina et al., PRL 122, 047702 (2019); A. E. Allahverdyan et al., EPL 67, 565 (2004)",
         }
@@ -510,67 +484,3 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
     ds.attrs["health_violations"] = "\n".join(reasons) if reasons else "none"
     ds.attrs.update(provenance_attrs(config))
     return ds
-
-
-# --------------------------------------------------------------------------------------
-# Config-driven entry points (workflow scripts)
-# --------------------------------------------------------------------------------------
-def correlation_models(cfg: dict) -> list[str]:
-    """Models of the study analysed by the correlation stage (``correlations.models``, default:
-    every study model with an explicit charger); empty if the config has no ``correlations`` key."""
-    if "correlations" not in cfg:
-        return []
-    sec = cfg["correlations"] or {}
-    wanted = sec.get("models")
-    if wanted is None:
-        return sorted(n for n in cfg["models"] if n in CHARGER_MODELS)
-    missing = [n for n in wanted if n not in cfg["models"]]
-    if missing:
-        raise ValueError(
-            f"config key correlations.models: {', '.join(map(repr, missing))} not simulated in this study; allowed: "
-            + ", ".join(sorted(n for n in cfg["models"] if n in CHARGER_MODELS))
-        )
-    return sorted(wanted)
-
-
-def split_by_N(cfg: dict) -> bool:
-    """``correlations.split_N``: one job per (model, N) plus a merge (clusters), else one job per model."""
-    return bool((cfg.get("correlations") or {}).get("split_N", False))
-
-
-def memory_mb(cfg: dict, model: str, N: int | None = None) -> int:
-    """Memory request of a correlation job: twice the model's simulate estimate (joint states
-    plus the analysis arrays) at N, or at the largest N of the study."""
-    from .config import model_times
-
-    Ns = [int(N)] if N is not None else [int(n) for n in cfg["models"][model]["N"]]
-    nt = len(model_times(cfg, model))
-    return 2 * max(get_model(model).memory_mb(n, nt) for n in Ns)
-
-
-def switch_off_names(cfg: dict) -> list[str]:
-    return list((cfg.get("correlations") or {}).get("switch_off", ["tau_star", "t_max_ergotropy"]))
-
-
-def correlations_job(cfg: dict, model: str, N: int, power: xr.Dataset | None = None, simulated: xr.Dataset | None = None) -> xr.Dataset:
-    """One workflow job: correlations of ``model`` at one N, switch-off times from ``power``
-    (the power dataset of the same grid), Fock cutoff from ``simulated`` (its per-N dataset)."""
-    from .config import model_params, model_times
-
-    num = Numerics.from_config(cfg.get("numerics"), seed=cfg.get("seed"))
-    times = model_times(cfg, model)
-    switch = None
-    if power is not None:
-        if power.sizes["time"] != len(times) or not np.allclose(power.time.values, times):
-            raise ValueError(f"power dataset of {model!r} is on another time grid than the config's")
-        switch = {n: power[SWITCH_OFF_TIMES[n]] for n in switch_off_names(cfg)}
-    cut = simulated["fock_cutoff"] if simulated is not None and "fock_cutoff" in simulated else None
-    return correlations_grid(model, int(N), times, model_params(cfg, model), num, switch, cut, cfg)
-
-
-def correlations_model_job(cfg: dict, model: str, power: xr.Dataset, simulated: list[xr.Dataset]) -> xr.Dataset:
-    """All N of ``model`` in one job (``split_N: false``): per-N datasets merged like the simulate grid."""
-    from .study import merge_grid
-
-    parts = [correlations_job(cfg, model, int(sim.N.values[0]), power, sim) for sim in simulated]
-    return _char_labels(merge_grid(parts))

@@ -3,7 +3,7 @@
 W_TO = F_beta(rho) - F_beta(gamma_beta) = D(rho || gamma_beta) / beta (Brandao et al., PRL 111,
 250404 (2013)), next to the ergotropy and the stored energy, at the time of maximum ergotropy.
 
-The models listed in ``DICKE_BASIS_MODELS`` return reduced battery states in the symmetric Dicke
+The models whose ``closed_battery_basis`` is "dicke" (``dicke_basis_models()``) return reduced battery states in the symmetric Dicke
 basis |N, k> (k excited cells, H_B = diag(k omega_a)), embedded in the full 2^N space of N cells.
 gamma_beta is the full 2^N Gibbs state; since it is a function of H_B, which leaves the symmetric
 subspace invariant, -Tr(rho ln gamma_beta) = beta Tr(rho H_B) + ln Z_full with
@@ -30,7 +30,11 @@ from .vocabulary import attrs
 log = logging.getLogger("qbattery")
 
 #: models whose Trajectory.states are battery states in the Dicke basis |N, k>, k = 0..N
-DICKE_BASIS_MODELS = ("dicke", "tavis_cummings", "charger_mediated_osc")
+def dicke_basis_models() -> list[str]:
+    """Catalogue models whose closed face returns battery states in the Dicke basis |N, k>."""
+    from .models import MODELS, models_with
+
+    return [n for n in models_with("closed") if MODELS[n].closed_battery_basis == "dicke"]
 STATUS_OK, STATUS_VIOLATION, STATUS_NO_MODEL, STATUS_NO_STATES = 0, 1, 2, 3
 
 
@@ -74,9 +78,9 @@ def protocol_analysis(config: dict, pcfg: dict, numerics: Numerics) -> tuple[xr.
         if name not in config["models"]:
             log.warning("thermal.protocol: model %s is not in this study's models; NaN (status 2)", name)
             continue
-        if name not in DICKE_BASIS_MODELS:
+        if name not in dicke_basis_models():
             raise ValueError(
-                f"thermal.protocol.models: {name!r} has no Dicke-basis battery states; allowed: {', '.join(DICKE_BASIS_MODELS)}"
+                f"thermal.protocol.models: {name!r} has no Dicke-basis battery states; allowed: {', '.join(dicke_basis_models())}"
             )
         model = get_model(name)
         params = {k: float(_first(val)) for k, val in config["models"][name].items() if k not in ("N", "time")}

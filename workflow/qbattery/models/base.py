@@ -192,6 +192,21 @@ class JointTrajectory:
     charger_levels: object | None = None
 
 
+@dataclass(frozen=True)
+class ChargerInfo:
+    """How the joint face's charger is treated by the correlation stage.
+
+    ``fock_truncated``: the charger is a truncated Fock space whose top-level weight measures the
+    truncation error (checked against ``truncation_tol``); ``pair_product``: the joint state is N
+    identical independent charger-cell pairs (computed from one pair); ``reuse_cutoff``: the
+    simulate stage's converged ``fock_cutoff`` can be passed back (fock_extra, fock_auto off).
+    """
+
+    fock_truncated: bool = False
+    pair_product: bool = False
+    reuse_cutoff: bool = False
+
+
 FACES = ("closed", "joint", "lindblad", "work")
 #: the method that implements each face
 FACE_METHODS = {"closed": "run", "joint": "joint_trajectory", "lindblad": "lindblad", "work": "work_sectors"}
@@ -221,7 +236,14 @@ class Model:
         """Closed face: evolve the battery of N cells at one parameter point over ``times``."""
         raise NotImplementedError(f"model {self.name!r} has no closed face")
 
+    #: basis of the closed face's ``Trajectory.states``: "dicke" (symmetric Dicke basis |N, k>,
+    #: k = 0..N excitations; used by the thermal stage's W_TO), or "" (none or another basis)
+    closed_battery_basis: ClassVar[str] = ""
+
     # ---------------------------------------------------------------- face: joint
+    #: the charger's description for the correlation stage
+    joint_charger: ClassVar[ChargerInfo] = ChargerInfo()
+
     def joint_trajectory(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> JointTrajectory:
         """Joint face: battery (x) charger states for models with an explicit charger."""
         raise NotImplementedError(f"model {self.name!r} has no explicit charger")

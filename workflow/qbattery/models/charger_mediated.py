@@ -48,7 +48,7 @@ from ..open_systems.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES, NE, SM, OpenProblem, cell_terms, n_thermal, thermal_margin
 from ..quantities import capacity, cells_spectrum, ergotropy
 from ..speed_limits import QSL_SERIES, product_series, qsl_series
-from .base import Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, register
+from .base import ChargerInfo, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, register
 
 COUPLING = Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0)
 COHERENT = Parameter("coherent", "charger state: 0 Fock |N>, 1 coherent |sqrt(N)>", "1", 0, minimum=0, maximum=1, integer=True)
@@ -284,6 +284,7 @@ def pair_states(g: float, times: np.ndarray) -> np.ndarray:
 @register
 class ChargerMediatedTLS(Model):
     name = "charger_mediated_tls"
+    joint_charger = ChargerInfo(pair_product=True)
     numerics_used = {"closed": ("state_tol", "truncation_tol"), "joint": ("state_tol", "truncation_tol")}
     title = "Qubit chargers (parallel)"
     kind = "parallel"
@@ -417,6 +418,8 @@ class ChargerMediatedTLS(Model):
 @register
 class ChargerMediatedOsc(Model):
     name = "charger_mediated_osc"
+    joint_charger = ChargerInfo()  # closed excitation blocks: no Fock truncation
+    closed_battery_basis = "dicke"
     numerics_used = {"closed": ("state_tol", "truncation_tol"), "joint": ("state_tol", "truncation_tol")}
     title = "Oscillator charger, N cells"
     kind = "global"

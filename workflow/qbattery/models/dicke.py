@@ -17,7 +17,7 @@ import numpy as np
 from ..open_systems.composite import CAVITY_DISSIPATORS, CAVITY_ROUTE, cavity_initial_cutoff, cavity_memory_mb, cavity_problem
 from ..open_systems.problem import CELL_AND_MODE_RATES, CAVITY_WORK, OpenProblem
 from ..speed_limits import QSL_SERIES
-from .base import JointTrajectory, Model, Numerics, Trajectory, register
+from .base import ChargerInfo, JointTrajectory, Model, Numerics, Trajectory, register
 from ..work_distributions import Sector, cavity_sectors
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_trajectory, run_cavity_battery
 
@@ -25,6 +25,8 @@ from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_t
 @register
 class Dicke(Model):
     name = "dicke"
+    joint_charger = ChargerInfo(fock_truncated=True, reuse_cutoff=True)
+    closed_battery_basis = "dicke"
     numerics_used = {"closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"), "joint": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol")}
     title = "Dicke QB"
     kind = "global"
