@@ -7,7 +7,7 @@ import scipy.sparse as sp
 
 from .. import spin_cavity
 from ..propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate
-from ..quantities import capacity, cells_spectrum, ergotropy
+from ..quantities import block_diagonal_spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
 from ..speed_limits import qsl_series
 from .base import Diagnostic, JointTrajectory, Numerics, Parameter, Trajectory
 
@@ -217,17 +217,12 @@ class _StreamedObservables:
 
 
 def _passive_from_blocks(rho_e: np.ndarray, rho_o: np.ndarray, E: np.ndarray, levels, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Ergotropy E - sum_k r_k e_k and capacity sum_k r_k (e_{D-k+1} - e_k) (quantities.py formulae)
-    from the eigenvalues of the two parity blocks of rho_B, over the full 2^N spectrum ``levels``."""
-    r = np.concatenate([np.linalg.eigvalsh(rho_e), np.linalg.eigvalsh(rho_o)], axis=1)
-    r = -np.sort(-r, axis=1)
+    """Ergotropy and capacity (:func:`quantities.ergotropy_from_spectrum`) from the eigenvalues of
+    the two parity blocks of rho_B, over the full 2^N spectrum ``levels``."""
+    r, _ = block_diagonal_spectrum([rho_e, rho_o])
     if r.size and r.min() < -tol:
         raise ValueError(f"state is not positive semidefinite: smallest eigenvalue {r.min():.3e}")
-    d = r.shape[1]
-    low, high = levels.lowest(d), levels.highest(d)
-    erg = E - r @ low
-    erg = np.where((erg < 0) & (erg > -1e-12 * (1.0 + np.abs(low).max())), 0.0, erg)
-    return erg, r @ (high - low)
+    return ergotropy_from_spectrum(E, r, levels)
 
 
 def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
