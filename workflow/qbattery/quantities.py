@@ -15,6 +15,15 @@ A state simulated inside a subspace (e.g. the symmetric Dicke subspace of N cell
 its passive state in the *full* Hilbert space. Pass ``levels=`` -- the spectrum of the
 full battery Hamiltonian, or a :class:`Spectrum` with degeneracies -- and the passive
 and top-filled energies use the full spectrum, not the subspace one.
+
+One kernel
+----------
+:func:`passive_energy` (and :func:`ergotropy_from_spectrum`) is the package's one passive /
+top-filled energy: a state spectrum given as values with multiplicities (block-diagonal states,
+:func:`block_diagonal_spectrum`; Schmidt spectra of product states) against a :class:`Spectrum`
+with exact integer degeneracies, vectorised over a batch of states. ``ergotropy``/``capacity``
+here, the Dicke-basis open systems, the Krylov cavity route, the charger models and the
+correlation stage all call it.
 """
 
 from __future__ import annotations
@@ -149,36 +158,45 @@ def _pair_runs(r: np.ndarray, ends_r: np.ndarray, e: np.ndarray, ends_e: np.ndar
 
 
 def _filled_energies(
-    eigenvalues: ArrayLike, levels: Spectrum, multiplicities: ArrayLike | None, tops: tuple[bool, ...]
+    eigenvalues: ArrayLike, levels: Spectrum, multiplicities: ArrayLike | None, which: tuple[str, ...]
 ) -> tuple[list[np.ndarray], float]:
-    """[sum_k r_k e_k for each ``top`` in ``tops``], 1 + max |e_k| of the passive levels.
+    """[sum_k r_k e_k for each of ``which``], 1 + max |e_k| of the passive levels.
 
     r_k: ``eigenvalues[..., i]`` each repeated ``multiplicities[i]`` times (default 1), decreasing;
-    e_k: the levels of ``levels`` increasing (top=False: passive energy) or decreasing (top=True:
-    energy of the top-filled, most active state), over the first M = sum(multiplicities) levels.
+    e_k over the first M = sum(multiplicities) levels of ``levels``: increasing ("low": passive
+    energy), decreasing ("high": top-filled, most active state) or their difference ("gap").
+    Unit multiplicities: the M levels are listed and paired with one dot product; grouped ones:
+    the two step functions are merged (:func:`_pair_runs`), never listing M numbers.
     """
     r = np.asarray(eigenvalues, dtype=float)
     shape, n = r.shape[:-1], r.shape[-1]
     if n == 0:
-        return [np.zeros(shape) for _ in tops], 1.0
-    mult = np.ones(n, dtype=np.int64) if multiplicities is None else np.asarray(multiplicities)
-    if mult.shape != (n,):
+        return [np.zeros(shape) for _ in which], 1.0
+    mult = None if multiplicities is None else np.asarray(multiplicities)
+    if mult is not None and mult.shape != (n,):
         raise ValueError(f"multiplicities have shape {mult.shape}, the spectrum has {n} values")
-    M = sum(int(round(float(x))) for x in mult) if mult.dtype.kind == "f" else sum(int(x) for x in mult)
+    if mult is not None and np.all(mult == 1):
+        mult = None
+    M = n if mult is None else sum(int(round(float(x))) for x in mult) if mult.dtype.kind == "f" else sum(int(x) for x in mult)
     if M > levels.dimension:
         raise ValueError(f"state rank {M} exceeds the spectrum dimension {levels.dimension}")
+    e_low, ends_low = levels.filled(M)
+    scale = 1.0 + float(np.abs(e_low).max())
     r = r.reshape(-1, n)
+    if mult is None:
+        r = -np.sort(-r, axis=1)
+        low = levels.lowest(M) if "low" in which or "gap" in which else None
+        high = levels.highest(M) if "high" in which or "gap" in which else None
+        vec = {"low": low, "high": high, "gap": None if low is None or high is None else high - low}
+        return [(r @ vec[w]).reshape(shape) for w in which], scale
     order = np.argsort(-r, axis=1, kind="stable")
     r = np.take_along_axis(r, order, axis=1)
     ends_r = np.cumsum(mult.astype(float)[order], axis=1)
     ends_r[:, -1] = float(M)
-    out, scale = [], 1.0
-    for top in tops:
-        e, ends_e = levels.filled(M, top)
-        if not top:
-            scale = 1.0 + float(np.abs(e).max())
-        out.append(_pair_runs(r, ends_r, e, ends_e).reshape(shape))
-    return out, scale
+    low = _pair_runs(r, ends_r, e_low, ends_low)
+    high = _pair_runs(r, ends_r, *levels.filled(M, top=True)) if "high" in which or "gap" in which else None
+    vals = {"low": low, "high": high, "gap": None if high is None else high - low}
+    return [vals[w].reshape(shape) for w in which], scale
 
 
 def passive_energy(eigenvalues: ArrayLike, levels: Spectrum, multiplicities: ArrayLike | None = None, *, top: bool = False) -> np.ndarray:
@@ -186,7 +204,7 @@ def passive_energy(eigenvalues: ArrayLike, levels: Spectrum, multiplicities: Arr
     ``multiplicities[i]`` times), levels e_k of ``levels`` increasing, k = 1..M = sum(multiplicities)
     (Allahverdyan et al. 2004). ``top=True``: levels decreasing, the energy of the top-filled state
     (Yang et al. 2023). Vectorised over the leading axes of ``eigenvalues``; degeneracies may be huge."""
-    (out,), _ = _filled_energies(eigenvalues, levels, multiplicities, (bool(top),))
+    (out,), _ = _filled_energies(eigenvalues, levels, multiplicities, ("high",) if top else ("low",))
     return out
 
 
@@ -201,8 +219,8 @@ def ergotropy_from_spectrum(
     """(ergotropy E - sum_k r_k e_k^asc, capacity sum_k r_k (e_k^desc - e_k^asc)) of states with mean
     energy ``energy`` (...,) and full-space spectrum ``eigenvalues`` (..., n) with ``multiplicities``
     against the full battery spectrum ``levels`` (see :func:`passive_energy`)."""
-    (low, high), scale = _filled_energies(eigenvalues, levels, multiplicities, (False, True))
-    return _clip_roundoff(np.asarray(energy, dtype=float) - low, scale), high - low
+    (low, gap), scale = _filled_energies(eigenvalues, levels, multiplicities, ("low", "gap"))
+    return _clip_roundoff(np.asarray(energy, dtype=float) - low, scale), gap
 
 
 def _check_states(rho: np.ndarray, tol: float) -> None:
@@ -280,7 +298,7 @@ def ergotropy(
     """
     r, h = _prepare(rho, H, tol)
     p = _state_eigenvalues(r, tol)
-    (low,), scale = _filled_energies(p, _spectrum(h, r.shape[-1], levels), None, (False,))
+    (low,), scale = _filled_energies(p, _spectrum(h, r.shape[-1], levels), None, ("low",))
     out = _clip_roundoff(_mean(r, h) - low, scale)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -299,8 +317,7 @@ def capacity(
     """
     r, h = _prepare(rho, H, tol)
     p = _state_eigenvalues(r, tol)
-    (low, high), _ = _filled_energies(p, _spectrum(h, r.shape[-1], levels), None, (False, True))
-    out = high - low
+    (out,), _ = _filled_energies(p, _spectrum(h, r.shape[-1], levels), None, ("gap",))
     return float(out) if np.ndim(out) == 0 else out
 
 

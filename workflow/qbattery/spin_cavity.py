@@ -80,7 +80,8 @@ def spin_boson_hamiltonian(
     order (a parity sector, an excitation block, ...); couplings leaving the set are dropped.
     <s', n-1| J_+ a |s, n> = <s'|J_+|s> sqrt(n), <s', n+1| J_+ a^dag |s, n> = <s'|J_+|s> sqrt(n+1).
     """
-    Jp = sp.coo_matrix(Jp)
+    Jp = sp.csc_matrix(Jp)
+    Jp.sort_indices()
     ds = Jp.shape[0]
     excitations = np.real(sp.csr_matrix(Jz).diagonal()) + N / 2.0
     if states is None:
@@ -90,18 +91,24 @@ def spin_boson_hamiltonian(
     dim = s.size
     index = np.full((ds, n_max), -1, dtype=np.int64)
     index[s, n] = np.arange(dim)
+    per_column = np.diff(Jp.indptr)
     rows, cols, vals = [], [], []
-    photons = np.arange(n_max)
-    for dn in (-1,) if rwa else (-1, 1):  # J_+ a, then J_+ a^dag; their conjugates J_- a^dag, J_- a
-        n_from = photons[(photons + dn >= 0) & (photons + dn < n_max)]
-        amp = np.sqrt(n_from if dn == -1 else n_from + 1.0)
-        src = index[Jp.col[:, None], n_from[None, :]]
-        dst = index[Jp.row[:, None], (n_from + dn)[None, :]]
-        ok = (src >= 0) & (dst >= 0)
-        v = ((g * Jp.data)[:, None] * amp[None, :])[ok]
-        rows += [dst[ok], src[ok]]
-        cols += [src[ok], dst[ok]]
-        vals += [v, np.conj(v)]
+    for q in range(int(per_column.max(initial=0))):  # q-th element of J_+'s column s (one for a ladder)
+        src = np.flatnonzero(per_column[s] > q)
+        ptr = Jp.indptr[s[src]] + q
+        s2, amp_s = Jp.indices[ptr], g * Jp.data[ptr]
+        for dn in (-1,) if rwa else (-1, 1):  # J_+ a, then J_+ a^dag; their conjugates J_- a^dag, J_- a
+            n2 = n[src] + dn
+            ok = (n2 >= 0) & (n2 < n_max)
+            dst = np.full(src.size, -1, dtype=np.int64)
+            dst[ok] = index[s2[ok], n2[ok]]
+            ok &= dst >= 0
+            v = amp_s[ok] * np.sqrt(n[src][ok] if dn == -1 else n[src][ok] + 1.0)
+            rows += [dst[ok], src[ok]]
+            cols += [src[ok], dst[ok]]
+            vals += [v, np.conj(v)]
+    if not vals:
+        vals, rows, cols = [np.zeros(0, dtype=Jp.dtype)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     H = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(dim, dim)).tocsr()
     return (H + sp.diags((omega_c * n + omega_a * excitations[s]).astype(float))).tocsr()
 

@@ -25,6 +25,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
+from .. import spin_cavity
 from ..quantities import Spectrum, block_diagonal_spectrum, cells_spectrum, ergotropy_from_spectrum
 
 
@@ -73,17 +74,10 @@ class DickeBlocks:
 
 def spin_operator(N: int, which: str) -> np.ndarray:
     """Collective J_z, J_x, J_+, J_- (J = sum_i sigma_i / 2) in the piqs Dicke basis (blocks j,
-    m = j, ..., -j): <j, m+1| J_+ |j, m> = sqrt(j (j+1) - m (m+1)) within each block."""
-    blocks = DickeBlocks(N)
-    d = blocks.dimension
-    jp = np.zeros((d, d))
-    m_all = []
-    for s, size, j in zip(blocks.starts, blocks.sizes, blocks.j):
-        m = j - np.arange(size)  # m = j, j-1, ..., -j
-        m_all.append(m)
-        for k in range(1, size):  # |j, m_k> -> |j, m_k + 1> = index k - 1
-            jp[s + k - 1, s + k] = np.sqrt(j * (j + 1) - m[k] * (m[k] + 1))
-    ops = {"+": jp, "-": jp.T, "x": 0.5 * (jp + jp.T), "z": np.diag(np.concatenate(m_all))}
+    m = j, ..., -j): <j, m+1| J_+ |j, m> = sqrt(j (j+1) - m (m+1)) within each block
+    (:func:`qbattery.spin_cavity.dicke_basis_spin_operators`)."""
+    Jz, jp = spin_cavity.dicke_basis_spin_operators(N, dense=True)
+    ops = {"+": jp, "-": jp.T, "x": 0.5 * (jp + jp.T), "z": Jz}
     if which not in ops:
         raise ValueError(f"spin_operator: which must be one of {sorted(ops)}")
     return ops[which].astype(complex)
