@@ -39,6 +39,7 @@ import xarray as xr
 from .models import Numerics, get_model
 from .models.base import JointTrajectory, Model
 from .provenance import provenance_attrs
+from . import quantities
 from .quantities import Spectrum, cells_spectrum
 from .simulate import health_violation, parameter_coords, parameter_grid
 from .validation import correlations_args
@@ -75,56 +76,40 @@ _RATIO_FLOOR = 1e-12  # denominators below this (in omega_a) give NaN ratios
 # Spectra: lowest-level sums over full spaces with degeneracies
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class LevelSum:
-    """F(n) = sum of the n lowest levels of a spectrum given as ascending ``energies`` with
-    (float) ``degeneracies``: lets passive energies use 2^N x Fock levels without listing them."""
-
-    energies: np.ndarray
-    degeneracies: np.ndarray
+class LevelSum(Spectrum):
+    """A factor's full spectrum (a :class:`~qbattery.quantities.Spectrum`: ascending ``energies``,
+    exact integer ``degeneracies``) with F(n) = sum of its n lowest levels and joint spectra:
+    lets passive energies use 2^N x Fock levels without listing them."""
 
     @classmethod
-    def of(cls, H: np.ndarray, levels: Spectrum | np.ndarray | None) -> LevelSum:
+    def of(cls, H: np.ndarray | None, levels: Spectrum | np.ndarray | None = None) -> LevelSum:
         """Full spectrum of a factor: ``levels`` (Spectrum or array) if given, else eigvalsh(H)."""
-        if isinstance(levels, Spectrum):
-            return cls(np.asarray(levels.energies, float), np.asarray([float(g) for g in levels.degeneracies]))
-        e = np.sort(np.asarray(levels, float)) if levels is not None else np.linalg.eigvalsh(np.asarray(H))
-        return cls(e, np.ones_like(e))
+        s = Spectrum.of(H, levels)
+        return cls(s.energies, s.degeneracies)
 
     @property
     def ground(self) -> float:
         return float(self.energies[0])
 
-    @property
-    def dimension(self) -> float:
-        return float(self.degeneracies.sum())
-
     def __call__(self, n: np.ndarray) -> np.ndarray:
         n = np.asarray(n, float)
-        before = np.concatenate([[0.0], np.cumsum(self.degeneracies)[:-1]])
-        filled = np.clip(n[..., None] - before, 0.0, self.degeneracies)
+        g = self.degeneracies.astype(float)
+        before = np.concatenate([[0.0], np.cumsum(g)[:-1]])
+        filled = np.clip(n[..., None] - before, 0.0, g)
         return filled @ self.energies
 
     def joint(self, other: LevelSum) -> LevelSum:
-        """Spectrum of H_1 (x) 1 + 1 (x) H_2: levels e_i + f_j, degeneracies g_i h_j."""
+        """Spectrum of H_1 (x) 1 + 1 (x) H_2: levels e_i + f_j, degeneracies g_i h_j (exact integers)."""
         e = np.add.outer(self.energies, other.energies).ravel()
         g = np.multiply.outer(self.degeneracies, other.degeneracies).ravel()
-        order = np.argsort(e, kind="stable")
-        return LevelSum(e[order], g[order])
+        return LevelSum(e, g)
 
 
-def passive_energy(probs: np.ndarray, levels: LevelSum, multiplicities: np.ndarray | None = None) -> np.ndarray:
+def passive_energy(probs: np.ndarray, levels: Spectrum, multiplicities: np.ndarray | None = None) -> np.ndarray:
     """sum_k r_k e_k with r sorted decreasing (each value ``probs[..., j]`` repeated
-    ``multiplicities[j]`` times) against the lowest levels e_k ascending of the full spectrum."""
-    p = np.asarray(probs, float)
-    m = np.ones(p.shape[-1]) if multiplicities is None else np.asarray(multiplicities, float)
-    order = np.argsort(-p, axis=-1, kind="stable")
-    ps = np.take_along_axis(p, order, axis=-1)
-    ms = m[order]
-    ends = np.cumsum(ms, axis=-1)
-    if np.any(ends[..., -1] > levels.dimension + 0.5):
-        raise ValueError(f"state rank {ends[..., -1].max():g} exceeds the spectrum dimension {levels.dimension:g}")
-    seg = levels(ends) - levels(ends - ms)
-    return np.sum(ps * seg, axis=-1)
+    ``multiplicities[j]`` times) against the lowest levels e_k ascending of the full spectrum
+    (:func:`qbattery.quantities.passive_energy`)."""
+    return quantities.passive_energy(probs, levels, multiplicities)
 
 
 # --------------------------------------------------------------------------------------
@@ -264,7 +249,7 @@ def pair_product_correlations(pair: JointTrajectory, N: int) -> dict[str, np.nda
     if r1 != 2:
         raise ValueError("pair_product_correlations handles qubit pairs (Schmidt rank 2)")
     j = np.arange(N + 1)
-    mult = np.array([float(comb(N, int(x))) for x in j])
+    mult = np.array([comb(N, int(x)) for x in j], dtype=object)  # exact: their sum is the dimension 2^N
     with np.errstate(divide="ignore", invalid="ignore"):
         logq = (N - j) * np.log(p1[:, :1]) + j * np.log(p1[:, 1:2])
     q = np.where(np.isfinite(logq), np.exp(logq), 0.0)
@@ -290,11 +275,11 @@ def pair_product_correlations(pair: JointTrajectory, N: int) -> dict[str, np.nda
 
 def _nfold(L: LevelSum, N: int) -> LevelSum:
     """Spectrum of sum_i h_i over N copies; a two-level h gives e_0 N + k (e_1 - e_0), deg C(N, k)."""
-    if len(L.energies) == 2 and np.allclose(L.degeneracies, 1.0):
+    if len(L.energies) == 2 and all(g == 1 for g in L.degeneracies):
         e0, e1 = L.energies
         s = cells_spectrum(N, e1 - e0)
-        return LevelSum(np.asarray(s.energies) + N * e0, np.array([float(g) for g in s.degeneracies]))
-    out = LevelSum(np.zeros(1), np.ones(1))
+        return LevelSum(np.asarray(s.energies) + N * e0, s.degeneracies)
+    out = LevelSum(np.zeros(1), np.ones(1, dtype=np.int64))
     for _ in range(N):
         out = out.joint(L)
     return out

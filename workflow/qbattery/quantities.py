@@ -15,11 +15,21 @@ A state simulated inside a subspace (e.g. the symmetric Dicke subspace of N cell
 its passive state in the *full* Hilbert space. Pass ``levels=`` -- the spectrum of the
 full battery Hamiltonian, or a :class:`Spectrum` with degeneracies -- and the passive
 and top-filled energies use the full spectrum, not the subspace one.
+
+One kernel
+----------
+:func:`passive_energy` (and :func:`ergotropy_from_spectrum`) is the package's one passive /
+top-filled energy: a state spectrum given as values with multiplicities (block-diagonal states,
+:func:`block_diagonal_spectrum`; Schmidt spectra of product states) against a :class:`Spectrum`
+with exact integer degeneracies, vectorised over a batch of states. ``ergotropy``/``capacity``
+here, the Dicke-basis open systems, the Krylov cavity route, the charger models and the
+correlation stage all call it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from math import comb
 from typing import Any
 
@@ -60,9 +70,23 @@ class Spectrum:
         object.__setattr__(self, "energies", e[order])
         object.__setattr__(self, "degeneracies", g[order])
 
+    @classmethod
+    def of(cls, H: ArrayLike | None, levels: np.ndarray | Spectrum | None = None) -> Spectrum:
+        """``levels`` as a Spectrum: itself, an array of levels (degeneracy 1 each), or eigvalsh(H) if None."""
+        if isinstance(levels, Spectrum):
+            return levels
+        e = np.linalg.eigvalsh(as_array(H)) if levels is None else np.ravel(np.asarray(levels, dtype=float))
+        return cls(e, np.ones(e.size, dtype=np.int64))
+
     @property
     def dimension(self) -> int:
         return int(sum(self.degeneracies))
+
+    @cached_property
+    def _cumulative(self) -> tuple[np.ndarray, np.ndarray]:
+        """Exact cumulative degeneracies (ascending, descending energy): int64 if they fit, else Python ints."""
+        g = self.degeneracies.astype(np.int64) if self.dimension < 2**62 else self.degeneracies
+        return np.cumsum(g), np.cumsum(g[::-1])
 
     def lowest(self, count: int) -> np.ndarray:
         """The ``count`` lowest levels, degeneracies repeated, ascending."""
@@ -71,6 +95,18 @@ class Spectrum:
     def highest(self, count: int) -> np.ndarray:
         """The ``count`` highest levels, degeneracies repeated, descending."""
         return _take_levels(self.energies[::-1], self.degeneracies[::-1], count)
+
+    def filled(self, count: int, top: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(energies, cumulative ends) of the level groups that the ``count`` lowest (``top``: highest)
+        levels fill, the last group cut at ``count``: ends are floats, exact below 2^53."""
+        e, c = (self.energies[::-1], self._cumulative[1]) if top else (self.energies, self._cumulative[0])
+        if count > c[-1]:
+            raise ValueError(f"spectrum has dimension {self.dimension} < {count} requested levels")
+        k = int(np.searchsorted(c, count))  # first group whose cumulative degeneracy reaches count
+        ends = np.empty(k + 1)
+        ends[:k] = [float(x) for x in c[:k]] if c.dtype == object else c[:k]
+        ends[k] = float(count)
+        return e[: k + 1], ends
 
 
 def _take_levels(energies: np.ndarray, degeneracies: np.ndarray, count: int) -> np.ndarray:
@@ -88,6 +124,103 @@ def _take_levels(energies: np.ndarray, degeneracies: np.ndarray, count: int) -> 
 def cells_spectrum(N: int, omega_a: float = 1.0) -> Spectrum:
     """Spectrum of H_B = omega_a sum_i |e><e|_i: levels k omega_a, degeneracy C(N, k)."""
     return Spectrum(np.arange(N + 1) * float(omega_a), np.array([comb(N, k) for k in range(N + 1)]))
+
+
+# ---------------------------------------------------------------------------------------
+# The passive-energy kernel: a state spectrum with multiplicities against a level ladder
+# ---------------------------------------------------------------------------------------
+def block_diagonal_spectrum(blocks: list[np.ndarray], copies: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Full-space spectrum of a block-diagonal state rho = (+)_b rho_b (x) 1_{c_b} / c_b.
+
+    ``blocks``: stacks (..., s_b, s_b) of the (Hermitian) blocks rho_b; ``copies``: c_b (default 1).
+    Returns (eigenvalues (..., sum s_b) of rho_b / c_b, their multiplicities c_b), unsorted.
+    """
+    copies = np.ones(len(blocks), dtype=np.int64) if copies is None else np.asarray(copies)
+    eig = [np.linalg.eigvalsh(0.5 * (b + np.swapaxes(b, -1, -2).conj())) / c for b, c in zip(blocks, copies)]
+    mult = np.concatenate([np.full(b.shape[-1], c, dtype=np.asarray(copies).dtype) for b, c in zip(blocks, copies)])
+    return np.concatenate(eig, axis=-1), mult
+
+
+def _pair_runs(r: np.ndarray, ends_r: np.ndarray, e: np.ndarray, ends_e: np.ndarray) -> np.ndarray:
+    """sum_x r(x) e(x) dx of two step functions on [0, M]: r[b, i] on (ends_r[b, i-1], ends_r[b, i]],
+    e[l] on (ends_e[l-1], ends_e[l]] (both ends end at M). The merged breakpoints cut [0, M] into
+    pieces of one r value and one e value each; every piece adds r e (length): no cancellation."""
+    B, n = r.shape
+    L = e.size
+    P = np.concatenate([ends_r, np.broadcast_to(ends_e, (B, L))], axis=1)
+    order = np.argsort(P, axis=1, kind="stable")  # ties: the state's breakpoint first (length-0 piece after it)
+    P = np.take_along_axis(P, order, axis=1)
+    is_r = (order < n).astype(np.int64)
+    i_r = np.minimum(np.cumsum(is_r, axis=1) - is_r, n - 1)  # run of r that ends at or after the piece's end
+    i_e = np.minimum(np.cumsum(1 - is_r, axis=1) - (1 - is_r), L - 1)
+    length = np.diff(P, axis=1, prepend=0.0)
+    return np.sum(np.take_along_axis(r, i_r, axis=1) * e[i_e] * length, axis=1)
+
+
+def _filled_energies(
+    eigenvalues: ArrayLike, levels: Spectrum, multiplicities: ArrayLike | None, which: tuple[str, ...]
+) -> tuple[list[np.ndarray], float]:
+    """[sum_k r_k e_k for each of ``which``], 1 + max |e_k| of the passive levels.
+
+    r_k: ``eigenvalues[..., i]`` each repeated ``multiplicities[i]`` times (default 1), decreasing;
+    e_k over the first M = sum(multiplicities) levels of ``levels``: increasing ("low": passive
+    energy), decreasing ("high": top-filled, most active state) or their difference ("gap").
+    Unit multiplicities: the M levels are listed and paired with one dot product; grouped ones:
+    the two step functions are merged (:func:`_pair_runs`), never listing M numbers.
+    """
+    r = np.asarray(eigenvalues, dtype=float)
+    shape, n = r.shape[:-1], r.shape[-1]
+    if n == 0:
+        return [np.zeros(shape) for _ in which], 1.0
+    mult = None if multiplicities is None else np.asarray(multiplicities)
+    if mult is not None and mult.shape != (n,):
+        raise ValueError(f"multiplicities have shape {mult.shape}, the spectrum has {n} values")
+    if mult is not None and np.all(mult == 1):
+        mult = None
+    M = n if mult is None else sum(int(round(float(x))) for x in mult) if mult.dtype.kind == "f" else sum(int(x) for x in mult)
+    if M > levels.dimension:
+        raise ValueError(f"state rank {M} exceeds the spectrum dimension {levels.dimension}")
+    e_low, ends_low = levels.filled(M)
+    scale = 1.0 + float(np.abs(e_low).max())
+    r = r.reshape(-1, n)
+    if mult is None:
+        r = -np.sort(-r, axis=1)
+        low = levels.lowest(M) if "low" in which or "gap" in which else None
+        high = levels.highest(M) if "high" in which or "gap" in which else None
+        vec = {"low": low, "high": high, "gap": None if low is None or high is None else high - low}
+        return [(r @ vec[w]).reshape(shape) for w in which], scale
+    order = np.argsort(-r, axis=1, kind="stable")
+    r = np.take_along_axis(r, order, axis=1)
+    ends_r = np.cumsum(mult.astype(float)[order], axis=1)
+    ends_r[:, -1] = float(M)
+    low = _pair_runs(r, ends_r, e_low, ends_low)
+    high = _pair_runs(r, ends_r, *levels.filled(M, top=True)) if "high" in which or "gap" in which else None
+    vals = {"low": low, "high": high, "gap": None if high is None else high - low}
+    return [vals[w].reshape(shape) for w in which], scale
+
+
+def passive_energy(eigenvalues: ArrayLike, levels: Spectrum, multiplicities: ArrayLike | None = None, *, top: bool = False) -> np.ndarray:
+    """Passive energy sum_k r_k e_k: state eigenvalues r_k decreasing (``eigenvalues[..., i]`` repeated
+    ``multiplicities[i]`` times), levels e_k of ``levels`` increasing, k = 1..M = sum(multiplicities)
+    (Allahverdyan et al. 2004). ``top=True``: levels decreasing, the energy of the top-filled state
+    (Yang et al. 2023). Vectorised over the leading axes of ``eigenvalues``; degeneracies may be huge."""
+    (out,), _ = _filled_energies(eigenvalues, levels, multiplicities, ("high",) if top else ("low",))
+    return out
+
+
+def _clip_roundoff(erg: np.ndarray, scale: float) -> np.ndarray:
+    """ergotropy >= 0 exactly; clip only round-off (|erg| ~ machine eps), never a real error."""
+    return np.where((erg < 0) & (erg > -1e-12 * scale), 0.0, erg)
+
+
+def ergotropy_from_spectrum(
+    energy: ArrayLike, eigenvalues: ArrayLike, levels: Spectrum, multiplicities: ArrayLike | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(ergotropy E - sum_k r_k e_k^asc, capacity sum_k r_k (e_k^desc - e_k^asc)) of states with mean
+    energy ``energy`` (...,) and full-space spectrum ``eigenvalues`` (..., n) with ``multiplicities``
+    against the full battery spectrum ``levels`` (see :func:`passive_energy`)."""
+    (low, gap), scale = _filled_energies(eigenvalues, levels, multiplicities, ("low", "gap"))
+    return _clip_roundoff(np.asarray(energy, dtype=float) - low, scale), gap
 
 
 def _check_states(rho: np.ndarray, tol: float) -> None:
@@ -121,17 +254,14 @@ def _state_eigenvalues(rho: np.ndarray, tol: float) -> np.ndarray:
     return r
 
 
-def _levels(H: np.ndarray, d: int, levels: np.ndarray | Spectrum | None) -> tuple[np.ndarray, np.ndarray]:
-    """(lowest d levels ascending, highest d levels descending) of the full battery spectrum."""
-    if levels is None:
-        e = np.linalg.eigvalsh(H)
-        return e, e[::-1]
-    if isinstance(levels, Spectrum):
-        return levels.lowest(d), levels.highest(d)
-    e = np.sort(np.asarray(levels, dtype=float))
-    if e.size < d:
-        raise ValueError(f"levels has {e.size} entries, fewer than the state dimension {d}")
-    return e[:d], e[::-1][:d]
+def _spectrum(H: np.ndarray, d: int, levels: np.ndarray | Spectrum | None) -> Spectrum:
+    """The full battery spectrum: ``levels`` (Spectrum or array of levels) or eigvalsh(H)."""
+    if levels is not None and not isinstance(levels, Spectrum) and np.size(levels) < d:
+        raise ValueError(f"levels has {np.size(levels)} entries, fewer than the state dimension {d}")
+    spec = Spectrum.of(H, levels)
+    if spec.dimension < d:
+        raise ValueError(f"spectrum has dimension {spec.dimension} < {d} requested levels")
+    return spec
 
 
 def _prepare(rho: ArrayLike, H: ArrayLike, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -167,12 +297,9 @@ def ergotropy(
     taken from ``levels`` (the full battery spectrum) when rho lives in a subspace.
     """
     r, h = _prepare(rho, H, tol)
-    d = r.shape[-1]
     p = _state_eigenvalues(r, tol)
-    low, _ = _levels(h, d, levels)
-    out = _mean(r, h) - p @ low
-    # ergotropy >= 0 exactly; clip only round-off (|out| ~ machine eps), never a real error
-    out = np.where((out < 0) & (out > -1e-12 * (1.0 + np.abs(low).max())), 0.0, out)
+    (low,), scale = _filled_energies(p, _spectrum(h, r.shape[-1], levels), None, ("low",))
+    out = _clip_roundoff(_mean(r, h) - low, scale)
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -189,10 +316,8 @@ def capacity(
     the unitary orbit of rho; r decreasing, e increasing over the full spectrum.
     """
     r, h = _prepare(rho, H, tol)
-    d = r.shape[-1]
     p = _state_eigenvalues(r, tol)
-    low, high = _levels(h, d, levels)
-    out = p @ (high - low)
+    (out,), _ = _filled_energies(p, _spectrum(h, r.shape[-1], levels), None, ("gap",))
     return float(out) if np.ndim(out) == 0 else out
 
 

@@ -7,7 +7,7 @@ import scipy.sparse as sp
 
 from .. import spin_cavity
 from ..propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate
-from ..quantities import capacity, cells_spectrum, ergotropy
+from ..quantities import block_diagonal_spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
 from ..speed_limits import qsl_series
 from .base import Diagnostic, JointTrajectory, Numerics, Parameter, Trajectory
 
@@ -52,10 +52,18 @@ def run_cavity_battery(N: int, photons: int, times: np.ndarray, params: dict[str
 def _evolve(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool, n_max: int):
     """psi(t) in the sector of |photons, g...g> with n_max Fock levels; returns (n, k, psi_t)."""
     n, k = spin_cavity.sector_basis(N, n_max, photons, 0, rwa)
-    H = spin_cavity.hamiltonian(n, k, N, float(params["omega_c"]), 1.0, float(params["coupling"]), rwa)
+    H = sector_hamiltonian(N, n_max, n, k, params, rwa)
     psi0 = np.zeros(len(n), dtype=complex)
     psi0[np.flatnonzero((n == photons) & (k == 0))[0]] = 1.0
     return n, k, propagate(H, psi0, times, numerics.dense_max_dim)
+
+
+def sector_hamiltonian(N: int, n_max: int, n: np.ndarray, k: np.ndarray, params: dict[str, float], rwa: bool) -> sp.csr_matrix:
+    """H = omega_c a^dag a + (J_z + N/2) + coupling (g = omega_c lambda, omega_a = 1) on the basis states
+    (n photons, k excitations) of the spin-N/2 multiplet (:func:`spin_cavity.spin_boson_hamiltonian`)."""
+    omega_c = float(params["omega_c"])
+    Jz, Jp = spin_cavity.spin_ladder(N)
+    return spin_cavity.spin_boson_hamiltonian(Jz, Jp, n_max, omega_c, 1.0, omega_c * float(params["coupling"]), rwa, N, states=(k, n))
 
 
 def _battery_states(psi_t: np.ndarray, n: np.ndarray, k: np.ndarray, n_max: int, N: int) -> np.ndarray:
@@ -94,7 +102,7 @@ def _qsl(N: int, photons: int, params: dict[str, float], rwa: bool, n: np.ndarra
     """Speed-limit series (qbattery.speed_limits) of the battery + cavity state in its sector:
     psi(0) = |photons, g...g> is a basis state, so |<psi0|psi_t>| = |psi_t[:, i0]|."""
     i0 = int(np.flatnonzero((n == photons) & (k == 0))[0])
-    H = spin_cavity.hamiltonian(n, k, N, float(params["omega_c"]), 1.0, float(params["coupling"]), rwa)
+    H = sector_hamiltonian(N, int(n.max()) + 1, n, k, params, rwa)
     psi0 = np.zeros(len(n), dtype=complex)
     psi0[i0] = 1.0
     return qsl_series(H, psi0, np.abs(psi_t[:, i0]))
@@ -115,14 +123,9 @@ def joint_cavity_trajectory(
     d_c = n_max
     full = np.zeros((len(times), (N + 1) * d_c), dtype=complex)
     full[:, k * d_c + n] = psi_t
-    jp = spin_cavity.dicke_jplus(N)
-    Jp = np.diag(jp, -1).astype(complex)  # <k+1|J_+|k> below the diagonal
-    a = np.diag(np.sqrt(np.arange(1, d_c)), 1).astype(complex)
-    if rwa:
-        H_int = omega_c * lam * (np.kron(Jp, a) + np.kron(Jp.conj().T, a.conj().T))
-    else:
-        Jx = 0.5 * (Jp + Jp.conj().T)
-        H_int = 2 * omega_c * lam * np.kron(Jx, a + a.conj().T)
+    Jz, Jp = spin_cavity.spin_ladder(N)
+    # coupling term alone: the spin-boson Hamiltonian with omega_c = omega_a = 0 (battery first, index k d_c + n)
+    H_int = spin_cavity.spin_boson_hamiltonian(Jz, Jp, d_c, 0.0, 0.0, omega_c * lam, rwa, N).toarray().astype(complex)
     return JointTrajectory(
         times=np.asarray(times, dtype=float),
         states=full,
@@ -158,28 +161,11 @@ def parity_sector(N: int, n_max: int, photons: int) -> tuple[np.ndarray, np.ndar
 
 
 def dicke_sector_hamiltonian(N: int, n_max: int, photons: int, omega_c: float, lam: float, omega_a: float = 1.0) -> sp.csr_matrix:
-    """Real symmetric H = omega_c n + omega_a k + 2 omega_c lam J_x (a + a^dag) on :func:`parity_sector`, vectorised.
-
-    <n-1, k+1|H|n, k> = omega_c lam jp_k sqrt(n), <n+1, k+1|H|n, k> = omega_c lam jp_k sqrt(n+1),
-    jp_k = <k+1|J_+|k> (same matrix as :func:`spin_cavity.hamiltonian`, without its Python loop).
-    """
+    """Real symmetric H = omega_c n + omega_a k + 2 omega_c lam J_x (a + a^dag) on :func:`parity_sector`
+    (:func:`spin_cavity.spin_boson_hamiltonian` restricted to the sector, vectorised)."""
     n, k = parity_sector(N, n_max, photons)
-    dim = len(n)
-    index = -np.ones((n_max + 1, N + 2), dtype=np.int64)
-    index[n, k] = np.arange(dim)
-    jp = np.append(spin_cavity.dicke_jplus(N), 0.0)
-    rows, cols, vals = [], [], []
-    for dn, amp in ((-1, np.sqrt(n)), (1, np.sqrt(n + 1))):
-        n2 = n + dn
-        ok = (k < N) & (n2 >= 0) & (n2 < n_max)
-        j2 = index[np.where(ok, n2, n_max), k + 1]
-        ok &= j2 >= 0
-        v = omega_c * lam * jp[k[ok]] * amp[ok]
-        rows += [j2[ok], np.flatnonzero(ok)]
-        cols += [np.flatnonzero(ok), j2[ok]]
-        vals += [v, v]
-    H = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(dim, dim)).tocsr()
-    return (H + sp.diags((omega_c * n + omega_a * k).astype(float))).tocsr()
+    Jz, Jp = spin_cavity.spin_ladder(N)
+    return spin_cavity.spin_boson_hamiltonian(Jz, Jp, n_max, omega_c, omega_a, omega_c * lam, False, N, states=(k, n))
 
 
 class _StreamedObservables:
@@ -217,17 +203,12 @@ class _StreamedObservables:
 
 
 def _passive_from_blocks(rho_e: np.ndarray, rho_o: np.ndarray, E: np.ndarray, levels, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Ergotropy E - sum_k r_k e_k and capacity sum_k r_k (e_{D-k+1} - e_k) (quantities.py formulae)
-    from the eigenvalues of the two parity blocks of rho_B, over the full 2^N spectrum ``levels``."""
-    r = np.concatenate([np.linalg.eigvalsh(rho_e), np.linalg.eigvalsh(rho_o)], axis=1)
-    r = -np.sort(-r, axis=1)
+    """Ergotropy and capacity (:func:`quantities.ergotropy_from_spectrum`) from the eigenvalues of
+    the two parity blocks of rho_B, over the full 2^N spectrum ``levels``."""
+    r, _ = block_diagonal_spectrum([rho_e, rho_o])
     if r.size and r.min() < -tol:
         raise ValueError(f"state is not positive semidefinite: smallest eigenvalue {r.min():.3e}")
-    d = r.shape[1]
-    low, high = levels.lowest(d), levels.highest(d)
-    erg = E - r @ low
-    erg = np.where((erg < 0) & (erg > -1e-12 * (1.0 + np.abs(low).max())), 0.0, erg)
-    return erg, r @ (high - low)
+    return ergotropy_from_spectrum(E, r, levels)
 
 
 def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:

@@ -37,7 +37,6 @@ kept space contains). Capacity of an oscillator battery is over the kept levels
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +45,7 @@ from ..open_systems.composite import fock, spins_and_mode
 from ..open_systems.ensemble import DickeBlocks
 from ..open_systems.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES, NE, SM, OpenProblem, cell_terms, n_thermal, thermal_margin
-from ..quantities import capacity, cells_spectrum, ergotropy
+from ..quantities import Spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
 from ..speed_limits import QSL_SERIES, product_series, qsl_series
 from .base import ChargerInfo, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, register
 
@@ -66,32 +65,10 @@ SERIES = {
 MAX_JOINT_PAIRS = 5  # charger_mediated_tls joint state has dimension 4^N
 
 
-def cells_levels(N: int, d: int):
-    """Levels of the full 2^N cell spectrum that a d-dimensional battery state needs:
-    ``cells_spectrum(N)`` for N <= 60, else the d lowest and d highest levels as one array
-    (what ``ergotropy``/``capacity`` use; avoids C(N, k) overflowing int64)."""
-    if N <= 60:
-        return cells_spectrum(N)
-    low, k, left = [], 0, d
-    while left > 0:
-        take = min(left, math.comb(N, k))
-        low += [float(k)] * take
-        left -= take
-        k += 1
-    low = np.array(low)
-    return np.concatenate([low, float(N) - low])
-
-
-def _low_high(spec, lv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(d lowest ascending, d highest descending) levels of the full battery spectrum;
-    oscillator battery (spec None): its own levels 0..d-1."""
-    d = lv.size
-    if spec is None:
-        return lv, lv[::-1]
-    if hasattr(spec, "lowest"):
-        return spec.lowest(d), spec.highest(d)
-    e = np.sort(np.asarray(spec, dtype=float))
-    return e[:d], e[::-1][:d]
+def cells_levels(N: int, d: int | None = None) -> Spectrum:
+    """The full 2^N cell spectrum (levels k, degeneracy C(N, k) as exact integers, any N); ``d``
+    (the battery state's dimension) is not needed: the passive-energy kernel takes the levels it uses."""
+    return cells_spectrum(N)
 
 
 def _check_N(name: str, N: int) -> None:
@@ -180,12 +157,15 @@ def battery_states(psi: np.ndarray, chunk: int = 32) -> np.ndarray:
     return out
 
 
-def diagonal_ergotropy(pops: np.ndarray, lowest: np.ndarray, highest: np.ndarray, levels_of_state: np.ndarray):
+def diagonal_ergotropy(pops: np.ndarray, levels_of_state: np.ndarray, spectrum: Spectrum | None = None):
     """Energy, ergotropy and capacity of states diagonal in the energy basis (populations pops[t, k]
-    on levels ``levels_of_state``): E = sum p e, Erg = E - sum p_desc e_asc, C = sum p_desc (e_desc - e_asc)."""
+    on levels ``levels_of_state``): E = sum p e, (Erg, C) from the populations as the spectrum
+    (:func:`~qbattery.quantities.ergotropy_from_spectrum`) against the full battery ``spectrum``
+    (None: the state's own levels)."""
     E = pops @ levels_of_state
-    r = -np.sort(-pops, axis=1)
-    return E, E - r @ lowest, r @ (highest - lowest)
+    spec = Spectrum.of(None, levels_of_state) if spectrum is None else spectrum
+    erg, cap = ergotropy_from_spectrum(E, pops, spec)
+    return E, erg, cap
 
 
 def run_exchange_model(
@@ -204,9 +184,7 @@ def run_exchange_model(
     spec = cells_levels(N, d_B) if cells else None
     if not coh:  # one block: rho_B diagonal in the energy basis, no d_B x d_B matrices
         pops = (np.abs(run.psi) ** 2).sum(axis=1)
-        lv = np.arange(d_B, dtype=float)
-        low, high = _low_high(spec, lv)
-        E, erg, cap = diagonal_ergotropy(pops, low, high, lv)
+        E, erg, cap = diagonal_ergotropy(pops, np.arange(d_B, dtype=float), spec)
         states = None
     else:
         states = battery_states(run.psi)

@@ -25,7 +25,8 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
-from ..quantities import Spectrum, cells_spectrum
+from .. import spin_cavity
+from ..quantities import Spectrum, block_diagonal_spectrum, cells_spectrum, ergotropy_from_spectrum
 
 
 @dataclass(frozen=True)
@@ -73,17 +74,10 @@ class DickeBlocks:
 
 def spin_operator(N: int, which: str) -> np.ndarray:
     """Collective J_z, J_x, J_+, J_- (J = sum_i sigma_i / 2) in the piqs Dicke basis (blocks j,
-    m = j, ..., -j): <j, m+1| J_+ |j, m> = sqrt(j (j+1) - m (m+1)) within each block."""
-    blocks = DickeBlocks(N)
-    d = blocks.dimension
-    jp = np.zeros((d, d))
-    m_all = []
-    for s, size, j in zip(blocks.starts, blocks.sizes, blocks.j):
-        m = j - np.arange(size)  # m = j, j-1, ..., -j
-        m_all.append(m)
-        for k in range(1, size):  # |j, m_k> -> |j, m_k + 1> = index k - 1
-            jp[s + k - 1, s + k] = np.sqrt(j * (j + 1) - m[k] * (m[k] + 1))
-    ops = {"+": jp, "-": jp.T, "x": 0.5 * (jp + jp.T), "z": np.diag(np.concatenate(m_all))}
+    m = j, ..., -j): <j, m+1| J_+ |j, m> = sqrt(j (j+1) - m (m+1)) within each block
+    (:func:`qbattery.spin_cavity.dicke_basis_spin_operators`)."""
+    Jz, jp = spin_cavity.dicke_basis_spin_operators(N, dense=True)
+    ops = {"+": jp, "-": jp.T, "x": 0.5 * (jp + jp.T), "z": Jz}
     if which not in ops:
         raise ValueError(f"spin_operator: which must be one of {sorted(ops)}")
     return ops[which].astype(complex)
@@ -193,16 +187,12 @@ def block_spectrum(rho: np.ndarray, blocks: DickeBlocks, tol: float) -> tuple[np
     as a health number.
     """
     rho = np.asarray(rho)
-    nt, n = rho.shape[0], rho.shape[-1]
-    eig = np.empty((nt, n))
-    mult = np.empty(n, dtype=np.int64)
+    n = rho.shape[-1]
     mask = np.ones((n, n), dtype=bool)
-    for s, size, dj in zip(blocks.starts, blocks.sizes, blocks.multiplicity):
-        sl = slice(s, s + size)
-        b = rho[:, sl, sl]
-        eig[:, sl] = np.linalg.eigvalsh(0.5 * (b + np.swapaxes(b, -1, -2).conj())) / dj
-        mult[sl] = dj
-        mask[sl, sl] = False
+    for s, size in zip(blocks.starts, blocks.sizes):
+        mask[s : s + size, s : s + size] = False
+    sl = [slice(s, s + size) for s, size in zip(blocks.starts, blocks.sizes)]
+    eig, mult = block_diagonal_spectrum([rho[:, b, b] for b in sl], blocks.multiplicity)
     off = float(np.abs(rho[:, mask]).max(initial=0.0))
     return eig, mult, off, float(min(0.0, eig.min()))
 
@@ -232,16 +222,9 @@ def gathered_blocks(Vs: np.ndarray, gather: list[np.ndarray]) -> list[np.ndarray
 def block_list_spectrum(blist: list[np.ndarray], blocks: DickeBlocks) -> tuple[np.ndarray, np.ndarray, float, float, float]:
     """As :func:`block_spectrum` for a list of blocks: (eig, mult, non-Hermiticity, most
     negative eigenvalue, max |Tr rho - 1|)."""
-    nt = blist[0].shape[0]
-    n = blocks.dimension
-    eig = np.empty((nt, n))
-    mult = np.empty(n, dtype=np.int64)
-    herm, tr = 0.0, np.zeros(nt, dtype=complex)
-    for b, s, size, dj in zip(blist, blocks.starts, blocks.sizes, blocks.multiplicity):
-        herm = max(herm, float(np.abs(b - np.swapaxes(b, -1, -2).conj()).max(initial=0.0)))
-        eig[:, s : s + size] = np.linalg.eigvalsh(0.5 * (b + np.swapaxes(b, -1, -2).conj())) / dj
-        mult[s : s + size] = dj
-        tr += np.trace(b, axis1=-2, axis2=-1)
+    herm = max(float(np.abs(b - np.swapaxes(b, -1, -2).conj()).max(initial=0.0)) for b in blist)
+    tr = sum(np.trace(b, axis1=-2, axis2=-1) for b in blist)
+    eig, mult = block_diagonal_spectrum(blist, blocks.multiplicity)
     return eig, mult, herm, float(min(0.0, eig.min())), float(np.abs(tr - 1.0).max())
 
 
@@ -249,30 +232,14 @@ def spectrum_ergotropy(eig: np.ndarray, mult: np.ndarray, energy: np.ndarray, le
     """Ergotropy and capacity of states given by their full-space spectrum with multiplicities.
 
     eig (nt, n): eigenvalues, each occurring mult[i] times (sum mult = dimension of ``levels``);
-    energy (nt,): Tr(rho H_B). Passive energy sum_k r_k(desc) e_k(asc) by merging the runs:
-    with F(x) the cumulative weight of the x largest eigenvalues (piecewise linear in x, exact
-    by interpolation between run boundaries), the level group e with cumulative degeneracy
-    C_{k-1} < x <= C_k receives F(C_k) - F(C_{k-1}). Capacity uses the levels in descending order.
+    energy (nt,): Tr(rho H_B). Passive and top-filled energies from the one kernel
+    :func:`qbattery.quantities.ergotropy_from_spectrum` (run-length merging, no 2^N list).
     """
     eig = np.atleast_2d(np.asarray(eig, dtype=float))
-    mult = np.asarray(mult, dtype=float)
-    if abs(mult.sum() - levels.dimension) > 0.5:
-        raise ValueError(f"multiplicities add to {mult.sum():.0f}, the spectrum has dimension {levels.dimension}")
-    e_asc = np.asarray(levels.energies, dtype=float)
-    g_asc = np.asarray([float(x) for x in levels.degeneracies])
-    c_asc = np.concatenate([[0.0], np.cumsum(g_asc)])
-    c_desc = np.concatenate([[0.0], np.cumsum(g_asc[::-1])])
-    passive = np.empty(eig.shape[0])
-    active = np.empty(eig.shape[0])
-    for t in range(eig.shape[0]):
-        order = np.argsort(-eig[t], kind="stable")
-        r, m = eig[t, order], mult[order]
-        x = np.concatenate([[0.0], np.cumsum(m)])
-        F = np.concatenate([[0.0], np.cumsum(r * m)])
-        passive[t] = np.diff(np.interp(c_asc, x, F)) @ e_asc
-        active[t] = np.diff(np.interp(c_desc, x, F)) @ e_asc[::-1]
-    erg = np.asarray(energy, dtype=float) - passive
-    return erg, active - passive
+    total = sum(int(x) for x in np.asarray(mult))
+    if total != levels.dimension:
+        raise ValueError(f"multiplicities add to {total}, the spectrum has dimension {levels.dimension}")
+    return ergotropy_from_spectrum(energy, eig, levels, mult)
 
 
 def cells_levels(N: int, omega_a: float = 1.0) -> Spectrum:
