@@ -45,6 +45,8 @@ from math import comb
 
 import numpy as np
 
+from .spin_cavity import spin_boson_hamiltonian, spin_ladder
+
 TOP_FOCK_LEVELS = 2
 #: largest beta * (spectral width) kept: exp(-700) is still a normal double
 MAX_BETA_WIDTH = 700.0
@@ -312,13 +314,9 @@ def crooks_residual(fwd: WorkDistribution, bwd: WorkDistribution, beta: float, d
 # Hamiltonians of the protocols
 # --------------------------------------------------------------------------------------
 def spin_operators(two_j: int) -> tuple[np.ndarray, np.ndarray]:
-    """J_z and J_+ of spin j = two_j/2 in the basis m = -j..j (k = m + j excitations, ascending).
-
-    <k+1|J_+|k> = sqrt(j(j+1) - m(m+1))."""
-    j = two_j / 2.0
-    m = np.arange(two_j + 1) - j
-    Jp = np.diag(np.sqrt(j * (j + 1) - m[:-1] * (m[:-1] + 1)), -1)
-    return np.diag(m), Jp
+    """J_z and J_+ of spin j = two_j/2 in the basis m = -j..j (k = m + j excitations, ascending),
+    dense (the one ladder: ``spin_cavity.spin_ladder``)."""
+    return spin_ladder(two_j, dense=True)
 
 
 def spin_sectors(N: int) -> list[tuple[int, int]]:
@@ -351,20 +349,13 @@ def cavity_sectors(N: int, n_max: int, omega_c: float, coupling: float, rwa: boo
     H(0) = H' = H_B + H_C = omega_a (J_z + N/2) + omega_c a^dag a;
     K = H(0) + 2 omega_c lam J_x (a + a^dag)   (Dicke; Ferraro et al., PRL 120, 117702 (2018)), or
     K = H(0) + omega_c lam (J_+ a + J_- a^dag) (Tavis-Cummings). Battery factor first in the basis."""
-    a = np.diag(np.sqrt(np.arange(1, n_max)), 1)
-    nc = np.diag(np.arange(n_max, dtype=float))
-    ic = np.eye(n_max)
     out = []
     for two_j, d in spin_sectors(N):
-        Jz, Jp = spin_operators(two_j)
-        ib = np.eye(two_j + 1)
-        H0 = omega_a * np.kron(Jz + (N / 2.0) * ib, ic) + omega_c * np.kron(ib, nc)
-        if rwa:
-            V = omega_c * coupling * (np.kron(Jp, a) + np.kron(Jp.T, a.T))
-        else:
-            V = 2 * omega_c * coupling * np.kron(0.5 * (Jp + Jp.T), a + a.T)
+        Jz, Jp = spin_ladder(two_j)
+        H0 = spin_boson_hamiltonian(Jz, Jp, n_max, omega_c, omega_a, 0.0, rwa, N).toarray()
+        K = spin_boson_hamiltonian(Jz, Jp, n_max, omega_c, omega_a, omega_c * coupling, rwa, N).toarray()
         top = np.flatnonzero(np.tile(np.arange(n_max) >= n_max - TOP_FOCK_LEVELS, two_j + 1))
-        out.append(Sector(d, H0, H0, H0 + V, top))
+        out.append(Sector(d, H0, H0, K, top))
     return out
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from .. import spin_cavity
+
 from ..quantities import cells_spectrum
-from .ensemble import DickeBlocks, ensemble_dissipator, spin_operator
+from .ensemble import DickeBlocks, ensemble_dissipator
 from .lindblad import dissipators, hamiltonian_superop
 from .problem import OpenProblem, n_thermal, thermal_margin
 
@@ -73,18 +75,11 @@ def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: f
     blocks = DickeBlocks(N)
     ds = blocks.dimension
     a = np.diag(np.sqrt(np.arange(1, n_max)), 1).astype(complex)
-    Is, Ic = np.eye(ds, dtype=complex), np.eye(n_max, dtype=complex)
-    Jp = spin_operator(N, "+")
-    HB_s = blocks.battery_hamiltonian()
-    Hc = omega_c * np.kron(Is, a.conj().T @ a)
-    HB = np.kron(HB_s, Ic)
-    A = np.kron(Is, a)
-    Jp_full = np.kron(Jp, Ic)
-    if rwa:
-        Hint = g * (Jp_full @ A + Jp_full.conj().T @ A.conj().T)
-    else:
-        Hint = g * (Jp_full + Jp_full.conj().T) @ (A + A.conj().T)
-    H = Hc + HB + Hint
+    A = np.kron(np.eye(ds, dtype=complex), a)  # mode lowering operator (cavity dissipator)
+    Jz, Jp = spin_cavity.dicke_basis_spin_operators(N)
+    H0 = spin_cavity.spin_boson_hamiltonian(Jz, Jp, n_max, omega_c, 1.0, 0.0, rwa, N).toarray().astype(complex)
+    H = spin_cavity.spin_boson_hamiltonian(Jz, Jp, n_max, omega_c, 1.0, g, rwa, N).toarray().astype(complex)
+    HB = np.kron(blocks.battery_hamiltonian(), np.eye(n_max, dtype=complex))
     spin_diss = ensemble_dissipator(N, p["gamma"], n_thermal(1.0, p["temperature"]), p["gamma_phi"])
     nc = n_thermal(omega_c, p["temperature"])
     kappa = p["kappa"]
@@ -96,7 +91,6 @@ def spins_and_mode(N: int, p: dict[str, float], n_max: int, omega_c: float, g: f
     psi0 = np.kron(psi_s, np.asarray(charger, dtype=complex))
     rho0 = np.outer(psi0, psi0.conj())
     d = ds * n_max
-    H0 = Hc + HB
     dB = ds
 
     def battery(rho: np.ndarray) -> np.ndarray:
