@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow"))
 import numpy as np  # noqa: E402
 
 from qbattery.open_systems import OpenSettings, open_grid  # noqa: E402
-from qbattery.open_systems.ensemble import DickeBlocks  # noqa: E402
+from qbattery.physics.dicke_basis import DickeBlocks  # noqa: E402
 
 
 def main(Ns: list[int]) -> None:

@@ -32,7 +32,7 @@ from qbattery.correlations import (
 )
 from qbattery.models import Numerics, get_model
 from qbattery.models.base import JointTrajectory
-from qbattery.quantities import cells_spectrum, ergotropy
+from qbattery.physics.quantities import cells_spectrum, ergotropy
 
 TIMES = np.array([0.0, 1.3, 4.1, 7.7, 15.2])
 NUM = Numerics()
@@ -313,7 +313,7 @@ def test_pure_states_schmidt_route_equals_density_matrix_route_and_qutip(dims, s
 def test_mixed_states_bounds_and_global_beats_local_ergotropy(dims, rank, seed):
     """Random mixed rho_BC: 0 <= I <= 2 ln min(d_B, d_C) (and <= I against qutip's entropies),
     global ergotropy under H_B + H_C >= Erg(rho_B) + Erg(rho_C) (local unitaries are global ones),
-    0 <= T <= 1, local ergotropies equal qbattery.quantities.ergotropy."""
+    0 <= T <= 1, local ergotropies equal qbattery.physics.quantities.ergotropy."""
     rng = np.random.default_rng(seed)
     dB, dC = dims
     rho = _random_mixed(rng, dB * dC, rank)

@@ -2,15 +2,15 @@
 
 from pathlib import Path
 
-from qbattery.config_docs import render
+from qbattery.tools.config_docs import render
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_config_reference_is_up_to_date_with_schema_and_registry():
-    """docs/config.md equals what `python -m qbattery.config_docs` generates now."""
+    """docs/config.md equals what `python -m qbattery.tools.config_docs` generates now."""
     assert (ROOT / "docs" / "config.md").read_text() == render(), (
-        "docs/config.md is stale: run `python -m qbattery.config_docs > docs/config.md`"
+        "docs/config.md is stale: run `python -m qbattery.tools.config_docs > docs/config.md`"
     )
 
 

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qbattery import spin_cavity
+from qbattery.physics import spin_cavity
 from qbattery.models import cavity_common as cc
-from qbattery.open_systems.ensemble import DickeBlocks
-from qbattery.quantities import Spectrum, cells_spectrum, ergotropy, ergotropy_from_spectrum, passive_energy
+from qbattery.physics.dicke_basis import DickeBlocks
+from qbattery.physics.quantities import Spectrum, cells_spectrum, ergotropy, ergotropy_from_spectrum, passive_energy
 
 
 def _random_unitary(rng: np.random.Generator, d: int) -> np.ndarray:

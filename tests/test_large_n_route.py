@@ -8,10 +8,10 @@ import scipy.sparse as sp
 from bruteforce import cavity_cells
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from qbattery import spin_cavity
+from qbattery.physics import spin_cavity
 from qbattery.models import cavity_common as cc
-from qbattery.propagation import hamiltonian_matvec, krylov_advance, krylov_propagate_iter, propagate
-from qbattery.quantities import capacity, cells_spectrum, ergotropy
+from qbattery.physics.propagation import hamiltonian_matvec, krylov_advance, krylov_propagate_iter, propagate
+from qbattery.physics.quantities import capacity, cells_spectrum, ergotropy
 
 PARAMS = {"coupling": 0.2, "omega_c": 1.0}
 
@@ -133,7 +133,7 @@ def test_streamed_route_speed_limit_series_are_exact_or_a_valid_lower_bound():
     <H> - E_0 uses the rigorous bound E_0 >= -omega_c lam^2 N^2, so it is >= the dense value
     (exact sector ground energy), the Margolus-Levitin time is <= the exact one, and both speed
     limits stay below the actual time at every grid point."""
-    from qbattery.speed_limits import margolus_levitin_time, qsl_time
+    from qbattery.physics.speed_limits import margolus_levitin_time, qsl_time
 
     N = 10
     times = np.linspace(0.0, 2.0, 41)

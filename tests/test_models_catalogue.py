@@ -72,10 +72,10 @@ def test_global_flip_is_the_analytic_flip_at_equal_norm_and_the_2N_bruteforce(N)
 @pytest.mark.parametrize("N", [2, 5, 12])
 def test_global_flip_two_state_route_equals_the_symmetric_sector_of_the_tpm_protocol(N):
     """The flip generator of the work-statistics protocol in the full symmetric sector (N + 1
-    states, qbattery.work_distributions) propagated densely gives the same energy and overlap as the
+    states, qbattery.physics.work_distributions) propagated densely gives the same energy and overlap as the
     model's two-state route (with the equal-norm coupling N g)."""
-    from qbattery.propagation import propagate
-    from qbattery.work_distributions import _flip_generator, spin_operators
+    from qbattery.physics.propagation import propagate
+    from qbattery.physics.work_distributions import _flip_generator, spin_operators
 
     g = 0.35
     Jz, Jp = spin_operators(N)

@@ -11,7 +11,7 @@ from bruteforce import EXCITED, GROUND, battery_hamiltonian, cavity_cells, ergot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from qbattery.models import Numerics, get_model
-from qbattery.quantities import partial_trace
+from qbattery.physics.quantities import partial_trace
 
 TIMES = np.linspace(0.0, 12.0, 49)
 

@@ -10,9 +10,9 @@ import scipy.sparse as sp
 from bruteforce import EXCITED, GROUND, battery_hamiltonian, ergotropy_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from qbattery import spin_chain_ops as ops
+from qbattery.physics import spin_chain_ops as ops
 from qbattery.models import Numerics, get_model
-from qbattery.propagation import propagate
+from qbattery.physics.propagation import propagate
 
 TIMES = np.linspace(0.0, 8.0, 41)
 

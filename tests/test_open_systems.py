@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from qbattery import MODELS, Numerics, NumericalHealthError
 from qbattery.models import get_model, models_with
 from qbattery.open_systems import OpenSettings, open_grid
-from qbattery.open_systems.ensemble import DickeBlocks, dicke_dissipator, spectrum_ergotropy
-from qbattery.open_systems.lindblad import functional
-from qbattery.quantities import cells_spectrum, ergotropy
+from qbattery.physics.dicke_basis import DickeBlocks, dicke_dissipator, spectrum_ergotropy
+from qbattery.physics.lindblad import functional
+from qbattery.physics.quantities import cells_spectrum, ergotropy
 from qutip import piqs
 
 EXC, GND = qt.basis(2, 0), qt.basis(2, 1)  # qutip: sigma_z |0> = +|0>, sigma_m |0> = |1>

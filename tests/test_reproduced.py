@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from qbattery import reproduce
+from qbattery.tools import reproduce
 from qbattery.models import MODELS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from qbattery.analysis import analyse_power
 from qbattery.models import Numerics, get_model, models_with
-from qbattery.speed_limits import bures_angle, mandelstam_tamm_time, margolus_levitin_time, ml_alpha, qsl_time
+from qbattery.physics.speed_limits import bures_angle, mandelstam_tamm_time, margolus_levitin_time, ml_alpha, qsl_time
 from test_models_spin_chain import qutip_chain
 
 REL = 1e-9  # rounding slack of "bound <= actual"
@@ -251,7 +251,7 @@ def test_lanczos_ground_energy_is_bitwise_reproducible_and_equals_dense():
     which starts from a random vector unless given one) is identical call after call, and
     equals dense diagonalisation to 1e-10."""
     import scipy.sparse as sp
-    from qbattery.speed_limits import ground_energy
+    from qbattery.physics.speed_limits import ground_energy
 
     rng = np.random.default_rng(3)
     A = sp.random(400, 400, density=0.02, random_state=rng)

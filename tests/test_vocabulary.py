@@ -193,7 +193,7 @@ def test_flag_entries_match_the_codes_the_stages_write():
     (ok 0, violation 1), the thermal checks and protocol codes, the sampler's kinds in order."""
     from qbattery import thermal, thermal_protocol
     from qbattery.simulate import STATUS_HEALTH, STATUS_OK
-    from qbattery.thermal_ops import SAMPLE_KINDS
+    from qbattery.physics.thermal_ops import SAMPLE_KINDS
 
     assert voc.VOCABULARY["status"].flag_values == (STATUS_OK, STATUS_HEALTH)
     assert voc.VOCABULARY["nogo_status"].flag_values == (thermal.STATUS_OK, thermal.STATUS_VIOLATION)

@@ -11,8 +11,8 @@ from .analysis import analyse_power
 from .api import Study, load
 from .io import open_dataset, write_netcdf
 from .models import MODELS, Numerics, get_model
-from .power import average_power, instantaneous_power, stored_energy, summarise
-from .quantities import (
+from .physics.power import average_power, instantaneous_power, stored_energy, summarise
+from .physics.quantities import (
     Spectrum,
     capacity,
     cells_spectrum,

@@ -7,7 +7,7 @@ scaling exponent alpha (``power_exponent``); ergotropy-based variants end in ``_
   frequencies), with the normalisation stated by the two models (attrs).
 - alpha from a least-squares fit log P_max = alpha log N + c over the N of the grid,
   with the standard error of the slope (needs >= 3 values of N).
-- Quantum speed limits (``qbattery.speed_limits``) for models that return the pure-state
+- Quantum speed limits (``qbattery.physics.speed_limits``) for models that return the pure-state
   series ``overlap``, ``mean_energy``, ``energy_spread`` (every closed, time-independent
   protocol): Mandelstam-Tamm and generalised Margolus-Levitin times for reaching the state
   of maximal ergotropy (the first grid time t_erg with Erg >= (1 - 1e-3) Erg_max, so that
@@ -21,9 +21,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .power import average_power, summarise
+from .physics.power import average_power, summarise
 from .provenance import provenance_attrs
-from .speed_limits import QSL_SERIES, margolus_levitin_time, mandelstam_tamm_time
+from .physics.speed_limits import QSL_SERIES, margolus_levitin_time, mandelstam_tamm_time
 from .validation import power_args
 from .vocabulary import attrs, var
 

@@ -39,8 +39,8 @@ import xarray as xr
 from .models import Numerics, get_model
 from .models.base import JointTrajectory, Model
 from .provenance import provenance_attrs
-from . import quantities
-from .quantities import Spectrum, cells_spectrum
+from .physics import quantities
+from .physics.quantities import Spectrum, cells_spectrum
 from .simulate import health_violation, parameter_coords, parameter_grid
 from .validation import correlations_args
 from .vocabulary import CORRELATION_SERIES, at_switch_off
@@ -77,7 +77,7 @@ _RATIO_FLOOR = 1e-12  # denominators below this (in omega_a) give NaN ratios
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LevelSum(Spectrum):
-    """A factor's full spectrum (a :class:`~qbattery.quantities.Spectrum`: ascending ``energies``,
+    """A factor's full spectrum (a :class:`~qbattery.physics.quantities.Spectrum`: ascending ``energies``,
     exact integer ``degeneracies``) with F(n) = sum of its n lowest levels and joint spectra:
     lets passive energies use 2^N x Fock levels without listing them."""
 
@@ -108,7 +108,7 @@ class LevelSum(Spectrum):
 def passive_energy(probs: np.ndarray, levels: Spectrum, multiplicities: np.ndarray | None = None) -> np.ndarray:
     """sum_k r_k e_k with r sorted decreasing (each value ``probs[..., j]`` repeated
     ``multiplicities[j]`` times) against the lowest levels e_k ascending of the full spectrum
-    (:func:`qbattery.quantities.passive_energy`)."""
+    (:func:`qbattery.physics.quantities.passive_energy`)."""
     return quantities.passive_energy(probs, levels, multiplicities)
 
 

@@ -4,7 +4,7 @@ The battery B is N cells, H_B = omega_a sum_i |e><e|_i on the full 2^N space (om
 bath ancilla R is M qubits (H_R = omega_R sum_j |e><e|_j) or a ladder of d levels
 (H_R = omega_R diag(0..d-1)) in its Gibbs state at beta = 1/T. Thermal operations
 rho_B' = Tr_R[U (rho_B (x) gamma_R) U^dag] use U = (+)_E U_E, Haar random on every joint eigenspace
-of H_B + H_R (``qbattery.thermal_ops``), from a numpy Generator seeded with
+of H_B + H_R (``qbattery.physics.thermal_ops``), from a numpy Generator seeded with
 [seed, thermal.stage_seed, part, N, bath size]. Every U's ||[U, H_total]||_F is recorded and checked.
 
 Facts checked on every sample (D = quantum relative entropy in nats):
@@ -62,9 +62,9 @@ import xarray as xr
 
 from .models.base import Numerics
 from .provenance import provenance_attrs
-from .quantities import ergotropy
+from .physics.quantities import ergotropy
 from .simulate import NumericalHealthError
-from .thermal_ops import (  # noqa: F401  (re-exported: the public thermal API)
+from .physics.thermal_ops import (  # noqa: F401  (re-exported: the public thermal API)
     bath_energies,
     catalyst_continuity_bound,
     cells_energies,

@@ -23,8 +23,8 @@ import numpy as np
 import xarray as xr
 
 from .models.base import Numerics
-from .quantities import cells_spectrum, ergotropy, von_neumann_entropy
-from .thermal_ops import relative_entropy_to_gibbs
+from .physics.quantities import cells_spectrum, ergotropy, von_neumann_entropy
+from .physics.thermal_ops import relative_entropy_to_gibbs
 from .vocabulary import attrs
 
 log = logging.getLogger("qbattery")

@@ -14,7 +14,7 @@ explained by the same :func:`explain`. What the schema cannot say is checked her
 
 - finite numbers (JSON schema lets NaN through every bound);
 - time grids: 1-D, >= 3 points (the power analysis fits a parabola through the maximum of
-  E(t)/t, ``qbattery.power.summarise``; the config's ``time.points`` has minimum 3), finite,
+  E(t)/t, ``qbattery.physics.power.summarise``; the config's ``time.points`` has minimum 3), finite,
   starting at t = 0 (the battery is prepared at t = 0; stored energy E(t) - E(0) and average
   power E(t)/t are taken from the first grid point), strictly increasing;
 - memory: the model's estimate ``memory_mb(N, n_times)`` (``<face>_memory_mb`` where a face has

@@ -3,7 +3,7 @@
 
 The protocols are the ``work`` faces of the catalogue models (``qbattery.models``:
 ``work_sectors(N, params, n_max)``, ``work_free_energy``, ``work_cyclic``, ``work_cavity``,
-``work_copies``, ...); the TPM kernels are :mod:`qbattery.work_distributions` (re-exported here).
+``work_copies``, ...); the TPM kernels are :mod:`qbattery.physics.work_distributions` (re-exported here).
 A point starts in the Gibbs state exp(-beta H(0))/Z_0, evolves with U = exp(-i K tau) and gives
 
     P(W) = sum_{a, b} p_a Tr[Pi'_b U Pi_a U^dag] delta(W - (E'_b - E_a))
@@ -30,7 +30,7 @@ import xarray as xr
 from .models.base import Model, Numerics
 from .provenance import provenance_attrs
 from .simulate import health_violation
-from .work_distributions import (  # noqa: F401  (re-exported: the TPM kernels)
+from .physics.work_distributions import (  # noqa: F401  (re-exported: the TPM kernels)
     MAX_BETA_WIDTH,
     TOP_FOCK_LEVELS,
     Sector,

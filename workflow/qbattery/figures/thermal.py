@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..thermal_ops import binary_entropy
+from ..physics.thermal_ops import binary_entropy
 from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure
 
 #: values exactly 0 are drawn at this floor on the log axis of the no-go panel

@@ -286,7 +286,7 @@ class Model:
     # ---------------------------------------------------------------- face: work
     # Two-point-measurement work statistics (stage qbattery.work_statistics). A model with this face
     # overrides ``work_sectors`` (and ``work_free_energy`` if the protocol is not cyclic) and sets
-    # the ``work_*`` texts; the sector helpers are in qbattery.work_distributions.
+    # the ``work_*`` texts; the sector helpers are in qbattery.physics.work_distributions.
     #: H(0), pulse generator K (U = exp(-i K tau)) and H(tau) of the TPM protocol
     work_hamiltonian: ClassVar[str] = ""
     #: how the symmetry sectors are built

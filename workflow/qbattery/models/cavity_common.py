@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .. import spin_cavity
-from ..propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate
-from ..quantities import block_diagonal_spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
-from ..speed_limits import qsl_series
+from ..physics import spin_cavity
+from ..physics.propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate
+from ..physics.quantities import block_diagonal_spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
+from ..physics.speed_limits import qsl_series
 from .base import Diagnostic, JointTrajectory, Numerics, Parameter, Trajectory
 
 CAVITY_PARAMETERS = (
@@ -99,7 +99,7 @@ def _run_with_cutoff(
 
 
 def _qsl(N: int, photons: int, params: dict[str, float], rwa: bool, n: np.ndarray, k: np.ndarray, psi_t: np.ndarray) -> dict:
-    """Speed-limit series (qbattery.speed_limits) of the battery + cavity state in its sector:
+    """Speed-limit series (qbattery.physics.speed_limits) of the battery + cavity state in its sector:
     psi(0) = |photons, g...g> is a basis state, so |<psi0|psi_t>| = |psi_t[:, i0]|."""
     i0 = int(np.flatnonzero((n == photons) & (k == 0))[0])
     H = sector_hamiltonian(N, int(n.max()) + 1, n, k, params, rwa)

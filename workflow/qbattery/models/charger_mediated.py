@@ -42,11 +42,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..open_systems.composite import fock, spins_and_mode
-from ..open_systems.ensemble import DickeBlocks
-from ..open_systems.lindblad import dissipators, hamiltonian_superop
+from ..physics.dicke_basis import DickeBlocks
+from ..physics.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES, NE, SM, OpenProblem, cell_terms, n_thermal, thermal_margin
-from ..quantities import Spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
-from ..speed_limits import QSL_SERIES, product_series, qsl_series
+from ..physics.quantities import Spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
+from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
 from .base import ChargerInfo, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, register
 
 COUPLING = Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0)
@@ -160,7 +160,7 @@ def battery_states(psi: np.ndarray, chunk: int = 32) -> np.ndarray:
 def diagonal_ergotropy(pops: np.ndarray, levels_of_state: np.ndarray, spectrum: Spectrum | None = None):
     """Energy, ergotropy and capacity of states diagonal in the energy basis (populations pops[t, k]
     on levels ``levels_of_state``): E = sum p e, (Erg, C) from the populations as the spectrum
-    (:func:`~qbattery.quantities.ergotropy_from_spectrum`) against the full battery ``spectrum``
+    (:func:`~qbattery.physics.quantities.ergotropy_from_spectrum`) against the full battery ``spectrum``
     (None: the state's own levels)."""
     E = pops @ levels_of_state
     spec = Spectrum.of(None, levels_of_state) if spectrum is None else spectrum

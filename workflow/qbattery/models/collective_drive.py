@@ -6,7 +6,7 @@ Rotating frame of a resonant drive (omega_a = 1), J = sum_i sigma_i / 2, rho(0) 
     L_D = sum_i [gamma (n_T + 1) D[s^-_i] + gamma n_T D[s^+_i] + (gamma_phi / 2) D[s^z_i]] + gamma_c D[J_-].
 Route: the qutip.piqs Dicke basis over all spin sectors j (dimension ~ (N/2 + 1)^2), only the
 block-diagonal part of vec(rho) propagated; ergotropy over the full 2^N space from the block
-spectra with multiplicities (open_systems.ensemble). At gamma_c = 0 the state stays a product
+spectra with multiplicities (physics.dicke_basis). At gamma_c = 0 the state stays a product
 and equals N copies of ``rabi_parallel``'s open face (tested at N = 30).
 References: N. Shammah et al., PRA 98, 063815 (2018) (piqs); F. Barra, PRL 122, 210601 (2019).
 """
@@ -17,10 +17,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..open_systems.composite import block_support
-from ..open_systems.ensemble import DickeBlocks, ensemble_dissipator, spin_operator
-from ..open_systems.lindblad import _csr, hamiltonian_superop
+from ..physics.dicke_basis import DickeBlocks, ensemble_dissipator, spin_operator
+from ..physics.lindblad import _csr, hamiltonian_superop
 from ..open_systems.problem import CELL_RATES, DRIVE_WORK, OpenProblem, identity_battery, n_thermal
-from ..quantities import cells_spectrum
+from ..physics.quantities import cells_spectrum
 from .base import Model, Parameter, register
 from .rabi_parallel import DRIVE
 

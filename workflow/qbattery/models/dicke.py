@@ -16,9 +16,9 @@ import numpy as np
 
 from ..open_systems.composite import CAVITY_DISSIPATORS, CAVITY_ROUTE, cavity_initial_cutoff, cavity_memory_mb, cavity_problem
 from ..open_systems.problem import CELL_AND_MODE_RATES, CAVITY_WORK, OpenProblem
-from ..speed_limits import QSL_SERIES
+from ..physics.speed_limits import QSL_SERIES
 from .base import ChargerInfo, JointTrajectory, Model, Numerics, Trajectory, register
-from ..work_distributions import Sector, cavity_sectors
+from ..physics.work_distributions import Sector, cavity_sectors
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, joint_cavity_trajectory, run_cavity_battery
 
 

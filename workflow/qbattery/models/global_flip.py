@@ -16,7 +16,7 @@ the parallel drive misses it by sqrt(N) at full charge.
 
 Route: V couples only |g...g> and |e...e> (energies 0 and N omega_a), so the state stays in
 that two-dimensional invariant subspace: exact 2x2 propagation for any N (the tests compare
-with the full 2^N space and the flip generator of ``qbattery.work_distributions``);
+with the full 2^N space and the flip generator of ``qbattery.physics.work_distributions``);
 pure state: ergotropy = energy.
 The work face uses the same V (coupling g_N = N g) in every spin sector j from the Gibbs state of H_B.
 """
@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..speed_limits import QSL_SERIES
-from ..work_distributions import Sector, _flip_generator, collective_sectors
+from ..physics.speed_limits import QSL_SERIES
+from ..physics.work_distributions import Sector, _flip_generator, collective_sectors
 from .base import Model, Numerics, Trajectory, register
 from .rabi_parallel import DIAGNOSTICS, DRIVE, check_N, pure_run
 

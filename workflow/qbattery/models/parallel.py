@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..speed_limits import QSL_SERIES, product_series
+from ..physics.speed_limits import QSL_SERIES, product_series
 from .base import Model, Numerics, Trajectory, register
-from ..work_distributions import Sector, cavity_sectors
+from ..physics.work_distributions import Sector, cavity_sectors
 from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, run_cavity_battery
 
 

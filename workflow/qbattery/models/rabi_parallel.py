@@ -11,7 +11,7 @@ Each cell Rabi-oscillates: E(t) = N omega_a sin^2(g t), full charge at g t = pi/
 The state is a pure product, so its passive state is |g...g> and ergotropy = energy
 (ergotropy of N copies is additive); capacity = N omega_a.
 
-Route: one cell (spin 1/2 operators and drive generator of ``qbattery.work_distributions``, the
+Route: one cell (spin 1/2 operators and drive generator of ``qbattery.physics.work_distributions``, the
 same as the work face below), exact 2x2 propagation, scaled by N (any N); the
 speed-limit series of the N-cell product state follow from the cell's
 (``speed_limits.product_series``). Tests check against the full 2^N space.
@@ -22,11 +22,11 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ..open_systems.lindblad import dissipators, hamiltonian_superop
+from ..physics.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CELL_RATES, DRIVE_WORK, NE, SX, OpenProblem, cell_terms, identity_battery
-from ..propagation import propagate
-from ..speed_limits import QSL_SERIES, product_series, qsl_series
-from ..work_distributions import Sector, _rabi_generator, collective_sectors, spin_operators
+from ..physics.propagation import propagate
+from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
+from ..physics.work_distributions import Sector, _rabi_generator, collective_sectors, spin_operators
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
 
 # g = 0 is allowed: the undriven battery (open face: relaxation to the Gibbs state)

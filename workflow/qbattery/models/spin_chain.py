@@ -24,7 +24,7 @@ ergotropy = Tr(rho H_B) - 0 = sum_s |psi_s|^2 omega_a n_exc(s); capacity = N ome
 no 2^N x 2^N density matrix is formed. Propagation: exact, sparse H, in the sector of
 states symmetric under the chain's reflection i -> N-1-i (open) or its dihedral group
 (periodic: translations and reflections), which contains |g...g> and which H leaves
-invariant (dimension ~2^(N-1), resp. ~2^N / 2N); ``qbattery.propagation.propagate``
+invariant (dimension ~2^(N-1), resp. ~2^N / 2N); ``qbattery.physics.propagation.propagate``
 (eigh for dim <= dense_max_dim, expm_multiply above). The full-space route is kept
 (``run(..., symmetric=False)``) and the tests check both against qutip brute force.
 
@@ -40,12 +40,12 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .. import spin_chain_ops as ops
-from ..open_systems.lindblad import dissipators, hamiltonian_superop
+from ..physics import spin_chain_ops as ops
+from ..physics.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CELL_RATES, OpenProblem, identity_battery, n_thermal
-from ..propagation import propagate
-from ..speed_limits import QSL_SERIES, product_series, qsl_series
-from ..work_distributions import Sector
+from ..physics.propagation import propagate
+from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
+from ..physics.work_distributions import Sector
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
 
 _DRIVE = Parameter("drive", "transverse charging field g", "omega_a", 0.5, minimum=0.0, exclusive_minimum=True, maximum=100.0)

@@ -8,7 +8,7 @@ so the free-energy change of N free two-level cells is not zero,
 the test case of Jarzynski's equality <e^{-beta W}> = e^{-beta dF} with dF != 0
 (Jarzynski, PRL 78, 2690 (1997); Talkner, Lutz, Haenggi, PRE 75, 050102(R) (2007)).
 The protocol is permutation invariant: every total-spin sector j with multiplicity d_j
-(qbattery.work_distributions.collective_sectors). There is no closed face (the battery
+(qbattery.physics.work_distributions.collective_sectors). There is no closed face (the battery
 Hamiltonian itself changes), so the model appears only in ``work_statistics.protocols``.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from ..work_distributions import Sector, collective_sectors
+from ..physics.work_distributions import Sector, collective_sectors
 from .base import Model, Parameter, register
 
 

@@ -11,9 +11,9 @@ import ``problem``/``composite`` from here while the catalogue is being filled, 
 itself needs the filled catalogue.
 """
 
-from .ensemble import DickeBlocks, block_spectrum, spectrum_ergotropy
-from .first_law import efficiency, energy_flows
-from .lindblad import dissipator_superop, evolve, hamiltonian_superop
+from ..physics.dicke_basis import DickeBlocks, block_spectrum, spectrum_ergotropy
+from ..physics.first_law import efficiency, energy_flows
+from ..physics.lindblad import dissipator_superop, evolve, hamiltonian_superop
 from .problem import RATES, OpenProblem, Rate, n_thermal
 
 _STAGE = {"OpenSettings", "open_grid", "run_point"}

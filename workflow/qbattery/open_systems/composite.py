@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .. import spin_cavity
+from ..physics import spin_cavity
 
-from ..quantities import cells_spectrum
-from .ensemble import DickeBlocks, ensemble_dissipator
-from .lindblad import dissipators, hamiltonian_superop
+from ..physics.quantities import cells_spectrum
+from ..physics.dicke_basis import DickeBlocks, ensemble_dissipator
+from ..physics.lindblad import dissipators, hamiltonian_superop
 from .problem import OpenProblem, n_thermal, thermal_margin
 
 #: baths and route text of the lossy cavity batteries (tavis_cummings, dicke)

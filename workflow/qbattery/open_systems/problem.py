@@ -22,8 +22,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..models.base import Model, Parameter
-from ..quantities import Spectrum
-from .ensemble import DickeBlocks
+from ..physics.quantities import Spectrum
+from ..physics.dicke_basis import DickeBlocks
 
 
 @dataclass(frozen=True)

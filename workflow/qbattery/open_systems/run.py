@@ -4,7 +4,7 @@ collect an xarray Dataset (DESIGN.md data model).
 Per grid point: exact Lindblad propagation (lindblad.evolve) of rho and of its time
 integral; battery energy, ergotropy and capacity over the full battery space; the first
 law for the battery and for the whole system (first_law.py); power and tau* from
-qbattery.power exactly as for the closed models; efficiency = ergotropy / work; the
+qbattery.physics.power exactly as for the closed models; efficiency = ergotropy / work; the
 self-discharge after switching the charger off at tau*; the late-time ergotropy under
 continued charging. Health: trace, Hermiticity and positivity of rho, first-law
 residual, Fock truncation weight, each against its tolerance (fail, or NaN + status flag).
@@ -23,16 +23,16 @@ import xarray as xr
 
 from ..models import get_model
 from ..models.base import Model, Numerics
-from ..power import summarise
+from ..physics.power import summarise
 from ..provenance import provenance_attrs
-from ..quantities import capacity, ergotropy
+from ..physics.quantities import capacity, ergotropy
 from ..simulate import STATUS_HEALTH, STATUS_OK, health_violation
 from ..simulate import parameter_coords, parameter_grid
 from ..validation import open_grid_args
 from ..vocabulary import var as var_of
-from .ensemble import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
-from .first_law import efficiency, energy_flows
-from .lindblad import evolve, evolve_to, functional, unvec, vec
+from ..physics.dicke_basis import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
+from ..physics.first_law import efficiency, energy_flows
+from ..physics.lindblad import evolve, evolve_to, functional, unvec, vec
 from .problem import RATES, OpenProblem, lindblad_attrs
 
 log = logging.getLogger("qbattery")

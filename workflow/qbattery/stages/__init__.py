@@ -12,7 +12,15 @@ from typing import Any
 
 import xarray as xr
 
-from . import correlations, open, simulate, thermal, work  # noqa: A004  (stage modules register their jobs)
+from . import correlations
+
+from . import open
+
+from . import simulate
+
+from . import thermal
+
+from . import work  # noqa: A004  (stage modules register their jobs
 from .base import JOB_FUNCTIONS, merge_attrs, merge_grid, prune
 
 STAGES = {"simulate": simulate, "open": open, "correlations": correlations, "work": work, "thermal": thermal}

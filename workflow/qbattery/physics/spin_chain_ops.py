@@ -97,7 +97,7 @@ def propagate_observables(
     """Evolve psi(t) = exp(-i H t) psi0 (psi0 at t = 0) over ``times`` and call
     ``observe(slice, states)`` on consecutive chunks of states (rows = time points), so
     that at most ~``chunk_bytes`` of states are held at once (N = 18: ~35 time points).
-    Uses :func:`qbattery.propagation.propagate` (eigh below ``dense_max_dim``, else
+    Uses :func:`qbattery.physics.propagation.propagate` (eigh below ``dense_max_dim``, else
     scipy expm_multiply stepping the uniform grid)."""
     times = np.asarray(times, dtype=float)
     dim = psi0.shape[0]

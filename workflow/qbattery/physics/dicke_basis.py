@@ -25,8 +25,8 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
-from .. import spin_cavity
-from ..quantities import Spectrum, block_diagonal_spectrum, cells_spectrum, ergotropy_from_spectrum
+from . import spin_cavity
+from .quantities import Spectrum, block_diagonal_spectrum, cells_spectrum, ergotropy_from_spectrum
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class DickeBlocks:
 def spin_operator(N: int, which: str) -> np.ndarray:
     """Collective J_z, J_x, J_+, J_- (J = sum_i sigma_i / 2) in the piqs Dicke basis (blocks j,
     m = j, ..., -j): <j, m+1| J_+ |j, m> = sqrt(j (j+1) - m (m+1)) within each block
-    (:func:`qbattery.spin_cavity.dicke_basis_spin_operators`)."""
+    (:func:`qbattery.physics.spin_cavity.dicke_basis_spin_operators`)."""
     Jz, jp = spin_cavity.dicke_basis_spin_operators(N, dense=True)
     ops = {"+": jp, "-": jp.T, "x": 0.5 * (jp + jp.T), "z": Jz}
     if which not in ops:
@@ -233,7 +233,7 @@ def spectrum_ergotropy(eig: np.ndarray, mult: np.ndarray, energy: np.ndarray, le
 
     eig (nt, n): eigenvalues, each occurring mult[i] times (sum mult = dimension of ``levels``);
     energy (nt,): Tr(rho H_B). Passive and top-filled energies from the one kernel
-    :func:`qbattery.quantities.ergotropy_from_spectrum` (run-length merging, no 2^N list).
+    :func:`qbattery.physics.quantities.ergotropy_from_spectrum` (run-length merging, no 2^N list).
     """
     eig = np.atleast_2d(np.asarray(eig, dtype=float))
     total = sum(int(x) for x in np.asarray(mult))

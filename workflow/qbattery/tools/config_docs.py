@@ -1,14 +1,14 @@
 """Generate docs/config.md, the config reference, from the JSON schema and the model registry.
 
-Usage: ``python -m qbattery.config_docs > docs/config.md`` (CI checks it is up to date).
+Usage: ``python -m qbattery.tools.config_docs > docs/config.md`` (CI checks it is up to date).
 """
 
 from __future__ import annotations
 
 import json
 
-from .config import full_schema
-from .models import MODELS
+from ..config import full_schema
+from ..models import MODELS
 
 
 def _type(s: dict) -> str:
@@ -66,7 +66,7 @@ def render() -> str:
         "# Config reference",
         "",
         "Generated from `workflow/schemas/config.schema.yaml` and the model registry by",
-        "`python -m qbattery.config_docs > docs/config.md`; a test checks it is up to date.",
+        "`python -m qbattery.tools.config_docs > docs/config.md`; a test checks it is up to date.",
         "Units: hbar = k_B = 1, energies in omega_a, times in 1/omega_a. A model parameter given",
         "as a list is swept (a dimension of the NetCDF grid), a scalar is fixed. YAML reads `1e-10`",
         "as text: write `1.0e-10`.",

@@ -54,7 +54,7 @@ def spin_ladder(two_j: int, *, descending: bool = False, dense: bool = False) ->
 def dicke_basis_spin_operators(N: int, *, dense: bool = False) -> SpinOperators:
     """Collective J_z, J_+ of N spins 1/2 in the qutip.piqs Dicke basis: blocks j = N/2, N/2 - 1, ...,
     (0 or 1/2), each with m = j..-j (:func:`spin_ladder` descending), block diagonal. Each block
-    stands for its d_j copies (multiplicities: ``open_systems.ensemble.DickeBlocks``)."""
+    stands for its d_j copies (multiplicities: ``physics.dicke_basis.DickeBlocks``)."""
     ops = [spin_ladder(N - 2 * s, descending=True) for s in range(N // 2 + 1)]
     Jz, Jp = sp.block_diag([o[0] for o in ops], format="csr"), sp.block_diag([o[1] for o in ops], format="csr")
     return (Jz.toarray(), Jp.toarray()) if dense else (Jz, Jp)

@@ -382,7 +382,7 @@ def spin_chain_sector(N: int, J: float, anisotropy: float, drive: float, omega_a
     K = H(0) + g sum_i s^x_i (field switched on for 0 < t < tau), s = Pauli matrices.
 
     Dense Kronecker-product builder, kept as an independent reference: the ``spin_chain`` work face
-    uses the closed face's sparse operators (qbattery.spin_chain_ops), open or periodic."""
+    uses the closed face's sparse operators (qbattery.physics.spin_chain_ops), open or periodic."""
     ns, xs, zs = _pauli_chain(N)
     H0 = omega_a * sum(ns)
     for i in range(N - 1):
