@@ -18,7 +18,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.stats import unitary_group
 
 from .quantities import Spectrum, von_neumann_entropy
 
@@ -113,6 +112,8 @@ def energy_blocks(energies: np.ndarray, tol: float = ENERGY_TOL) -> list[np.ndar
 
 def random_energy_preserving_unitary(energies: np.ndarray, rng: np.random.Generator, tol: float = ENERGY_TOL) -> np.ndarray:
     """U = (+)_E U_E, U_E Haar random on each eigenspace of diag(energies) (1-d block: uniform phase)."""
+    from scipy.stats import unitary_group  # here: scipy.stats costs ~1 s at every job start
+
     d = len(energies)
     U = np.zeros((d, d), dtype=complex)
     for b in energy_blocks(energies, tol):
