@@ -25,23 +25,25 @@ rule simulate_point:
         "../scripts/stage_job.py"
 
 
+# the parallel reference of a global model on exactly its grid, all N in one job (a parallel
+# reference is one cell scaled by N: cheap), when the study's own grid of it does not cover it
 rule simulate_reference:
     output:
-        f"{RES}/simulate/reference/{{model}}/N{{N}}.nc",
+        f"{RES}/simulate/reference/{{model}}.nc",
     log:
-        f"{RES}/logs/simulate_reference/{{model}}_N{{N}}.log",
+        f"{RES}/logs/simulate_reference/{{model}}.log",
     benchmark:
-        f"{RES}/benchmarks/simulate_reference/{{model}}_N{{N}}.tsv"
+        f"{RES}/benchmarks/simulate_reference/{{model}}.tsv"
     group:
-        lambda wc: _res.simulate_group(config, wc.model, wc.N)
+        lambda wc: _res.simulate_group(config, SIM.reference_of(wc.model), max(SIM.n_values(config, wc.model)))
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
-        mem_mb=retried(lambda wc: _res.simulate_mem_mb(config, wc.model, wc.N)),
-        runtime=lambda wc, attempt: _res.simulate_runtime_min(config, wc.model, wc.N, attempt),
+        mem_mb=retried(lambda wc: SIM.reference_mem_mb(config, wc.model)),
+        runtime=lambda wc, attempt: _res.simulate_runtime_min(config, wc.model, max(SIM.n_values(config, wc.model)), attempt),
     params:
-        job=lambda wc: SIM.reference_job_config(config, wc.model, wc.N),
+        job=lambda wc: SIM.reference_job_config(config, wc.model),
     script:
         "../scripts/stage_job.py"
 
@@ -53,22 +55,6 @@ rule merge_simulate:
         f"{RES}/simulate/{{model}}.nc",
     log:
         f"{RES}/logs/merge_simulate/{{model}}.log",
-    localrule: True
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    run:
-        merge_files(input, output[0], log[0])
-
-
-rule merge_reference:
-    input:
-        lambda wc: expand(f"{RES}/simulate/reference/{{model}}/N{{N}}.nc", model=wc.model, N=SIM.n_values(config, wc.model)),
-    output:
-        f"{RES}/simulate/reference/{{model}}.nc",
-    log:
-        f"{RES}/logs/merge_reference/{{model}}.log",
     localrule: True
     threads: 1
     resources:

@@ -85,10 +85,17 @@ def study_covers_reference(cfg: Mapping, model: str) -> bool:
     return True
 
 
-def reference_job_config(cfg: Mapping, model: str, N: int | str) -> dict:
-    """Config subtree of a reference job: the reference model on ``model``'s grid at this N."""
+def reference_job_config(cfg: Mapping, model: str) -> dict:
+    """Config subtree of a reference job: the reference model on ``model``'s grid (every N)."""
     ref = reference_of(model)
-    return _entry_job(cfg, ref, reference_entry(cfg, model), [int(N)])
+    entry = reference_entry(cfg, model)
+    return _entry_job(cfg, ref, entry, entry["N"])
+
+
+def reference_mem_mb(cfg: Mapping, model: str) -> int:
+    """Memory request of a reference job: the reference's estimate at the largest N."""
+    entry = reference_entry(cfg, model)
+    return get_model(reference_of(model)).memory_mb(max(int(n) for n in entry["N"]), len(model_times({"models": {"r": entry}}, "r")))
 
 
 def reference_models(cfg: Mapping) -> list[str]:
@@ -120,12 +127,17 @@ def select_reference(ref: xr.Dataset, sim: xr.Dataset) -> xr.Dataset:
 
 
 # ---------------------------------------------------------------------- job functions
-def simulate_point(job_cfg: Mapping, model: str, N: int) -> xr.Dataset:
-    """``model`` at one N over its whole parameter grid, from its job config subtree."""
+def simulate_point(job_cfg: Mapping, model: str, N: int | list[int]) -> xr.Dataset:
+    """``model`` at N (one or a list) over its whole parameter grid, from its job config subtree."""
     from .base import job_numerics
 
     return simulate(
-        model, N=[int(N)], times=model_times(job_cfg, model), numerics=job_numerics(job_cfg), config=job_cfg, **model_params(job_cfg, model)
+        model,
+        N=[int(n) for n in np.atleast_1d(N)],
+        times=model_times(job_cfg, model),
+        numerics=job_numerics(job_cfg),
+        config=dict(job_cfg),
+        **model_params(job_cfg, model),
     )
 
 
@@ -136,7 +148,8 @@ def _simulate_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.D
 
 @job_function("simulate_reference")
 def _reference_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
-    return simulate_point(job_cfg, reference_of(wildcards["model"]), int(wildcards["N"]))
+    ref = reference_of(wildcards["model"])
+    return simulate_point(job_cfg, ref, job_cfg["models"][ref]["N"])
 
 
 def power_analysis(grid: xr.Dataset, reference: xr.Dataset | None) -> xr.Dataset:
