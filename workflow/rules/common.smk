@@ -19,3 +19,14 @@ def merge_files(inputs, output, log):
 def retried(mem_mb):
     """Memory request growing by half on each retry (a job killed at its limit gets more)."""
     return lambda wc, attempt: int(mem_mb(wc) * (1 + 0.5 * (attempt - 1)))
+
+
+def power_inputs(wc):
+    """The model's grid and, where it has one, its reference grid (study's or dedicated)."""
+    source = SIM.reference_source(config, wc.model)
+    out = {"grid": f"{RES}/simulate/{wc.model}.nc"}
+    if source == "study":
+        out["reference"] = f"{RES}/simulate/{SIM.reference_of(wc.model)}.nc"
+    elif source == "dedicated":
+        out["reference"] = f"{RES}/simulate/reference/{wc.model}.nc"
+    return out

@@ -35,13 +35,13 @@ rule simulate_reference:
     benchmark:
         f"{RES}/benchmarks/simulate_reference/{{model}}.tsv"
     group:
-        lambda wc: _res.simulate_group(config, SIM.reference_of(wc.model), max(SIM.n_values(config, wc.model)))
+        lambda wc: _res.small_job_group(_res.runtime_from_memory_min(SIM.reference_mem_mb(config, wc.model)))
     conda:
         "../../envs/qbattery.yaml"
     threads: 1
     resources:
         mem_mb=retried(lambda wc: SIM.reference_mem_mb(config, wc.model)),
-        runtime=lambda wc, attempt: _res.simulate_runtime_min(config, wc.model, max(SIM.n_values(config, wc.model)), attempt),
+        runtime=lambda wc, attempt: _res.runtime_from_memory_min(SIM.reference_mem_mb(config, wc.model), 1, attempt),
     params:
         job=lambda wc: SIM.reference_job_config(config, wc.model),
     script:
@@ -62,17 +62,6 @@ rule merge_simulate:
         runtime=10,
     run:
         merge_files(input, output[0], log[0])
-
-
-def power_inputs(wc):
-    """The model's grid and, where it has one, its reference grid (study's or dedicated)."""
-    source = SIM.reference_source(config, wc.model)
-    out = {"grid": f"{RES}/simulate/{wc.model}.nc"}
-    if source == "study":
-        out["reference"] = f"{RES}/simulate/{SIM.reference_of(wc.model)}.nc"
-    elif source == "dedicated":
-        out["reference"] = f"{RES}/simulate/reference/{wc.model}.nc"
-    return out
 
 
 rule analyse_power:
