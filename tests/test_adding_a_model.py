@@ -49,7 +49,19 @@ def test_model_from_the_guide_appears_in_every_stage_of_its_faces_and_matches_it
     (proj / "toy.yaml").write_text(yaml.safe_dump(cfg))
     env = dict(os.environ, PYTHONPATH=str(proj / "workflow"))
     p = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(proj / "Snakefile"), "--directory", str(proj), "--configfile", str(proj / "toy.yaml"), "--cores", "2"],
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(proj / "Snakefile"),
+            "--directory",
+            str(proj),
+            "--configfile",
+            str(proj / "toy.yaml"),
+            "--cores",
+            "2",
+        ],
         capture_output=True,
         text=True,
         env=env,

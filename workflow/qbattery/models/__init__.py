@@ -14,4 +14,16 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
     if _info.name not in _HELPERS and not _info.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_info.name}")
 
-__all__ = ["FACES", "MODELS", "models_with", "Diagnostic", "JointTrajectory", "Model", "Numerics", "Parameter", "Trajectory", "get_model", "register"]
+__all__ = [
+    "FACES",
+    "MODELS",
+    "models_with",
+    "Diagnostic",
+    "JointTrajectory",
+    "Model",
+    "Numerics",
+    "Parameter",
+    "Trajectory",
+    "get_model",
+    "register",
+]

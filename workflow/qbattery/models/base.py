@@ -138,10 +138,11 @@ class DeclaredNumerics(Numerics):
     _declared: frozenset = frozenset()
 
     def __getattribute__(self, name: str):
-        if name in NUMERICS_FIELDS and name not in object.__getattribute__(self, "_declared"):
+        declared = object.__getattribute__(self, "_declared")
+        if name in NUMERICS_FIELDS and name not in declared:
             raise UndeclaredNumericsError(
                 f"numerics.{name} was read by a job whose config subtree does not declare it; "
-                f"add it to the model's or stage's numerics keys (declared: {', '.join(sorted(object.__getattribute__(self, '_declared')))})"
+                f"add it to the model's or stage's numerics keys (declared: {', '.join(sorted(declared))})"
             )
         return object.__getattribute__(self, name)
 
@@ -356,7 +357,11 @@ class Model:
     @property
     def faces(self) -> tuple[str, ...]:
         """The faces this model implements: those whose method it overrides."""
-        return tuple(f for f in FACES if hasattr(type(self), FACE_METHODS[f]) and getattr(type(self), FACE_METHODS[f]) is not getattr(Model, FACE_METHODS[f], None))
+        return tuple(
+            f
+            for f in FACES
+            if hasattr(type(self), FACE_METHODS[f]) and getattr(type(self), FACE_METHODS[f]) is not getattr(Model, FACE_METHODS[f], None)
+        )
 
     def has(self, face: str) -> bool:
         return face in self.faces

@@ -27,7 +27,10 @@ class Dicke(Model):
     name = "dicke"
     joint_charger = ChargerInfo(fock_truncated=True, reuse_cutoff=True)
     closed_battery_basis = "dicke"
-    numerics_used = {"closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"), "joint": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol")}
+    numerics_used = {
+        "closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"),
+        "joint": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"),
+    }
     title = "Dicke QB"
     kind = "global"
     hamiltonian = "H = omega_c a^dag a + omega_a J_z + 2 omega_c lambda J_x (a + a^dag), J = sum_i sigma_i/2"

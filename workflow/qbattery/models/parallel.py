@@ -23,7 +23,9 @@ from .cavity_common import CAVITY_DIAGNOSTICS, CAVITY_PARAMETERS, run_cavity_bat
 @register
 class Parallel(Model):
     name = "parallel"
-    numerics_used = {"closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol")}
+    numerics_used = {
+        "closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol")
+    }
     title = "Parallel QB"
     kind = "parallel"
     hamiltonian = "H = sum_i [omega_c a_i^dag a_i + omega_a sigma_i^z/2 + omega_c lambda sigma_i^x (a_i + a_i^dag)]"

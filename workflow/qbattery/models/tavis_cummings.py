@@ -25,7 +25,10 @@ class TavisCummings(Model):
     name = "tavis_cummings"
     joint_charger = ChargerInfo(fock_truncated=True)
     closed_battery_basis = "dicke"
-    numerics_used = {"closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"), "joint": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol")}
+    numerics_used = {
+        "closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"),
+        "joint": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"),
+    }
     title = "Tavis-Cummings QB"
     kind = "global"
     hamiltonian = "H = omega_c a^dag a + omega_a J_z + omega_c lambda (J_+ a + J_- a^dag), J = sum_i sigma_i/2"

@@ -26,7 +26,7 @@ from ..models.base import Model, Numerics
 from ..physics.power import summarise
 from ..provenance import provenance_attrs
 from ..physics.quantities import capacity, ergotropy
-from ..simulate import STATUS_HEALTH, STATUS_OK, health_violation
+from ..simulate import STATUS_HEALTH, health_violation
 from ..simulate import parameter_coords, parameter_grid
 from ..validation import open_grid_args
 from ..vocabulary import var as var_of

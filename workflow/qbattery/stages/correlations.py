@@ -32,7 +32,9 @@ def models(cfg: Mapping) -> list[str]:
         return joint
     missing = [n for n in wanted if n not in cfg["models"]]
     if missing:
-        raise ValueError(f"config key correlations.models: {', '.join(map(repr, missing))} not simulated in this study; allowed: {', '.join(joint)}")
+        raise ValueError(
+            f"config key correlations.models: {', '.join(map(repr, missing))} not simulated in this study; allowed: {', '.join(joint)}"
+        )
     return sorted(wanted)
 
 
@@ -65,7 +67,9 @@ def correlations_point(job_cfg: Mapping, model: str, N: int, power: xr.Dataset, 
 
 @job_function("correlations_point")
 def _point_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
-    return correlations_point(job_cfg, wildcards["model"], int(wildcards["N"]), open_dataset(inputs["power"]), open_dataset(inputs["simulated"]))
+    return correlations_point(
+        job_cfg, wildcards["model"], int(wildcards["N"]), open_dataset(inputs["power"]), open_dataset(inputs["simulated"])
+    )
 
 
 @job_function("correlations_model")
@@ -91,6 +95,8 @@ def check(cfg: Mapping) -> None:
     try:
         for m in models(cfg):
             if not get_model(m).has("joint"):
-                raise ValueError(f"config key correlations.models: model {m!r} has no explicit charger; allowed: {', '.join(models_with('joint'))}")
+                raise ValueError(
+                    f"config key correlations.models: model {m!r} has no explicit charger; allowed: {', '.join(models_with('joint'))}"
+                )
     except ValueError as err:
         raise ConfigError(str(err)) from None
