@@ -8,8 +8,11 @@ import scipy.sparse as sp
 from ..physics import spin_cavity
 from ..physics.propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate
 from ..physics.quantities import block_diagonal_spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
+from ..open_systems.composite import CAVITY_DISSIPATORS, CAVITY_ROUTE, cavity_initial_cutoff, cavity_memory_mb, cavity_problem
+from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES
 from ..physics.speed_limits import qsl_series
-from .base import Diagnostic, JointTrajectory, Numerics, Parameter, Trajectory
+from ..physics.work_distributions import cavity_sectors
+from .base import Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory
 
 CAVITY_PARAMETERS = (
     Parameter("coupling", "cell-cavity coupling lambda", "1", 0.2, minimum=0.0, exclusive_minimum=True),
@@ -305,3 +308,51 @@ def _streamed_qsl(N: int, n_max: int, photons: int, omega_c: float, lam: float, 
     psi0 = np.zeros(H.shape[0])
     psi0[i0] = 1.0
     return qsl_series(H, psi0, overlap, e0=-omega_c * lam**2 * N**2)
+
+
+class CavityBattery(Model):
+    """N cells and one cavity mode holding N photons, Dicke (``rwa = False``) or Tavis-Cummings
+    (``rwa = True``) coupling: the faces' routes of both batteries, in one place. Subclasses set
+    ``rwa`` and their texts; the Hamiltonian is built by ``physics.spin_cavity.spin_boson_hamiltonian``
+    on every route (closed parity/excitation sector, joint state, TPM spin sectors, Lindblad Dicke basis)."""
+
+    rwa: bool = False
+    parameters = CAVITY_PARAMETERS
+    diagnostics = CAVITY_DIAGNOSTICS
+
+    # face: closed
+    def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
+        return run_cavity_battery(N, N, times, params, numerics, rwa=self.rwa)
+
+    # face: joint
+    def joint_trajectory(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> JointTrajectory:
+        return joint_cavity_trajectory(N, N, times, params, numerics, rwa=self.rwa)
+
+    # face: work
+    work_cavity = True
+    work_route = "every total-spin sector j with multiplicity d_j (x) n_max Fock levels; exact diagonalisation"
+
+    def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list:
+        """Battery + cavity from the Gibbs state of H_B + H_C, the coupling switched on for tau (all spin sectors j)."""
+        return cavity_sectors(N, n_max, float(params["omega_c"]), float(params["coupling"]), rwa=self.rwa)
+
+    def work_dimension(self, N: int, n_max: int) -> int:
+        return (N + 1) * n_max  # sector j = N/2 (x) Fock
+
+    # face: lindblad
+    lindblad_has_cavity = True
+    lindblad_rates = CELL_AND_MODE_RATES
+    lindblad_dissipators = CAVITY_DISSIPATORS
+    lindblad_route = CAVITY_ROUTE
+    lindblad_work_definition = CAVITY_WORK
+
+    def lindblad(self, N: int, params: dict[str, float], cutoff: int = 0):
+        """Cells (piqs Dicke basis, all j) (x) lossy cavity with N photons and ``cutoff`` Fock levels
+        (open_systems.composite.spins_and_mode)."""
+        return cavity_problem(N, params, cutoff, rwa=self.rwa)
+
+    def lindblad_initial_cutoff(self, N: int, params: dict[str, float], extra: int, tol: float) -> int:
+        return cavity_initial_cutoff(N, params, extra, tol, rwa=self.rwa)
+
+    def lindblad_memory_mb(self, N: int, n_times: int) -> int:
+        return cavity_memory_mb(N, n_times)
