@@ -390,6 +390,26 @@ def test_snakemake_plans_the_params_changes(tiny_run, tmp_path, path):
             assert "Input files updated by another job" in why or k[0] not in config_jobs, (k, why)
 
 
+def test_loaded_study_config_is_the_validated_config_its_results_read(tiny_run):
+    """qbattery.load(...).config unites the jobs' config subtrees: every model entry, stage
+    setting and numerics key it holds equals the validated config's."""
+    import qbattery
+
+    wd, cfg = tiny_run
+    full = validate_config(cfg)
+    got = qbattery.load("tiny", results_dir=wd / "results").config
+
+    def sorted_N(entries):  # a merged grid is sorted by N
+        return {m: {**e, "N": sorted(e["N"])} for m, e in entries.items()}
+
+    assert sorted_N(got["models"]) == sorted_N(full["models"])
+    for section in ("open_systems", "work_statistics", "thermal"):
+        for key, value in got[section].items():
+            if key not in ("models", "protocols"):
+                assert value == full[section][key], (section, key)
+    assert all(full["numerics"][k] == v for k, v in got["numerics"].items())
+
+
 def _get(cfg, path):
     for k in path:
         cfg = cfg[k]

@@ -2,7 +2,7 @@
 
 >>> study = qbattery.load("default")          # results/default/**.nc
 >>> study["simulate/dicke"].ergotropy.sel(N=8).plot.line(x="time")
->>> study.config                               # the validated config that produced it
+>>> study.config                               # the validated config the results depend on
 """
 
 from __future__ import annotations
@@ -37,10 +37,11 @@ class Study:
 
     @property
     def config(self) -> dict:
-        for ds in self.datasets.values():
-            if "config_json" in ds.attrs:
-                return json.loads(ds.attrs["config_json"])
-        return {}
+        """The validated config the results depend on: the union of every dataset's config
+        (each job records the exact config subtree it read; merged grids unite their parts')."""
+        from .stages.base import merge_configs
+
+        return merge_configs([json.loads(ds.attrs["config_json"]) for ds in self.datasets.values() if "config_json" in ds.attrs])
 
     def __repr__(self) -> str:
         lines = [f"Study {self.path.name!r} at {self.path}:"]

@@ -112,13 +112,20 @@ def merge_configs(configs: list[dict]) -> dict:
         if isinstance(a, dict) and isinstance(b, dict):
             return {k: merge(a[k], b[k]) if k in a and k in b else copy.deepcopy(a.get(k, b.get(k))) for k in sorted({*a, *b})}
         if isinstance(a, list) and isinstance(b, list) and a != b:
-            return sorted({json.dumps(x, sort_keys=True): x for x in a + b}.values(), key=lambda x: json.dumps(x, sort_keys=True))
+            return sorted({json.dumps(x, sort_keys=True): x for x in a + b}.values(), key=_order)
         return copy.deepcopy(a)
 
     out: dict = {}
     for c in configs:
         out = merge(out, c) if out else copy.deepcopy(c)
     return out
+
+
+def _order(x) -> tuple:
+    """Sort key of united list items: numbers by value (N = 1, 4, 16), anything else by its JSON."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return (0, float(x), "")
+    return (1, 0.0, json.dumps(x, sort_keys=True))
 
 
 def merge_attrs(attrs: list[dict], context=None) -> dict:
