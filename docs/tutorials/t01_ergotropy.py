@@ -19,7 +19,7 @@ Every number below is checked against its closed form.
 # %%
 # A qubit in a pure state
 # -----------------------
-# H = omega_a |e><e| and |psi> = cos(theta/2)|g> + e^{i phi} sin(theta/2)|e>. A pure state's
+# :math:`H = \omega_a |e\rangle\langle e|` and :math:`|\psi\rangle = \cos(\theta/2)|g\rangle + e^{i\phi}\sin(\theta/2)|e\rangle`. A pure state's
 # passive state is the ground state, so the ergotropy equals the energy omega_a sin^2(theta/2).
 import matplotlib.pyplot as plt
 import numpy as np
@@ -75,9 +75,9 @@ assert np.isclose(qbattery.ergotropy(rho_d, Hd), 0.3)
 # N cells: why the symmetric-subspace shortcut is wrong
 # -----------------------------------------------------
 # Collective chargers (Dicke, Tavis-Cummings, global drives) keep N identical cells in the
-# symmetric subspace: N + 1 Dicke states |D_k> (k excitations) of energies 0, 1, ..., N. It is
+# symmetric subspace: N + 1 Dicke states ``|D_k>`` (k excitations) of energies 0, 1, ..., N. It is
 # tempting to compute the passive state inside that subspace. But a *unitary* on the battery may
-# leave it: the level k = 1 of H_B = sum_i |e><e|_i has degeneracy N in the full 2^N space. For
+# leave it: the level k = 1 of H_B = sum_i ``|e><e|_i`` has degeneracy N in the full 2^N space. For
 # the uniform mixture of the N + 1 Dicke states, E = N/2; the full-space passive state puts one
 # weight 1/(N+1) on the ground state and the other N on the N-fold degenerate first level:
 #

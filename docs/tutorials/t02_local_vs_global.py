@@ -17,8 +17,8 @@ tutorial shows an exact case and a case where the normalisation decides.
 # Rabi drive against the global flip, at equal operator norm
 # ----------------------------------------------------------
 # ``rabi_parallel``: each cell driven resonantly, V = g sum_i sigma^x_i (rotating frame), so
-# E(t) = N sin^2(g t). ``global_flip`` (Binder et al., NJP 17, 075015, 2015): V = g_N (|g..g><e..e| + h.c.)
-# with g_N = N g, the same operator norm ||V|| = N g; E(t) = N sin^2(N g t). The flip is the
+# E(t) = N sin^2(g t). ``global_flip`` (Binder et al., NJP 17, 075015, 2015): V = g_N (``|g..g><e..e|`` + h.c.)
+# with g_N = N g, the same operator norm ``||V||`` = N g; E(t) = N sin^2(N g t). The flip is the
 # parallel curve with time compressed N-fold, so tau* shrinks N-fold and P_max grows N-fold:
 # Gamma(N) = N exactly. For the Rabi drive tau* solves d/dt [sin^2(g t)/t] = 0, i.e.
 # tan(g tau*) = 2 g tau*, g tau* = 1.16556...

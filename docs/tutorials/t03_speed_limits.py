@@ -3,7 +3,7 @@ Quantum speed limits against the actual charging time
 =====================================================
 
 A state evolving under a time-independent H cannot become distinguishable from its initial
-state arbitrarily fast. For a target overlap |<psi_0|psi_t>| the evolution time obeys
+state arbitrarily fast. For a target overlap ``|<psi_0|psi_t>|`` the evolution time obeys
 
 .. math:: t \\ge t_\\mathrm{MT} = \\frac{\\arccos|\\langle\\psi_0|\\psi_t\\rangle|}{\\Delta E}
    \\quad\\text{(Mandelstam-Tamm)}, \\qquad
@@ -12,17 +12,17 @@ state arbitrarily fast. For a target overlap |<psi_0|psi_t>| the evolution time 
 
 with Delta E the energy spread and <H> - E_0 the mean energy above the ground state of the
 charging Hamiltonian; alpha(0) = pi/2 (Giovannetti, Lloyd and Maccone, PRA 67, 052109, 2003).
-Charging the empty battery |g...g> to the full one |e...e> is a passage to an orthogonal state,
+Charging the empty battery ``|g...g>`` to the full one ``|e...e>`` is a passage to an orthogonal state,
 so both bounds apply with arccos 0 = pi/2.
 """
 
 # %%
 # Closed forms for the two protocols of tutorial 2
 # ------------------------------------------------
-# Parallel drive V = g sum_i sigma^x_i: in |g...g>, <V> = 0, Delta E = g sqrt(N) and E_0 = -N g.
+# Parallel drive V = g sum_i sigma^x_i: in ``|g...g>``, <V> = 0, Delta E = g sqrt(N) and E_0 = -N g.
 # Full charge takes pi/(2 g), while t_MT = pi/(2 g sqrt N) and t_ML = pi/(2 N g): the drive
 # misses the (larger) Mandelstam-Tamm bound by sqrt(N).
-# Global flip V = N g (|g..g><e..e| + h.c.): Delta E = <V> - E_0 = N g, so
+# Global flip V = N g (``|g..g><e..e|`` + h.c.): Delta E = <V> - E_0 = N g, so
 # t_MT = t_ML = pi/(2 N g), exactly its charging time: the flip saturates both bounds.
 #
 # The library's target is the first grid time within a relative 1e-3 (``QSL_TARGET_RTOL``) of the
@@ -56,7 +56,7 @@ print("global flip:    t / t_QSL =", np.round(flip.qsl_ratio.values, 3))
 # %%
 # The bounds by hand, from a QuTiP evolution
 # ------------------------------------------
-# The same numbers for one N from a plain QuTiP simulation: evolve |g...g> under the parallel
+# The same numbers for one N from a plain QuTiP simulation: evolve ``|g...g>`` under the parallel
 # drive in the full 2^N space, read the overlap at the time of full charge, and evaluate the
 # bound functions of the library on it.
 N = 4

@@ -9,7 +9,7 @@ E = Tr(rho H_B) and the Lindblad equation drho/dt = -i[H, rho] + sum_k D_k[rho],
    + \\underbrace{\\sum_k \\mathrm{Tr}\\left(H_B\\, \\mathcal{D}_k[\\rho]\\right)}_{\\dot Q},
 
 work from the coherent drive and heat from the baths (Alicki 1979); the library integrates both
-along the trajectory and records the first-law residual max |Delta E - W - Q|. The charging
+along the trajectory and records the first-law residual ``max |Delta E - W - Q|``. The charging
 **efficiency** is the ergotropy gained per unit work, and **self-discharge** is what the baths
 do after the charger is switched off.
 """

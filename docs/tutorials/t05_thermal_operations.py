@@ -55,14 +55,14 @@ assert np.max(qbattery.ergotropy(outs, HB)) < 1e-12            # hence no ergotr
 # What a hot qubit buys
 # ---------------------
 # A qubit X of frequency omega_X = omega_a + omega_R at a hotter temperature T_X drives the
-# three-body resonance |g_B g_R e_X> <-> |e_B e_R g_X> (the mechanism of absorption machines).
+# three-body resonance ``|g_B g_R e_X> <-> |e_B e_R g_X>`` (the mechanism of absorption machines).
 # Swapping those two levels moves the battery's excited population to
 #
 # .. math:: p_e' = p_e + p_g q_g q^X_e - p_e q_e q^X_g
 #
 # (p: battery, q: bath qubit, q^X: resource). The battery ends diagonal: a mildly hot X only
 # heats it (p_e' < 1/2: passive, free energy but no ergotropy); a hot enough X inverts it, and the
-# ergotropy is then 2 p_e' - 1. Either way the free energy it gains, D(rho_B' || gamma_B)/beta,
+# ergotropy is then 2 p_e' - 1. Either way the free energy it gains, ``D(rho_B' || gamma_B)/beta``,
 # never exceeds Delta F_X, and neither does its ergotropy.
 omega_R = 2.0
 omega_X = 1.0 + omega_R

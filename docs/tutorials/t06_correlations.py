@@ -16,7 +16,7 @@ each (Andolina et al., PRB 99, 205437, 2019),
 # One cell and one photon: the Jaynes-Cummings battery
 # ----------------------------------------------------
 # ``tavis_cummings`` at N = 1, resonant (omega_c = omega_a = 1), coupling g = lambda omega_c,
-# cavity in the Fock state |1>: the state stays in span{|g,1>, |e,0>},
+# cavity in the Fock state ``|1>``: the state stays in span{``|g,1>``, ``|e,0>``},
 #
 # .. math:: |\psi(t)\rangle = \cos(g t)\,|g,1\rangle - i \sin(g t)\,|e,0\rangle .
 #
@@ -24,7 +24,7 @@ each (Andolina et al., PRB 99, 205437, 2019),
 # S_B = S_C = h(p) (binary entropy) and I = 2 h(p) (a pure joint state); <H_int> = 0 (the
 # amplitudes are in quadrature); the local ergotropies are max(0, 2p - 1) for the cell and
 # max(0, 1 - 2p) for the cavity (two Fock levels 0 and 1); the global state is pure with energy 1
-# and ground energy 0, so E_BC = 1 and the locked ergotropy is 1 - |2p - 1|.
+# and ground energy 0, so E_BC = 1 and the locked ergotropy is 1 - ``|2p - 1|``.
 import matplotlib.pyplot as plt
 import numpy as np
 
