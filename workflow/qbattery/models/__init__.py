@@ -7,7 +7,7 @@ adding one module with a ``@register``-ed :class:`Model` subclass.
 import importlib
 import pkgutil
 
-from .base import FACES, MODELS, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, get_model, models_with, register
+from .base import FACES, MODELS, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, get_model, models_with, register, user_models
 
 _HELPERS = {"base", "cavity_common"}
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
@@ -26,4 +26,5 @@ __all__ = [
     "Trajectory",
     "get_model",
     "register",
+    "user_models",
 ]
