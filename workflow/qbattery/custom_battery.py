@@ -131,24 +131,43 @@ def _ground(H: np.ndarray) -> float:
 
 
 def cells_levels(N: int, cell: np.ndarray) -> Spectrum:
-    """Spectrum of sum_i h_i over N identical cells with levels ``cell`` (ground 0): levels
-    sum_l n_l e_l with multinomial degeneracies (exact integers); two equally spaced levels:
+    """Spectrum of sum_i h_i over N identical cells with levels ``cell`` (ground 0): the level
+    sum_l n_l e_l of every occupation (n_0, .., n_{d-1}), sum n_l = N, with the multinomial
+    degeneracy N! / prod n_l! (exact integers); levels equal to 1e-12 merged. Two levels:
     :func:`qbattery.cells_spectrum`."""
+    from math import factorial
+
     e = np.sort(np.asarray(cell, dtype=float))
     e = e - e[0]
     if e.size == 2:
         return cells_spectrum(N, e[1])
-    scale = max(1.0, float(e[-1]))
-    acc: dict[float, int] = {0.0: 1}
-    for _ in range(N):
-        nxt: dict[float, int] = {}
-        for E, g in acc.items():
-            for x in e:
-                k = round((E + x) / scale, 9) * scale
-                nxt[k] = nxt.get(k, 0) + g
-        acc = nxt
-    keys = sorted(acc)
-    return Spectrum(np.array(keys), np.array([acc[k] for k in keys], dtype=object))
+    energies, degeneracies = [], []
+
+    def occupations(n: int, d: int):
+        if d == 1:
+            yield (n,)
+            return
+        for k in range(n, -1, -1):
+            for rest in occupations(n - k, d - 1):
+                yield (k, *rest)
+
+    for occ in occupations(N, e.size):
+        g = factorial(N)
+        for n in occ:
+            g //= factorial(n)
+        energies.append(float(np.dot(occ, e)))
+        degeneracies.append(g)
+    order = np.argsort(energies, kind="stable")
+    merged_e: list[float] = []
+    merged_g: list[int] = []
+    tol = 1e-12 * max(1.0, float(e[-1]) * N)
+    for i in order:
+        if merged_e and energies[i] - merged_e[-1] <= tol:
+            merged_g[-1] += degeneracies[i]
+        else:
+            merged_e.append(energies[i])
+            merged_g.append(degeneracies[i])
+    return Spectrum(np.array(merged_e), np.array(merged_g, dtype=object))
 
 
 @dataclass
