@@ -261,3 +261,154 @@ def test_bad_operators_get_one_line_errors_naming_the_argument(change, where, re
         qbattery.charge(**kw)
     msg = str(err.value)
     assert "\n" not in msg and msg.startswith(where) and reason in msg, msg
+
+
+# ---------------------------------------------------------------------------------------- the config route
+import copy  # noqa: E402
+
+import yaml  # noqa: E402
+from qbattery.config import ConfigError, validate_config  # noqa: E402
+from qbattery.stages import correlations as corr_stage  # noqa: E402
+from qbattery.stages import simulate as sim_stage  # noqa: E402
+
+
+def custom_config(module: str | None = None, function: str = "three_level_cells", parameters: dict | None = None) -> dict:
+    raw = yaml.safe_load((ROOT / "config" / "examples" / "custom.yaml").read_text())
+    entry = raw["models"]["custom"]
+    entry["module"] = module or str(ROOT / "config" / "examples" / "custom_battery.py")
+    entry["function"] = function
+    if parameters is not None:
+        entry["parameters"] = parameters
+    return raw
+
+
+def test_config_route_sweeps_the_user_parameters_like_a_catalogue_model():
+    """The simulate job of models.custom at N = 2 is a grid over the user's swept parameter (drive)
+    with the fixed one (anharmonicity) as a scalar coordinate, and each point equals qbattery.charge
+    on the function's operators at that point."""
+    cfg = validate_config(custom_config())
+    job = sim_stage.job_config(cfg, "custom", 2)
+    ds = sim_stage.simulate_point(job, "custom", 2)
+    t = ds.time.values
+    assert ds.energy.dims == ("N", "drive", "time") and float(ds.anharmonicity) == 0.2
+    for drive in (0.5, 1.0):
+        ref = qbattery.charge(times=t, power=False, **example.three_level_cells(2, drive=drive, anharmonicity=0.2))
+        np.testing.assert_allclose(ds.energy.sel(drive=drive).values[0], ref.energy.values[0], atol=1e-12)
+        np.testing.assert_allclose(ds.ergotropy.sel(drive=drive).values[0], ref.ergotropy.values[0], atol=1e-12)
+    assert ds.attrs["custom_function"] == "three_level_cells" and ds.attrs["custom_module_sha256"] == cfg["models"]["custom"]["module_sha256"]
+    pw = sim_stage.power_analysis(ds, None)
+    assert np.all(np.isfinite(pw.max_power.values)) and np.all(pw.qsl_ratio.values >= 1 - 1e-9)
+
+
+BAD_MODULE = """
+import numpy as np
+
+def non_hermitian(N, **p):
+    return {"H_B": np.array([[0.0, 1.0], [0.0, 1.0]]), "state": np.array([1.0, 0.0])}
+
+def mismatched(N, **p):
+    return {"H_B": np.diag([0.0, 1.0]), "H": np.eye(3), "state": np.array([1.0, 0.0])}
+
+def unnormalised(N, **p):
+    return {"H_B": np.diag([0.0, 1.0]), "state": np.array([1.0, 1.0])}
+
+def raises(N, **p):
+    raise RuntimeError("no battery here")
+
+def unknown_key(N, **p):
+    return {"H_B": np.diag([0.0, 1.0]), "state": np.array([1.0, 0.0]), "Hb": 1}
+
+def charger(N, coupling=0.2, **p):
+    k = np.arange(N + 1)
+    jp = np.diag(np.sqrt((k[:-1] + 1.0) * (N - k[:-1])), -1)
+    n_max = N + 3
+    a = np.diag(np.sqrt(np.arange(1.0, n_max)), 1)
+    return {"H_B": np.diag(k * 1.0), "H_C": np.diag(np.arange(n_max) * 1.0),
+            "H_int": coupling * (np.kron(jp, a) + np.kron(jp.T, a.T)),
+            "state": np.kron(np.eye(N + 1)[0], np.eye(n_max)[N]), "cells": N, "subspace": "symmetric"}
+"""
+
+
+@pytest.mark.parametrize(
+    "change,where,reason",
+    [
+        ({"module": "no/such/file.py"}, "config key models.custom.module", "no such file"),
+        ({"module": "no_such_module_xyz"}, "config key models.custom.module", "no such module"),
+        ({"function": "three_level"}, "config key models.custom.function", "has no function"),
+        ({"function": "non_hermitian", "bad": True}, "config key models.custom.function (at N=1) returned H_B", "not Hermitian"),
+        ({"function": "mismatched", "bad": True}, "config key models.custom.function (at N=1) returned H", "does not match the system dimension 2"),
+        ({"function": "unnormalised", "bad": True}, "config key models.custom.function (at N=1) returned state", "not normalised"),
+        ({"function": "raises", "bad": True}, "config key models.custom.function (at N=1)", "raised RuntimeError: no battery here"),
+        ({"function": "unknown_key", "bad": True}, "config key models.custom.function (at N=1)", "unknown key(s) ['Hb']"),
+        ({"parameters": {"drive": "fast"}}, "config key models.custom.parameters.drive", "is invalid"),
+        ({"module": None}, "config key models.custom", "'module' is a required property"),
+    ],
+    ids=lambda x: x if isinstance(x, str) else None,
+)
+def test_bad_user_modules_and_operators_are_refused_at_validation_in_one_line(tmp_path, change, where, reason):
+    """Before any job: a missing module or function, operators that are not Hermitian, mismatched
+    dimensions, an unnormalised state, a function that raises or returns unknown keys, and a
+    non-number parameter each give one line naming the key and the reason."""
+    change = dict(change)
+    bad = change.pop("bad", False)
+    mod = tmp_path / "bad_battery.py"
+    mod.write_text(BAD_MODULE)
+    cfg = custom_config(str(mod) if bad else None, parameters={} if bad else None)
+    cfg["models"]["custom"]["N"] = [1]
+    for k, v in change.items():
+        if v is None:
+            del cfg["models"]["custom"][k]
+        else:
+            cfg["models"]["custom"][k] = v
+    with pytest.raises(ConfigError) as err:
+        validate_config(cfg)
+    msg = str(err.value)
+    assert "\n" not in msg and msg.startswith(where) and reason in msg, msg
+
+
+def test_correlations_stage_takes_a_custom_battery_only_with_a_charger(tmp_path):
+    """With a charger factor (H_C, H_int) the correlations stage analyses models.custom and its job
+    reproduces the catalogue's Tavis-Cummings correlations; without one (the three-level example) the
+    stage skips it and naming it explicitly is refused in one line."""
+    from qbattery import stages
+    from qbattery.correlations import correlations_grid
+
+    mod = tmp_path / "charged.py"
+    mod.write_text(BAD_MODULE)
+    cfg = custom_config(str(mod), function="charger", parameters={"coupling": 0.2})
+    cfg["models"]["custom"]["N"] = [2]
+    cfg["time"] = {"t_max": 6.0, "points": 61}
+    cfg["correlations"] = {}
+    full = validate_config(cfg)
+    assert corr_stage.models(full) == ["custom"]
+    job = corr_stage.job_config(full, "custom", 2)
+    sim = sim_stage.simulate_point(sim_stage.job_config(full, "custom", 2), "custom", 2)
+    ds = corr_stage.correlations_point(job, "custom", 2, sim_stage.power_analysis(sim, None), sim)
+    cat = correlations_grid("tavis_cummings", 2, np.linspace(0, 6, 61), {"coupling": 0.2, "omega_c": 1.0}, Numerics())
+    np.testing.assert_allclose(ds.mutual_information.values, cat.mutual_information.values, atol=1e-10)
+    plain = validate_config(custom_config())
+    plain["correlations"] = {}
+    assert corr_stage.models(plain) == []
+    with pytest.raises(ConfigError, match="has no charger factor H_C"):
+        stages.check(validate_config({**custom_config(), "correlations": {"models": ["custom"]}}))
+
+
+def test_snakemake_dry_run_plans_the_custom_example(tmp_path):
+    """`snakemake -n --configfile config/examples/custom.yaml` (the module next to the working
+    directory, as in the repository): one simulate job per N, the merge, the power analysis and the
+    figures; a broken module is refused by the validation before any job, in one line."""
+    from e2e import snakemake
+
+    (tmp_path / "config" / "examples").mkdir(parents=True)
+    (tmp_path / "config" / "examples" / "custom_battery.py").write_text((ROOT / "config" / "examples" / "custom_battery.py").read_text())
+    p = snakemake(tmp_path, "--configfile", str(ROOT / "config" / "examples" / "custom.yaml"), "-n")
+    assert p.returncode == 0, p.stderr[-3000:]
+    out = p.stdout + p.stderr
+    for job in ("simulate_point", "merge_simulate", "analyse_power", "figure_trajectories"):
+        assert job in out, job
+    assert len([line for line in out.splitlines() if "wildcards: model=custom, N=" in line]) == 3
+    (tmp_path / "config" / "examples" / "custom_battery.py").write_text("def three_level_cells(N, **p):\n    return {'H_B': [[0, 1], [0, 0]], 'state': [1, 0]}\n")
+    p = snakemake(tmp_path, "--configfile", str(ROOT / "config" / "examples" / "custom.yaml"), "-n")
+    assert p.returncode != 0
+    err = [line for line in p.stderr.splitlines() if line.startswith("qbattery:")]
+    assert len(err) == 1 and "models.custom.function (at N=1, drive=0.5, anharmonicity=0.2) returned H_B" in err[0] and "not Hermitian" in err[0], p.stderr[-2000:]
