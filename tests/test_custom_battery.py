@@ -115,7 +115,15 @@ def test_generic_route_reproduces_the_catalogue_correlations_of_tavis_cummings()
     n_max = int(cat.charger_dimension.values.ravel()[0])
     HB, jp = dicke_operators(N)
     a, n = fock(n_max)
-    b = battery(HB, np.kron(np.eye(N + 1)[0], np.eye(n_max)[N]), T, H_C=n, H_int=lam * (np.kron(jp, a) + np.kron(jp.T, a.T)), cells=N, subspace="symmetric")
+    b = battery(
+        HB,
+        np.kron(np.eye(N + 1)[0], np.eye(n_max)[N]),
+        T,
+        H_C=n,
+        H_int=lam * (np.kron(jp, a) + np.kron(jp.T, a.T)),
+        cells=N,
+        subspace="symmetric",
+    )
     ds = correlations_grid(CustomBattery.of_battery(b), N, T, {}, Numerics())
     for k in ("mutual_information", "global_ergotropy", "locked_ergotropy", "ergotropy", "charger_energy"):
         np.testing.assert_allclose(ds[k].values, cat[k].values, atol=1e-10, err_msg=k)
@@ -213,9 +221,18 @@ def test_driven_open_cell_matches_qutip_mesolve_and_keeps_the_first_law():
     import qutip as qt
 
     ops = example.pulsed_decaying_cell(1, drive=0.2, gamma=0.05)
-    ds = qbattery.charge(qt.Qobj(ops["H_B"]), qt.Qobj(ops["state"]), T, [[qt.Qobj(SX), ops["H"][0][1]]], args=ops["args"], c_ops=[qt.Qobj(c) for c in ops["c_ops"]])
+    ds = qbattery.charge(
+        qt.Qobj(ops["H_B"]),
+        qt.Qobj(ops["state"]),
+        T,
+        [[qt.Qobj(SX), ops["H"][0][1]]],
+        args=ops["args"],
+        c_ops=[qt.Qobj(c) for c in ops["c_ops"]],
+    )
     H = [qt.Qobj(ops["H_B"]), [qt.Qobj(SX), lambda t: 2 * 0.2 * np.cos(t)]]
-    res = qt.mesolve(H, qt.basis(2, 0), T, c_ops=[qt.Qobj(c) for c in ops["c_ops"]], e_ops=[qt.Qobj(NE)], options={"atol": 1e-12, "rtol": 1e-10})
+    res = qt.mesolve(
+        H, qt.basis(2, 0), T, c_ops=[qt.Qobj(c) for c in ops["c_ops"]], e_ops=[qt.Qobj(NE)], options={"atol": 1e-12, "rtol": 1e-10}
+    )
     np.testing.assert_allclose(ds.energy.values[0], res.expect[0], atol=1e-7)
     assert float(ds.first_law_residual.values[0]) < 1e-8
     np.testing.assert_allclose(ds.work.values[0] + ds.heat.values[0], ds.stored_energy.values[0], atol=1e-8)
@@ -264,7 +281,6 @@ def test_bad_operators_get_one_line_errors_naming_the_argument(change, where, re
 
 
 # ---------------------------------------------------------------------------------------- the config route
-import copy  # noqa: E402
 
 import yaml  # noqa: E402
 from qbattery.config import ConfigError, validate_config  # noqa: E402
@@ -295,7 +311,9 @@ def test_config_route_sweeps_the_user_parameters_like_a_catalogue_model():
         ref = qbattery.charge(times=t, power=False, **example.three_level_cells(2, drive=drive, anharmonicity=0.2))
         np.testing.assert_allclose(ds.energy.sel(drive=drive).values[0], ref.energy.values[0], atol=1e-12)
         np.testing.assert_allclose(ds.ergotropy.sel(drive=drive).values[0], ref.ergotropy.values[0], atol=1e-12)
-    assert ds.attrs["custom_function"] == "three_level_cells" and ds.attrs["custom_module_sha256"] == cfg["models"]["custom"]["module_sha256"]
+    assert (
+        ds.attrs["custom_function"] == "three_level_cells" and ds.attrs["custom_module_sha256"] == cfg["models"]["custom"]["module_sha256"]
+    )
     pw = sim_stage.power_analysis(ds, None)
     assert np.all(np.isfinite(pw.max_power.values)) and np.all(pw.qsl_ratio.values >= 1 - 1e-9)
 
@@ -336,7 +354,11 @@ def charger(N, coupling=0.2, **p):
         ({"module": "no_such_module_xyz"}, "config key models.custom.module", "no such module"),
         ({"function": "three_level"}, "config key models.custom.function", "has no function"),
         ({"function": "non_hermitian", "bad": True}, "config key models.custom.function (at N=1) returned H_B", "not Hermitian"),
-        ({"function": "mismatched", "bad": True}, "config key models.custom.function (at N=1) returned H", "does not match the system dimension 2"),
+        (
+            {"function": "mismatched", "bad": True},
+            "config key models.custom.function (at N=1) returned H",
+            "does not match the system dimension 2",
+        ),
         ({"function": "unnormalised", "bad": True}, "config key models.custom.function (at N=1) returned state", "not normalised"),
         ({"function": "raises", "bad": True}, "config key models.custom.function (at N=1)", "raised RuntimeError: no battery here"),
         ({"function": "unknown_key", "bad": True}, "config key models.custom.function (at N=1)", "unknown key(s) ['Hb']"),
@@ -407,8 +429,14 @@ def test_snakemake_dry_run_plans_the_custom_example(tmp_path):
     for job in ("simulate_point", "merge_simulate", "analyse_power", "figure_trajectories"):
         assert job in out, job
     assert len([line for line in out.splitlines() if "wildcards: model=custom, N=" in line]) == 3
-    (tmp_path / "config" / "examples" / "custom_battery.py").write_text("def three_level_cells(N, **p):\n    return {'H_B': [[0, 1], [0, 0]], 'state': [1, 0]}\n")
+    (tmp_path / "config" / "examples" / "custom_battery.py").write_text(
+        "def three_level_cells(N, **p):\n    return {'H_B': [[0, 1], [0, 0]], 'state': [1, 0]}\n"
+    )
     p = snakemake(tmp_path, "--configfile", str(ROOT / "config" / "examples" / "custom.yaml"), "-n")
     assert p.returncode != 0
     err = [line for line in p.stderr.splitlines() if line.startswith("qbattery:")]
-    assert len(err) == 1 and "models.custom.function (at N=1, drive=0.5, anharmonicity=0.2) returned H_B" in err[0] and "not Hermitian" in err[0], p.stderr[-2000:]
+    assert (
+        len(err) == 1
+        and "models.custom.function (at N=1, drive=0.5, anharmonicity=0.2) returned H_B" in err[0]
+        and "not Hermitian" in err[0]
+    ), p.stderr[-2000:]

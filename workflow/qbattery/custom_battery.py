@@ -65,11 +65,19 @@ def _matrix(x: Any, key: str, where: str, dim: int | None, hermitian: bool = Tru
     try:
         a = as_array(x).astype(complex)
     except (TypeError, ValueError):
-        raise invalid(where + key, type(x).__name__, "not a matrix", "a numpy array or qutip.Qobj", shown=f"value of type {type(x).__name__}") from None
+        raise invalid(
+            where + key, type(x).__name__, "not a matrix", "a numpy array or qutip.Qobj", shown=f"value of type {type(x).__name__}"
+        ) from None
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise invalid(where + key, None, "not a square matrix", "a square numpy array or qutip.Qobj", shown=_shape_text(a))
     if dim is not None and a.shape[0] != dim:
-        raise invalid(where + key, None, f"dimension {a.shape[0]} does not match the system dimension {dim}", f"a {dim} x {dim} operator", shown=_shape_text(a))
+        raise invalid(
+            where + key,
+            None,
+            f"dimension {a.shape[0]} does not match the system dimension {dim}",
+            f"a {dim} x {dim} operator",
+            shown=_shape_text(a),
+        )
     if not np.all(np.isfinite(a)):
         raise invalid(where + key, None, "contains NaN or inf", "finite entries", shown=_shape_text(a))
     if hermitian:
@@ -92,7 +100,13 @@ def _coefficient(c: Any, key: str, where: str, times: np.ndarray, args: Mapping 
         try:
             y = np.asarray(c, dtype=complex)
         except (TypeError, ValueError):
-            raise invalid(where + key, type(c).__name__, "not a coefficient", "a function f(t) or f(t, args), or an array on times", shown=f"value of type {type(c).__name__}") from None
+            raise invalid(
+                where + key,
+                type(c).__name__,
+                "not a coefficient",
+                "a function f(t) or f(t, args), or an array on times",
+                shown=f"value of type {type(c).__name__}",
+            ) from None
         if y.shape != times.shape:
             reason = f"an array coefficient of shape {y.shape} does not match the {len(times)} times"
             raise invalid(where + key, None, reason, "an array with one value per time", shown=_shape_text(y))
@@ -244,7 +258,9 @@ def battery(
     dC = 1 if HC is None else HC.shape[0]
     d = dB * dC
     if H_int is not None and HC is None:
-        raise invalid(where + "H_int", None, "an interaction term needs a charger factor", "give H_C (the charger Hamiltonian) too", shown="operator")
+        raise invalid(
+            where + "H_int", None, "an interaction term needs a charger factor", "give H_C (the charger Hamiltonian) too", shown="operator"
+        )
     Hi = None if H_int is None else _matrix(H_int, "H_int", where, d)
     H0, drives = _charging_terms(H, where, d, t, args)
     cs = []
@@ -273,27 +289,59 @@ def _state(state: Any, where: str, d: int) -> np.ndarray:
     try:
         s = as_array(state).astype(complex)
     except (TypeError, ValueError):
-        raise invalid(where + "state", type(state).__name__, "not a state", "a ket or density matrix (numpy array or qutip.Qobj)", shown=f"value of type {type(state).__name__}") from None
+        raise invalid(
+            where + "state",
+            type(state).__name__,
+            "not a state",
+            "a ket or density matrix (numpy array or qutip.Qobj)",
+            shown=f"value of type {type(state).__name__}",
+        ) from None
     if s.ndim == 2 and s.shape[1] == 1:
         s = s[:, 0]
     if s.ndim == 1:
         if s.shape[0] != d:
-            raise invalid(where + "state", None, f"dimension {s.shape[0]} does not match the system dimension {d}", f"a ket of {d} amplitudes", shown=_shape_text(s))
+            raise invalid(
+                where + "state",
+                None,
+                f"dimension {s.shape[0]} does not match the system dimension {d}",
+                f"a ket of {d} amplitudes",
+                shown=_shape_text(s),
+            )
         dev = abs(float(np.vdot(s, s).real) - 1.0)
         if not np.isfinite(dev) or dev > STATE_CHECK_TOL:
             raise invalid(where + "state", None, f"not normalised: |<psi|psi> - 1| = {dev:.3e}", "a normalised ket", shown="ket")
         return s
     if s.ndim != 2 or s.shape != (d, d):
-        raise invalid(where + "state", None, f"shape does not match the system dimension {d}", f"a ket ({d},) or a density matrix ({d}, {d})", shown=_shape_text(s))
+        raise invalid(
+            where + "state",
+            None,
+            f"shape does not match the system dimension {d}",
+            f"a ket ({d},) or a density matrix ({d}, {d})",
+            shown=_shape_text(s),
+        )
     herm = float(np.max(np.abs(s - s.conj().T)))
     if not np.isfinite(herm) or herm > STATE_CHECK_TOL:
-        raise invalid(where + "state", None, f"density matrix not Hermitian: max |rho - rho^dag| = {herm:.3e}", "a density matrix", shown="density matrix")
+        raise invalid(
+            where + "state",
+            None,
+            f"density matrix not Hermitian: max |rho - rho^dag| = {herm:.3e}",
+            "a density matrix",
+            shown="density matrix",
+        )
     tr = abs(np.trace(s) - 1.0)
     if tr > STATE_CHECK_TOL:
-        raise invalid(where + "state", None, f"not normalised: |Tr rho - 1| = {tr:.3e}", "a density matrix of trace 1", shown="density matrix")
+        raise invalid(
+            where + "state", None, f"not normalised: |Tr rho - 1| = {tr:.3e}", "a density matrix of trace 1", shown="density matrix"
+        )
     low = float(np.linalg.eigvalsh(0.5 * (s + s.conj().T))[0])
     if low < -STATE_CHECK_TOL:
-        raise invalid(where + "state", None, f"not positive: smallest eigenvalue {low:.3e}", "a positive semidefinite density matrix", shown="density matrix")
+        raise invalid(
+            where + "state",
+            None,
+            f"not positive: smallest eigenvalue {low:.3e}",
+            "a positive semidefinite density matrix",
+            shown="density matrix",
+        )
     return s
 
 
@@ -306,8 +354,11 @@ def _subspace_levels(HB: np.ndarray, N: int, cell_levels: Any, where: str) -> Sp
     tol = 1e-8 * max(1.0, float(e[-1]))
     missing = [x for x in e if np.min(np.abs(levels.energies - x)) > tol]
     if missing:
-        reason = f"H_B has the level {missing[0]:.6g} (ground 0), which N = {N} cells with levels {np.round(np.sort(cell - cell.min()), 6).tolist()} do not have"
-        raise invalid(where + "H_B", None, reason, "H_B of the N cells restricted to their symmetric subspace (or give cell_levels)", shown="operator")
+        cell_text = np.round(np.sort(cell - cell.min()), 6).tolist()
+        reason = f"H_B has the level {missing[0]:.6g} (ground 0), which N = {N} cells with levels {cell_text} do not have"
+        raise invalid(
+            where + "H_B", None, reason, "H_B of the N cells restricted to their symmetric subspace (or give cell_levels)", shown="operator"
+        )
     return levels
 
 
@@ -478,7 +529,9 @@ def charge(
 
     numerics_values(numerics, w)
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
-    b = battery(H_B, state, t, H, H_C=H_C, H_int=H_int, c_ops=c_ops, args=args, cells=cells, subspace=subspace, cell_levels=cell_levels, where=w)
+    b = battery(
+        H_B, state, t, H, H_C=H_C, H_int=H_int, c_ops=c_ops, args=args, cells=cells, subspace=subspace, cell_levels=cell_levels, where=w
+    )
     model = CustomBattery.of_battery(b, name)
     from .simulate import simulate
 

@@ -87,7 +87,9 @@ def load_function(module: str, function: str, where: str = ""):
         raise invalid(where + "module", module, f"importing it raised {type(err).__name__}: {err}".splitlines()[0]) from None
     fn = getattr(mod, function, None)
     if not callable(fn):
-        names = sorted(n for n, v in vars(mod).items() if callable(v) and not n.startswith("_") and getattr(v, "__module__", None) == mod.__name__)
+        names = sorted(
+            n for n, v in vars(mod).items() if callable(v) and not n.startswith("_") and getattr(v, "__module__", None) == mod.__name__
+        )
         raise invalid(where + "function", function, f"module {module!r} has no function of that name", ", ".join(names) or "(none)")
     return fn
 
@@ -103,11 +105,19 @@ def build_battery(fn, N: int, params: Mapping[str, float], times: np.ndarray | N
     except Exception as err:  # the user's function
         raise invalid(label[: -len(" returned ")], None, f"raised {type(err).__name__}: {err}".splitlines()[0], shown="call") from None
     if not isinstance(out, Mapping):
-        raise invalid(label[: -len(" returned ")], type(out).__name__, "does not return a dict of operators", ", ".join(OPERATOR_KEYS), shown=f"value of type {type(out).__name__}")
+        raise invalid(
+            label[: -len(" returned ")],
+            type(out).__name__,
+            "does not return a dict of operators",
+            ", ".join(OPERATOR_KEYS),
+            shown=f"value of type {type(out).__name__}",
+        )
     unknown = sorted(set(out) - set(OPERATOR_KEYS))
     if unknown or "H_B" not in out or "state" not in out:
         reason = f"unknown key(s) {unknown}" if unknown else "no H_B or no state"
-        raise invalid(label[: -len(" returned ")], sorted(out), reason, "keys " + ", ".join(OPERATOR_KEYS) + " (H_B and state required)", shown="dict")
+        raise invalid(
+            label[: -len(" returned ")], sorted(out), reason, "keys " + ", ".join(OPERATOR_KEYS) + " (H_B and state required)", shown="dict"
+        )
     kw = dict(out)
     return battery(kw.pop("H_B"), kw.pop("state"), times, kw.pop("H", None), where=label, **kw)
 
@@ -142,7 +152,9 @@ class CustomBattery(Model):
     #: required keys of the config entry besides N
     entry_required = ("module", "function")
 
-    def __init__(self, fixed=None, source: dict | None = None, parameters: tuple[Parameter, ...] = (), probe=None, title: str | None = None):
+    def __init__(
+        self, fixed=None, source: dict | None = None, parameters: tuple[Parameter, ...] = (), probe=None, title: str | None = None
+    ):
         self._fixed = fixed
         self._source = source
         self._probe = fixed if fixed is not None else probe
@@ -156,7 +168,9 @@ class CustomBattery(Model):
             self.series = series_names(b)
             self.diagnostics = tuple(d for d in CustomBattery.diagnostics if d.name != "first_law_residual" or b.bookkeeping)
             self.route = f"{b.kind} route of qbattery.custom_battery; " + (
-                f"{b.cells} cells in their symmetric subspace, ergotropy over the full space" if b.subspace == "symmetric" else "ergotropy over the spectrum of H_B as given"
+                f"{b.cells} cells in their symmetric subspace, ergotropy over the full space"
+                if b.subspace == "symmetric"
+                else "ergotropy over the spectrum of H_B as given"
             )
 
     # ---------------------------------------------------------------- construction
@@ -240,8 +254,16 @@ class CustomBattery(Model):
         value = {"oneOf": [_NUMBER, {"type": "array", "items": _NUMBER, "minItems": 1, "uniqueItems": True}]}
         keys.update(
             {
-                "module": {"type": "string", "minLength": 1, "description": "the user's module: a .py file (relative to the working directory) or a dotted module name"},
-                "function": {"type": "string", "pattern": _NAME, "description": "function(N, **parameters) of the module returning the operators (keys of qbattery.charge)"},
+                "module": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "the user's module: a .py file (relative to the working directory) or a dotted module name",
+                },
+                "function": {
+                    "type": "string",
+                    "pattern": _NAME,
+                    "description": "function(N, **parameters) of the module returning the operators (keys of qbattery.charge)",
+                },
                 "parameters": {
                     "type": "object",
                     "propertyNames": {"pattern": _NAME},
@@ -265,7 +287,12 @@ def _function(module: str, function: str, sha: str):
     if sha and _is_path(module) and module_hash(module) != sha:
         from ..validation import invalid
 
-        raise invalid("model custom: module", module, "the file changed since the config was validated", "rerun snakemake (it revalidates and reruns the jobs)")
+        raise invalid(
+            "model custom: module",
+            module,
+            "the file changed since the config was validated",
+            "rerun snakemake (it revalidates and reruns the jobs)",
+        )
     return load_function(module, function)
 
 
