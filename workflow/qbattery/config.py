@@ -133,8 +133,9 @@ def _semantic_checks(cfg: dict) -> None:
             from .models.custom import check_entry
 
             check_entry(cfg, name, t)
+        m = study_model(cfg, name)
         for N in entry["N"]:
-            check_memory(f"{CONFIG}models.{name}.N", N, MODELS[name].memory_mb(int(N), len(t)), max_mem, "resources.max_mem_mb")
+            check_memory(f"{CONFIG}models.{name}.N", N, m.memory_mb(int(N), len(t)), max_mem, "resources.max_mem_mb")
 
 
 def load_config(path: str | Path) -> dict:

@@ -190,7 +190,9 @@ class CustomBattery(Model):
         point = tuple((k, float(_first(v))) for k, v in params.items())
         grid = (float(times[-1]), len(times))
         probe = _probe(source["module"], source["function"], source["module_sha256"], min(int(n) for n in entry["N"]), point, grid, where)
-        return cls(source=source, parameters=pars, probe=probe, title=f"Custom battery ({entry['function']})")
+        m = cls(source=source, parameters=pars, probe=probe, title=f"Custom battery ({entry['function']})")
+        m._probe_key = (point, grid, where)
+        return m
 
     def _battery(self, N: int, params: Mapping[str, float], times: np.ndarray | None):
         if self._fixed is not None:
@@ -243,9 +245,19 @@ class CustomBattery(Model):
         return out
 
     def memory_mb(self, N: int, n_times: int) -> int:
-        """States along the grid: n_times d^2 complex numbers (d of the smallest point), a few copies."""
-        d = self._probe.H.shape[0] if self._probe is not None else 1
-        return int(300 + 16 * 4 * n_times * d * d / 1e6)
+        """Battery states along the grid and the system states (n_times d^2 complex numbers for a
+        density matrix, n_times d for a ket) plus a dense d x d eigendecomposition, a few copies;
+        d the system dimension of the user's operators at this N (built once per N, cached)."""
+        b = self._probe
+        if self._source is not None and getattr(self, "_probe_key", None) is not None:
+            point, grid, where = self._probe_key
+            src = self._source
+            b = _probe(src["module"], src["function"], src["module_sha256"], int(N), point, grid, where)
+        if b is None:
+            return 300
+        d, dB = b.H.shape[0], b.dims[0]
+        per_time = d if b.kind == "pure" else d * d * (2 + len(b.drives))
+        return int(300 + 16 * 4 * (n_times * (per_time + dB * dB) + 3 * d * d) / 1e6)
 
     def stage_keys_schema(self, face: str) -> dict:
         keys = super().stage_keys_schema(face)

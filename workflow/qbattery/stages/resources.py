@@ -9,7 +9,10 @@ from ..models import get_model
 
 def simulate_mem_mb(cfg: dict, model: str, N: int) -> int:
     """Memory request of one simulate job, from the model's estimate."""
-    return get_model(model).memory_mb(int(N), len(model_times(cfg, model)))
+    from ..config import study_model
+
+    m = study_model(cfg, model) if get_model(model).user_defined else get_model(model)  # a user battery: its operators' size
+    return m.memory_mb(int(N), len(model_times(cfg, model)))
 
 
 def grid_points(cfg: dict, model: str) -> int:
