@@ -542,3 +542,39 @@ def charge(
 
     pw = analyse_power(ds)
     return ds.assign({k: pw[k] for k in pw.data_vars})
+
+
+def work_statistics(
+    H_B: Any,
+    H: Any,
+    taus: Sequence[float],
+    temperatures: Sequence[float],
+    *,
+    H_C: Any = None,
+    H_int: Any = None,
+    merge_tol: float = 1e-9,
+    atom_tol: float = 1e-18,
+):
+    """Two-point-measurement work statistics of a user battery (``qbattery.work_statistics``'s kernels):
+    the Gibbs state of H_0 = H_B (x) 1 + 1 (x) H_C at each temperature, energy measurements of H_0
+    before and after a pulse U = exp(-i H tau) of the full time-independent Hamiltonian
+    H = H_0 + H_int + H (Talkner, Lutz, Haenggi 2007). Returns a Dataset over (temperature, tau) of
+    <W>, its variance, the Jarzynski and Crooks residuals and the second-law margin (dF = 0: cyclic)."""
+    import xarray as xr
+
+    from .models.custom import CustomBattery
+    from .vocabulary import var as var_of
+    from .work_statistics import Settings, _statistics, point_distributions
+
+    w = argument("work_statistics")
+    d = as_array(H_B).shape[0] * (1 if H_C is None else as_array(H_C).shape[0])
+    b = battery(H_B, np.eye(d)[0], None, H, H_C=H_C, H_int=H_int, where=w)
+    s = Settings(merge_tol=merge_tol, atom_tol=atom_tol)
+    res = point_distributions(CustomBattery.of_battery(b), 1, {}, list(taus), [1.0 / float(T) for T in temperatures], 0, s)
+    names = ("mean_work", "work_variance", "jarzynski_residual", "crooks_residual", "second_law_margin", "normalisation_error")
+    vals = {k: np.array([[_statistics(res[it][iT], s)[k] for it in range(len(taus))] for iT in range(len(temperatures))]) for k in names}
+    coords = {
+        "temperature": var_of("temperature", "temperature", np.asarray(temperatures, float)),
+        "tau": var_of("tau", "tau", np.asarray(taus, float)),
+    }
+    return xr.Dataset({k: var_of(k, ("temperature", "tau"), v) for k, v in vals.items()}, coords=coords)

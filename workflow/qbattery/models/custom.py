@@ -231,6 +231,25 @@ class CustomBattery(Model):
 
         return joint_trajectory(self._battery(N, params, times), times, numerics)
 
+    # ---------------------------------------------------------------- work statistics (library route)
+    work_hamiltonian = "H(0) = H(tau) = H_B (x) 1 + 1 (x) H_C (measured); 0 < t < tau: the full time-independent H"
+    work_route = "one block, the whole system space, exact diagonalisation"
+
+    def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list:
+        """One TPM block: the local energy H_B (x) 1 + 1 (x) H_C measured before and after a pulse of
+        the full Hamiltonian H (closed, time-independent batteries only)."""
+        from ..physics.work_distributions import Sector
+
+        b = self._battery(N, params, None)
+        if b.kind not in ("pure", "mixed"):
+            raise ValueError("the work statistics of a custom battery need a closed battery with a time-independent H")
+        dB, dC = b.dims
+        H0 = np.kron(b.H_B, np.eye(dC)) + (np.kron(np.eye(dB), b.H_C) if b.H_C is not None else 0)
+        return [Sector(1, H0, H0, b.H)]
+
+    def work_dimension(self, N: int, n_max: int) -> int:
+        return int(self._probe.H.shape[0]) if self._probe is not None else 1
+
     def attrs(self) -> dict[str, str]:
         out = super().attrs()
         if self._source is not None:
