@@ -30,7 +30,8 @@ Routes (the project's kernels, no second copy):
 - time dependent (with or without Lindblad operators): ``physics.lindblad.evolve_driven`` (DOP853 at
   numerics.rtol / atol) and ``energy_flows`` with the driven terms; the first-law residual
   max |E_B(t) - E_B(0) - W(t) - Q(t)| is checked against numerics.first_law_tol.
-Ergotropy and capacity: ``physics.quantities.ergotropy`` / ``capacity``.
+Ergotropy and capacity: ``physics.quantities.ergotropy`` / ``capacity``. Operators (numpy, scipy
+sparse or qutip) are held dense: system dimensions up to a few thousand.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def _shape_text(x: np.ndarray) -> str:
 def _matrix(x: Any, key: str, where: str, dim: int | None, hermitian: bool = True) -> np.ndarray:
     """A user operator as a dense complex square matrix of dimension ``dim``, Hermitian if asked."""
     try:
-        a = as_array(x).astype(complex)
+        a = (x.toarray() if sp.issparse(x) else as_array(x)).astype(complex)
     except (TypeError, ValueError):
         raise invalid(
             where + key, type(x).__name__, "not a matrix", "a numpy array or qutip.Qobj", shown=f"value of type {type(x).__name__}"
@@ -110,13 +111,20 @@ def _coefficient(c: Any, key: str, where: str, times: np.ndarray, args: Mapping 
         if y.shape != times.shape:
             reason = f"an array coefficient of shape {y.shape} does not match the {len(times)} times"
             raise invalid(where + key, None, reason, "an array with one value per time", shown=_shape_text(y))
+        if np.any(y.imag):
+            raise invalid(
+                where + key, None, "takes complex values (H(t) would not be Hermitian)", "a real coefficient", shown="coefficient"
+            )
         from scipy.interpolate import CubicSpline
 
-        f = CubicSpline(times, y.real) if not np.any(y.imag) else (lambda s, _y=y: _y[0])  # imaginary: refused below
-    probe = np.array([complex(f(float(s))) for s in times])
+        f = CubicSpline(times, y.real)
+    try:
+        probe = np.array([complex(f(float(s))) for s in times])
+    except Exception as err:  # the user's function
+        raise invalid(where + key, None, f"raised {type(err).__name__}: {err}".splitlines()[0], shown="coefficient") from None
     if not np.all(np.isfinite(probe)):
         raise invalid(where + key, None, "gives NaN or inf on the time grid", "finite real values", shown="coefficient")
-    if np.max(np.abs(probe.imag), initial=0.0) > 0 or (not callable(c) and np.any(np.asarray(c, dtype=complex).imag)):
+    if np.max(np.abs(probe.imag), initial=0.0) > 0:
         raise invalid(where + key, None, "takes complex values (H(t) would not be Hermitian)", "a real coefficient", shown="coefficient")
     return lambda s: float(np.real(f(s)))
 
