@@ -17,6 +17,8 @@ import sys
 import numpy as np
 import pytest
 import qbattery
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from qbattery import InputError, Numerics
 from qbattery.custom_battery import cells_levels
 from qbattery.models.custom import CustomBattery
@@ -258,6 +260,29 @@ def test_three_level_example_obeys_the_bounds_of_a_pure_battery_state():
     np.testing.assert_allclose(ds.ergotropy.values, ds.energy.values, atol=1e-10)
     np.testing.assert_allclose(ds.capacity.values, 4 * 1.8, atol=1e-10)
     assert np.all(ds.energy.values <= 4 * 1.8 + 1e-12) and float(ds.qsl_ratio.values[0]) >= 1 - 1e-9
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), dB=st.integers(2, 3), dC=st.integers(1, 2), n_ops=st.integers(0, 2))
+def test_any_battery_keeps_the_ergotropy_bounds_and_the_first_law(seed, dB, dC, n_ops):
+    """Random Hermitian H_B, H_C, coupling and Lindblad operators, a random ket: at every time
+    0 <= ergotropy <= energy (ground energy 0) and ergotropy <= capacity (passive <= actual <= top
+    filled), and with dissipation E(t) - E(0) = W + Q to first_law_tol."""
+    rng = np.random.default_rng(seed)
+
+    def herm(d):
+        A = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+        return (A + A.conj().T) / 4
+
+    d = dB * dC
+    psi = rng.normal(size=d) + 1j * rng.normal(size=d)
+    kw = {"H_C": herm(dC), "H_int": herm(d)} if dC > 1 else {}
+    c_ops = [0.3 * (rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))) / np.sqrt(d) for _ in range(n_ops)]
+    ds = qbattery.charge(herm(dB), psi / np.linalg.norm(psi), np.linspace(0, 3, 16), herm(d), c_ops=c_ops, power=False, **kw)
+    E, erg, cap = ds.energy.values, ds.ergotropy.values, ds.capacity.values
+    assert np.all(erg >= 0) and np.all(erg <= E + 1e-10) and np.all(erg <= cap + 1e-10)
+    if n_ops:
+        assert float(ds.first_law_residual.values[0]) < 1e-8
 
 
 # ---------------------------------------------------------------------------------------- work statistics

@@ -205,10 +205,14 @@ class CustomBattery(Model):
             )
         fn = _function(self._source["module"], self._source["function"], self._source["module_sha256"])
         b = build_battery(fn, int(N), dict(params), times, f"model custom ({self._source['function']}) ")
-        if self._probe is not None and b.kind != self._probe.kind:
+        if self._probe is not None and (b.kind, b.has_charger) != (self._probe.kind, self._probe.has_charger):
+
+            def text(x) -> str:
+                return f"the {x.kind} route {'with' if x.has_charger else 'without'} a charger"
+
             raise ValueError(
-                f"model custom: the operators at N={N} {dict(params)} take the {b.kind} route, those at the smallest point the "
-                f"{self._probe.kind} route; one study needs one route (Lindblad operators and time dependence at every point, or at none)"
+                f"model custom: the operators at N={N} {dict(params)} take {text(b)}, those at the smallest point {text(self._probe)}; "
+                "one study needs one route (Lindblad operators, time dependence and a charger factor at every point, or at none)"
             )
         return b
 
