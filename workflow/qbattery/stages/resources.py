@@ -3,15 +3,15 @@ from a (job) config."""
 
 from __future__ import annotations
 
-from ..config import model_params, model_times
+from ..config import model_params, model_times, study_model
 from ..models import get_model
 
 
 def simulate_mem_mb(cfg: dict, model: str, N: int) -> int:
     """Memory request of one simulate job, from the model's estimate."""
-    from ..config import study_model
-
-    m = study_model(cfg, model) if get_model(model).user_defined else get_model(model)  # a user battery: its operators' size
+    m = get_model(model)
+    if m.user_defined:  # a user battery: the size of its operators
+        m = study_model(cfg, model)
     return m.memory_mb(int(N), len(model_times(cfg, model)))
 
 
