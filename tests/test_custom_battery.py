@@ -11,6 +11,7 @@ decay and qutip.mesolve; the first law E(t) - E(0) = W + Q; and bad operators ge
 
 from __future__ import annotations
 
+import copy
 import itertools
 import sys
 
@@ -482,6 +483,41 @@ def test_correlations_stage_takes_a_custom_battery_only_with_a_charger(tmp_path)
     assert corr_stage.models(plain) == []
     with pytest.raises(ConfigError, match="has no charger factor H_C"):
         stages.check(validate_config({**custom_config(), "correlations": {"models": ["custom"]}}))
+
+
+def test_work_statistics_stage_takes_a_custom_protocol_from_the_config():
+    """work_statistics.protocols.custom (module, function, parameters) gives the stage's dataset over
+    (N, temperature, swept parameter, tau); each point equals the library's TPM statistics of the
+    function's operators; the job's config subtree holds the module hash; a time-dependent battery
+    is refused at validation in one line."""
+    from qbattery.custom_battery import work_statistics
+    from qbattery.stages import work as work_stage
+    from qbattery.work_statistics import work_statistics_dataset
+
+    cfg = custom_config()
+    entry = {k: cfg["models"]["custom"][k] for k in ("module", "function")}
+    cfg["work_statistics"] = {
+        "temperature": [0.5, 2.0],
+        "tau": [0.7, 1.5],
+        "protocols": {"custom": {**entry, "N": [1, 2], "parameters": {"drive": [0.3, 0.6]}}},
+    }
+    full = validate_config(cfg)
+    job = work_stage.job_config(full, "custom")
+    assert job["work_statistics"]["protocols"]["custom"]["module_sha256"] == full["models"]["custom"]["module_sha256"]
+    ds = work_statistics_dataset(job, "custom")
+    assert ds.mean_work.dims == ("N", "temperature", "drive", "tau") and np.all(ds.status.values == 0)
+    for N in (1, 2):
+        for drive in (0.3, 0.6):
+            ops = example.three_level_cells(N, drive=drive)
+            ref = work_statistics(ops["H_B"], ops["H"], [0.7, 1.5], [0.5, 2.0])
+            got = ds.mean_work.sel(N=N, drive=drive).transpose("temperature", "tau").values
+            np.testing.assert_allclose(got, ref.mean_work.values, atol=1e-12)
+    bad = copy.deepcopy(cfg)
+    bad["work_statistics"]["protocols"]["custom"]["function"] = "pulsed_decaying_cell"
+    bad["work_statistics"]["protocols"]["custom"]["parameters"] = {}
+    with pytest.raises(ConfigError) as err:
+        validate_config(bad)
+    assert "\n" not in str(err.value) and str(err.value).startswith("config key work_statistics.protocols.custom.function")
 
 
 def test_snakemake_dry_run_plans_the_custom_example(tmp_path):

@@ -440,15 +440,24 @@ def test_changed_model_parameter_is_in_the_file_after_a_rerun(tmp_path):
 
 # ------------------------------------------------------------------------ the user's battery (models.custom)
 def custom_config(module: str | None = None) -> dict:
-    """config/examples/custom.yaml with the module as an absolute path (any working directory)."""
+    """config/examples/custom.yaml with the module as an absolute path (any working directory),
+    plus the same battery as a work-statistics protocol."""
     raw = yaml.safe_load((ROOT / "config" / "examples" / "custom.yaml").read_text())
     raw["models"]["custom"]["module"] = module or str(ROOT / "config" / "examples" / "custom_battery.py")
+    proto = {k: raw["models"]["custom"][k] for k in ("module", "function")}
+    raw["work_statistics"] = {
+        "tau": [1.0],
+        "temperature": [1.0],
+        "protocols": {"custom": {**proto, "N": [1, 2], "parameters": {"drive": 0.5}}},
+    }
     return raw
 
 
 CUSTOM = validate_config(custom_config())
-#: keys of the entry that name or identify the user's code: covered by the tests below
-CUSTOM_CODE_KEYS = {("models", "custom", k) for k in ("module", "function", "module_sha256")}
+#: keys of the entries that name or identify the user's code: covered by the tests below
+CUSTOM_CODE_KEYS = {
+    (*section, "custom", k) for section in (("models",), ("work_statistics", "protocols")) for k in ("module", "function", "module_sha256")
+}
 CUSTOM_LEAVES = [p for p, _ in leaves(CUSTOM) if p not in NOT_A_DEPENDENCY | CUSTOM_CODE_KEYS]
 
 
@@ -470,8 +479,8 @@ def test_changing_one_key_of_the_custom_study_reruns_exactly_the_jobs_that_depen
 
 def test_every_parameter_of_the_custom_battery_is_covered_by_the_replanning_test():
     """Each user parameter of the example (a free mapping) has another valid value."""
-    params = [p for p in CUSTOM_LEAVES if p[:3] == ("models", "custom", "parameters")]
-    assert len(params) == 2 and all(perturbed(CUSTOM, p, _get(CUSTOM, p)) is not None for p in params)
+    params = [p for p in CUSTOM_LEAVES if "parameters" in p]
+    assert len(params) == 3 and all(perturbed(CUSTOM, p, _get(CUSTOM, p)) is not None for p in params)
 
 
 def test_a_changed_user_module_file_or_function_reruns_the_custom_jobs(tmp_path):
@@ -484,7 +493,8 @@ def test_a_changed_user_module_file_or_function_reruns_the_custom_jobs(tmp_path)
     cfg["models"]["rabi_parallel"] = {"N": [1], "drive": 0.5}
     base = validate_config(cfg)
     assert base["models"]["custom"]["module_sha256"] == __import__("hashlib").sha256(src.encode()).hexdigest()
-    custom_jobs = {k for k in job_table(base) if k[1] == "custom"}
+    custom_jobs = {k for k in job_table(base) if "custom" in k}
+    assert ("work_statistics", "custom") in custom_jobs
     assert custom_jobs and set(job_table(base)) - custom_jobs  # rabi_parallel's jobs too
     assert job_table(validate_config(cfg)) == job_table(base)
     mod.write_text(src + "\n# an edit\n")
@@ -493,7 +503,9 @@ def test_a_changed_user_module_file_or_function_reruns_the_custom_jobs(tmp_path)
     other = copy.deepcopy(cfg)
     other["models"]["custom"]["function"] = "pulsed_decaying_cell"
     other["models"]["custom"]["parameters"] = {"drive": 0.2}
-    assert {k for k, v in job_table(validate_config(other)).items() if job_table(edited).get(k) != v} == custom_jobs
+    assert {k for k, v in job_table(validate_config(other)).items() if job_table(edited).get(k) != v} == custom_jobs - {
+        ("work_statistics", "custom")
+    }
 
 
 def test_a_job_refuses_a_user_module_changed_since_validation(tmp_path):

@@ -71,7 +71,7 @@ def face_entry_schema(name, face: str = "closed") -> dict:
     props.update(m.stage_keys_schema(face))
     for p in m.parameters:
         props[p.name] = p.json_schema()
-    required = ["N", *m.entry_required] if face == "closed" else ["N"]
+    required = ["N", *m.entry_required]
     return {"type": "object", "additionalProperties": False, "required": required, "description": m.title, "properties": props}
 
 
@@ -87,7 +87,7 @@ def full_schema() -> dict:
 
     s = base_schema()
     for face, path in FACE_SECTIONS.items():
-        names = models_with(face) + (user_models(face) if face == "closed" else [])
+        names = models_with(face) + user_models(face)
         if not names:
             continue
         node = s
@@ -136,6 +136,11 @@ def _semantic_checks(cfg: dict) -> None:
         m = study_model(cfg, name)
         for N in entry["N"]:
             check_memory(f"{CONFIG}models.{name}.N", N, m.memory_mb(int(N), len(t)), max_mem, "resources.max_mem_mb")
+    for name in (cfg.get("work_statistics") or {}).get("protocols", {}):
+        if MODELS[name].user_defined:  # a user battery as a TPM protocol
+            from .models.custom import check_entry
+
+            check_entry(cfg, name, None, ("work_statistics", "protocols"))
 
 
 def load_config(path: str | Path) -> dict:

@@ -219,11 +219,13 @@ class CustomBattery(Model):
     # ---------------------------------------------------------------- faces
     @property
     def faces(self) -> tuple[str, ...]:
+        """closed always; joint with a charger factor, work, for a closed time-independent battery
+        (the registered instance: every face a config entry may have)."""
         if self._probe is None:
-            return tuple(f for f in FACES if f in ("closed", "joint"))
+            return tuple(f for f in FACES if f in ("closed", "joint", "work"))
         b = self._probe
-        joint = b.has_charger and b.kind in ("pure", "mixed")
-        return ("closed", "joint") if joint else ("closed",)
+        closed = b.kind in ("pure", "mixed")
+        return ("closed",) + (("joint",) if closed and b.has_charger else ()) + (("work",) if closed else ())
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         from ..custom_battery import run_battery
@@ -287,7 +289,7 @@ class CustomBattery(Model):
 
     def stage_keys_schema(self, face: str) -> dict:
         keys = super().stage_keys_schema(face)
-        if face != "closed":
+        if face not in ("closed", "work"):
             return keys
         value = {"oneOf": [_NUMBER, {"type": "array", "items": _NUMBER, "minItems": 1, "uniqueItems": True}]}
         keys.update(
@@ -340,18 +342,37 @@ def _probe(module: str, function: str, sha: str, N: int, params: tuple, grid: tu
     return build_battery(_function(module, function, sha), N, dict(params), np.linspace(0.0, grid[0], grid[1]), where)
 
 
-def check_entry(cfg: dict, name: str, times: np.ndarray) -> None:
-    """Validation of ``models.<name>`` (before any job): the module and function exist, the
-    operators at the smallest point are well formed (one-line InputError); records the module
-    file's SHA-256 as ``module_sha256`` in the (validated) entry."""
-    from ..validation import CONFIG
+def check_entry(cfg: dict, name: str, times: np.ndarray | None, section: tuple[str, ...] = ("models",)) -> None:
+    """Validation of the entry ``<section>.<name>`` (before any job): the module and function
+    exist, the operators at the smallest point are well formed (one-line InputError), and a work
+    protocol's battery is closed and time independent; records the module file's SHA-256 as
+    ``module_sha256`` in the (validated) entry."""
+    from ..validation import CONFIG, invalid
 
-    entry = cfg["models"][name]
-    where = f"{CONFIG}models.{name}."
+    node = cfg
+    for key in section:
+        node = node[key]
+    entry = node[name]
+    where = f"{CONFIG}{'.'.join(section)}.{name}."
     entry["module_sha256"] = module_hash(entry["module"], where)
     params = {k: float(_first(v)) for k, v in (entry.get("parameters") or {}).items()}
     fn = load_function(entry["module"], entry["function"], where)
-    build_battery(fn, min(int(n) for n in entry["N"]), params, times, where)
+    b = build_battery(fn, min(int(n) for n in entry["N"]), params, times, where)
+    if section == ("work_statistics", "protocols") and b.kind not in ("pure", "mixed"):
+        reason = f"a {b.kind} battery has no single pulse generator for the two-point measurement"
+        raise invalid(where + "function", entry["function"], reason, "a closed battery with a time-independent H")
+
+
+#: time grid of a work protocol's probe (the TPM pulse has no grid; time-independent H only)
+WORK_PROBE_TIMES = np.array([0.0, 1.0, 2.0])
+
+
+def bind_work(cfg: Mapping, name: str) -> CustomBattery:
+    """The model of the work protocol ``work_statistics.protocols.<name>``."""
+    from ..validation import CONFIG
+
+    entry = cfg["work_statistics"]["protocols"][name]
+    return CustomBattery.bind(entry, WORK_PROBE_TIMES, f"{CONFIG}work_statistics.protocols.{name}.")
 
 
 def bind(cfg: Mapping, name: str) -> CustomBattery:

@@ -75,7 +75,8 @@ def work_statistics_runtime_min(cfg: dict, protocol: str, attempt: int = 1) -> i
     section = cfg["work_statistics"]
     entry = section["protocols"][protocol]
     points = len(entry["N"]) * len(ws.protocol_taus(cfg, protocol)) * len(section.get("temperature", [1.0]))
-    for key, value in entry.items():
+    values = entry.get("parameters", {}) if get_model(protocol).user_defined else entry  # a user battery's parameters
+    for key, value in values.items():
         if key not in ("N", "tau") and isinstance(value, list):
             points *= len(value)
     dim = dim_from_memory_mb(ws.memory_mb(cfg, protocol), base_mb=400.0, dense_copies=12)
