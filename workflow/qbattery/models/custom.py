@@ -11,10 +11,12 @@ The function returns the keyword arguments of :func:`qbattery.charge` (``H_B``, 
 ``H_C``, ``H_int``, ``c_ops``, ``args``, ``cells``, ``subspace``, ``cell_levels``) at one
 (N, parameter point); :func:`qbattery.custom_battery.run_battery` computes the trajectory, so the
 simulate and power stages (and correlations, when the battery has a charger factor) treat it as
-a catalogue model. The validation (``qbattery.config.validate_config``) imports the module, builds
-the operators at the smallest point (smallest N, first value of every parameter) and checks
-them; it records the SHA-256 of the module file as ``module_sha256`` in the validated entry, so
-that the jobs' config subtrees (the rules' params) change, and the jobs rerun, when the file does.
+a catalogue model; ``work_statistics.protocols.custom`` (the same keys) runs a closed,
+time-independent user battery through the two-point-measurement stage. The validation
+(``qbattery.config.validate_config``) imports the module, builds the operators at the smallest
+point (smallest N, first value of every parameter) and checks them; it records the SHA-256 of the
+module file as ``module_sha256`` in the validated entry, so that the jobs' config subtrees (the
+rules' params) change, and the jobs rerun, when the file does.
 """
 
 from __future__ import annotations
