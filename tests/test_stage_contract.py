@@ -436,3 +436,89 @@ def test_changed_model_parameter_is_in_the_file_after_a_rerun(tmp_path):
     assert float(ds.drive) == 0.25
     # E(t) = N sin^2(g t) of the resonant parallel drive at the new g
     np.testing.assert_allclose(ds.energy.sel(N=2).values, 2 * np.sin(0.25 * ds.time.values) ** 2, atol=1e-10)
+
+
+# ------------------------------------------------------------------------ the user's battery (models.custom)
+def custom_config(module: str | None = None) -> dict:
+    """config/examples/custom.yaml with the module as an absolute path (any working directory),
+    plus the same battery as a work-statistics protocol."""
+    raw = yaml.safe_load((ROOT / "config" / "examples" / "custom.yaml").read_text())
+    raw["models"]["custom"]["module"] = module or str(ROOT / "config" / "examples" / "custom_battery.py")
+    proto = {k: raw["models"]["custom"][k] for k in ("module", "function")}
+    raw["work_statistics"] = {
+        "tau": [1.0],
+        "temperature": [1.0],
+        "protocols": {"custom": {**proto, "N": [1, 2], "parameters": {"drive": 0.5}}},
+    }
+    return raw
+
+
+CUSTOM = validate_config(custom_config())
+#: keys of the entries that name or identify the user's code: covered by the tests below
+CUSTOM_CODE_KEYS = {
+    (*section, "custom", k) for section in (("models",), ("work_statistics", "protocols")) for k in ("module", "function", "module_sha256")
+}
+CUSTOM_LEAVES = [p for p, _ in leaves(CUSTOM) if p not in NOT_A_DEPENDENCY | CUSTOM_CODE_KEYS]
+
+
+@pytest.mark.parametrize("path", CUSTOM_LEAVES, ids=[".".join(map(str, p)) for p in CUSTOM_LEAVES])
+def test_changing_one_key_of_the_custom_study_reruns_exactly_the_jobs_that_depend_on_it(path):
+    """The custom battery's entry (N, its free parameters mapping, time grid) and the numerics its
+    route reads follow the same contract as a catalogue model's keys."""
+    value = _get(CUSTOM, path)
+    new = perturbed(CUSTOM, path, value)
+    if new is None:
+        pytest.skip(f"no other valid value for {'.'.join(map(str, path))} = {value!r}")
+    before, after = job_table(CUSTOM), job_table(new)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    req, allow = expected(CUSTOM, new, path)
+    req &= set(before) | set(after)  # a stage the study does not run (thermal: seed) has no job
+    assert req <= changed, f"jobs that depend on the key but would not rerun: {sorted(req - changed, key=str)}"
+    assert changed <= req | allow, f"jobs that would rerun without depending on the key: {sorted(changed - req - allow, key=str)}"
+
+
+def test_every_parameter_of_the_custom_battery_is_covered_by_the_replanning_test():
+    """Each user parameter of the example (a free mapping) has another valid value."""
+    params = [p for p in CUSTOM_LEAVES if "parameters" in p]
+    assert len(params) == 3 and all(perturbed(CUSTOM, p, _get(CUSTOM, p)) is not None for p in params)
+
+
+def test_a_changed_user_module_file_or_function_reruns_the_custom_jobs(tmp_path):
+    """The module file's SHA-256 is in every custom job's params: editing the file (or naming
+    another function) changes exactly the custom jobs' config subtrees; an unchanged file none."""
+    src = (ROOT / "config" / "examples" / "custom_battery.py").read_text()
+    mod = tmp_path / "battery.py"
+    mod.write_text(src)
+    cfg = custom_config(str(mod))
+    cfg["models"]["rabi_parallel"] = {"N": [1], "drive": 0.5}
+    base = validate_config(cfg)
+    assert base["models"]["custom"]["module_sha256"] == __import__("hashlib").sha256(src.encode()).hexdigest()
+    custom_jobs = {k for k in job_table(base) if "custom" in k}
+    assert ("work_statistics", "custom") in custom_jobs
+    assert custom_jobs and set(job_table(base)) - custom_jobs  # rabi_parallel's jobs too
+    assert job_table(validate_config(cfg)) == job_table(base)
+    mod.write_text(src + "\n# an edit\n")
+    edited = validate_config(cfg)
+    assert {k for k in job_table(base) if job_table(base)[k] != job_table(edited)[k]} == custom_jobs
+    other = copy.deepcopy(cfg)
+    other["models"]["custom"]["function"] = "pulsed_decaying_cell"
+    other["models"]["custom"]["parameters"] = {"drive": 0.2}
+    assert {k for k, v in job_table(validate_config(other)).items() if job_table(edited).get(k) != v} == custom_jobs - {
+        ("work_statistics", "custom")
+    }
+
+
+def test_a_job_refuses_a_user_module_changed_since_validation(tmp_path):
+    """A job reads the module the validation hashed: a file edited after validation is refused
+    (rerun snakemake: it revalidates) instead of silently computing with other code."""
+    from qbattery.models import custom
+
+    mod = tmp_path / "battery_late.py"
+    mod.write_text((ROOT / "config" / "examples" / "custom_battery.py").read_text())
+    cfg = validate_config(custom_config(str(mod)))
+    job = sim_stage.job_config(cfg, "custom", 1)
+    mod.write_text(mod.read_text() + "\n# edited after validation\n")
+    custom._function.cache_clear()
+    custom._probe.cache_clear()
+    with pytest.raises(ConfigError, match="changed since the config was validated"):
+        sim_stage.simulate_point(job, "custom", 1)

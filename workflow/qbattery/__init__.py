@@ -2,13 +2,15 @@
 
 Public API (see README): state functionals (energy, ergotropy, capacity, passive_state,
 von_neumann_entropy, mutual_information), power analysis, the model registry and
-``simulate`` returning xarray Datasets identical to what the workflow writes. Every entry
+``simulate`` returning xarray Datasets identical to what the workflow writes, and ``charge`` for a
+battery from the user's own operators (docs/custom-battery.md). Every entry
 point checks its arguments with the config schema's rules and raises ``InputError`` (a
 ValueError, the same type as the config's ``ConfigError``) naming the argument.
 """
 
 from .analysis import analyse_power
 from .api import Study, load
+from .custom_battery import charge
 from .io import open_dataset, write_netcdf
 from .models import MODELS, Numerics, get_model
 from .physics.power import average_power, instantaneous_power, stored_energy, summarise
@@ -40,6 +42,7 @@ __all__ = [
     "average_power",
     "capacity",
     "cells_spectrum",
+    "charge",
     "energy",
     "ergotropy",
     "get_model",

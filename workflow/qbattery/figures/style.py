@@ -53,6 +53,7 @@ MODEL_STYLES: dict[str, tuple[tuple[float, float, float], str, str]] = {
     "charger_mediated_ho": (BLACK, "p", "-"),
     "charger_mediated": (PALETTE[3], "*", "-"),
     "splitting_quench": (BLACK, "d", "-"),
+    "custom": (PALETTE[7], "<", "-"),  # the user's battery (models.custom)
 }
 MODEL_COLOURS = {name: s[0] for name, s in MODEL_STYLES.items()}
 _FALLBACK = [PALETTE[i] for i in (0, 1, 2, 3, 4, 5, 6, 7, 9)] + [BLACK]
@@ -71,6 +72,7 @@ LEGEND_NAMES = {
     "charger_mediated_osc": "oscillator charger, N cells",
     "charger_mediated_ho": "oscillator charger, oscillator battery",
     "splitting_quench": "splitting quench",
+    "custom": "custom battery",
 }
 
 #: axis labels: symbol [units], hbar = k_B = 1, energies in omega_a

@@ -64,6 +64,7 @@ class Diagnostic:
     name: str
     long_name: str
     tolerance: str  # attribute name of Numerics holding the threshold ("" = recorded, not checked)
+    units: str = "1"
 
 
 @dataclass
@@ -231,6 +232,11 @@ class Model:
     series: ClassVar[dict[str, tuple[str, str]]] = {}
     #: name of the parallel reference model for the quantum advantage, if any
     reference: ClassVar[str | None] = None
+    #: a battery from the user's operators (models.custom), not a catalogue model: not in
+    #: :func:`models_with`, its config entry added by name (see :func:`user_models`)
+    user_defined: ClassVar[bool] = False
+    #: keys its config entry requires besides N
+    entry_required: ClassVar[tuple[str, ...]] = ()
 
     # ---------------------------------------------------------------- face: closed
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
@@ -410,7 +416,13 @@ def get_model(name: str, face: str | None = None) -> Model:
 
 
 def models_with(face: str) -> list[str]:
-    """Names of the catalogue models that implement ``face``, sorted."""
+    """Names of the catalogue models that implement ``face``, sorted (user batteries excluded:
+    :func:`user_models`)."""
     if face not in FACES:
         raise ValueError(f"unknown face {face!r}; faces: {', '.join(FACES)}")
-    return sorted(n for n, m in MODELS.items() if m.has(face))
+    return sorted(n for n, m in MODELS.items() if m.has(face) and not m.user_defined)
+
+
+def user_models(face: str = "closed") -> list[str]:
+    """Names of the registered user-battery models (``models.custom``) with ``face``, sorted."""
+    return sorted(n for n, m in MODELS.items() if m.user_defined and m.has(face))
