@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TUTORIALS = sorted((ROOT / "docs" / "tutorials").glob("t[0-9][0-9]_*.py"))
 
 
-def test_there_are_eight_tutorials_in_order():
-    """The sequence of issue #23: ergotropy ... notebook to study."""
-    assert [p.name[:3] for p in TUTORIALS] == [f"t0{i}" for i in range(1, 9)]
+def test_the_tutorials_are_numbered_in_sequence():
+    """The sequence of issue #23 (ergotropy ... notebook to study) and the bring-your-own-battery example of #24."""
+    assert [p.name[:3] for p in TUTORIALS] == [f"t0{i}" for i in range(1, 10)]
 
 
 @pytest.mark.parametrize("path", TUTORIALS, ids=[p.stem for p in TUTORIALS])
