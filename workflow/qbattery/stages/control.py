@@ -231,6 +231,17 @@ def _control_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Da
     return control_point(job_cfg, wildcards["case"], int(wildcards["N"]))
 
 
+def merge_control(parts: list[xr.Dataset]) -> xr.Dataset:
+    """One case over N: the per-N datasets concatenated along N; the axes whose length depends on
+    N (controls of a local family, evaluations, starts) are outer-joined, NaN-padded (labels '')."""
+    from .base import merge_attrs
+
+    parts = sorted(parts, key=lambda d: int(d.N.values[0]))
+    ds = xr.concat(parts, dim="N", join="outer", data_vars="all", coords="minimal", compat="override", combine_attrs=merge_attrs)
+    ds["control_name"] = ds.control_name.fillna("").astype(str)
+    return ds
+
+
 def check(cfg: Mapping) -> None:
     """What the schema cannot say: the model's control face, its families, N and parameters."""
     for name, entry in section(cfg).get("cases", {}).items():
