@@ -335,13 +335,17 @@ _CONTROL = {
     "restart_objective": _q("objective at T reached from each seeded initial pulse", E, "control"),
     "restart_spread": _q("max - min over the initial pulses of the objective reached", E, "control"),
     "optimiser_iterations": _q("optimiser iterations from each initial pulse", ONE, "control"),
-    "optimiser_converged": Quantity("optimiser reported convergence for the best start", ONE, "control", flag_values=(0, 1), flag_meanings="not_converged converged"),
+    "optimiser_converged": Quantity(
+        "optimiser reported convergence for the best start", ONE, "control", flag_values=(0, 1), flag_meanings="not_converged converged"
+    ),
     "convergence": _q("objective at each optimiser evaluation of the best start (NaN-padded)", E, "control"),
     "minimal_time": _q("minimal time to charge the fraction control.fraction of the capacity (bisection)", T, "control"),
     "minimal_time_pulse": _q("optimised pulse at the minimal time", E, "control"),
     "fixed_protocol_time": _q("time the model's fixed protocol (closed face) needs to charge the same fraction", T, "control"),
     "time_gain": _q("fixed-protocol time over the minimal time (>= 1 when the fixed protocol is admissible)", ONE, "control"),
-    "speed_limit_time": _q("speed limit arcsin(sqrt f) / (w_0 + Lambda) of the constraint (Mandelstam-Tamm, Anandan-Aharonov)", T, "control"),
+    "speed_limit_time": _q(
+        "speed limit arcsin(sqrt f) / (w_0 + Lambda) of the constraint (Mandelstam-Tamm, Anandan-Aharonov)", T, "control"
+    ),
     "speed_limit_ratio": _q("minimal time over the speed limit of the constraint (>= 1)", ONE, "control"),
     "pulse_mt_time": _q("Anandan-Aharonov bound L(psi0, psi_T) / <Delta E>_T of the minimal-time pulse", T, "control"),
     "control_capacity": _q("largest value of the objective any unitary reaches (ergotropy: e_max - e_min)", E, "control"),

@@ -29,8 +29,14 @@ def plot_control(datasets: list[xr.Dataset]):
             for k in range(pulse.shape[1]):
                 if np.all(np.isnan(pulse[:, k])):
                     continue
-                ax_p.stairs(pulse[:, k], edges, color=c, lw=1.0, ls=["-", "--", ":", "-."][k % 4],
-                            label=f"{case} N={N}: {names[k] if k < len(names) else k}" if k < 3 else None)
+                ax_p.stairs(
+                    pulse[:, k],
+                    edges,
+                    color=c,
+                    lw=1.0,
+                    ls=["-", "--", ":", "-."][k % 4],
+                    label=f"{case} N={N}: {names[k] if k < len(names) else k}" if k < 3 else None,
+                )
         erg = big.optimal_ergotropy.values / N
         ax_e.plot(big.final_time.values, erg, mk + "-", color=c, ms=3, label=f"{case} N={N}")
         for name, ls in (("minimal_time", ":"), ("fixed_protocol_time", "-."), ("speed_limit_time", "--")):

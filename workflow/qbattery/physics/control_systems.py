@@ -98,8 +98,14 @@ class ControlSystem:
             terms = [t for embed in self.embeddings for t in cell_terms(embed, rates)]
             diss = dissipators(terms, d).toarray()
         return ControlProblem(
-            drift=self.drift, controls=tuple(ops), H_B=self.H_B, psi0=self.psi0, dims=(2**self.N, self.d_C),
-            dissipator=diss, objective=objective, names=tuple(labels),
+            drift=self.drift,
+            controls=tuple(ops),
+            H_B=self.H_B,
+            psi0=self.psi0,
+            dims=(2**self.N, self.d_C),
+            dissipator=diss,
+            objective=objective,
+            names=tuple(labels),
         )
 
 
@@ -146,6 +152,12 @@ def charger_pairs_system(N: int) -> ControlSystem:
     psi0 = np.zeros(dB * dB, dtype=complex)
     psi0[dB - 1] = 1.0  # battery index 0 (|g...g>), charger index dB - 1 (|e...e>)
     return ControlSystem(
-        N=N, drift=np.zeros((dB * dB, dB * dB), dtype=complex), families=fams, H_B=cells_energy(N), psi0=psi0, d_C=dB,
-        frame="interaction picture of H_A + H_B at resonance", embeddings=embeddings,
+        N=N,
+        drift=np.zeros((dB * dB, dB * dB), dtype=complex),
+        families=fams,
+        H_B=cells_energy(N),
+        psi0=psi0,
+        d_C=dB,
+        frame="interaction picture of H_A + H_B at resonance",
+        embeddings=embeddings,
     )

@@ -328,11 +328,23 @@ def optimise(
         if box is not None:
             bounds = [(-b, b) for _ in range(M) for b in box]
             x0 = np.clip(u0.ravel(), [b[0] for b in bounds], [b[1] for b in bounds])
-            res = minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=bounds,
-                           options={"maxiter": int(max_iterations), "ftol": tol, "gtol": tol * 1e-2})
+            res = minimize(
+                fun,
+                x0,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=bounds,
+                options={"maxiter": int(max_iterations), "ftol": tol, "gtol": tol * 1e-2},
+            )
         else:
-            res = minimize(fun, u0.ravel(), jac=True, method="SLSQP", constraints=[_norm_constraints(problem, constraint.bound, M, K)],
-                           options={"maxiter": int(max_iterations), "ftol": tol})
+            res = minimize(
+                fun,
+                u0.ravel(),
+                jac=True,
+                method="SLSQP",
+                constraints=[_norm_constraints(problem, constraint.bound, M, K)],
+                options={"maxiter": int(max_iterations), "ftol": tol},
+            )
         x = res.x
         if box is None:  # project back into the norm ball (SLSQP may end a hair outside)
             x = project_to_norm_ball(problem, x.reshape(M, K), constraint.bound).ravel()
@@ -346,8 +358,14 @@ def optimise(
             best = (len(values) - 1, x.reshape(M, K))
     i = best[0]
     return ControlResult(
-        T=float(T), pulse=best[1], value=float(values[i]), values=np.array(values), iterations=np.array(iters),
-        history=np.array(histories[i]), converged=oks[i], message=messages[i],
+        T=float(T),
+        pulse=best[1],
+        value=float(values[i]),
+        values=np.array(values),
+        iterations=np.array(iters),
+        history=np.array(histories[i]),
+        converged=oks[i],
+        message=messages[i],
     )
 
 

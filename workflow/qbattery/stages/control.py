@@ -108,8 +108,17 @@ def control_point(job_cfg: Mapping, case: str, N: int) -> xr.Dataset:
     rng = np.random.default_rng(seed)
     fraction = float(sec["fraction"])
     sweep = oc.minimal_time(
-        problem, constraint, T, fraction, int(sec["slices"]), int(sec["restarts"]), rng,
-        bisection=int(sec["bisection"]), reach_tol=float(sec["reach_tol"]), max_iterations=int(sec["max_iterations"]), tol=float(sec["tol"]),
+        problem,
+        constraint,
+        T,
+        fraction,
+        int(sec["slices"]),
+        int(sec["restarts"]),
+        rng,
+        bisection=int(sec["bisection"]),
+        reach_tol=float(sec["reach_tol"]),
+        max_iterations=int(sec["max_iterations"]),
+        tol=float(sec["tol"]),
     )
     return control_dataset(job_cfg, case, N, problem, constraint, sweep, numerics)
 
@@ -178,7 +187,9 @@ def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, 
             "restart_objective": v("restart_objective", n + ("final_time", "restart"), padded([r.values for r in res])[None]),
             "restart_spread": v("restart_spread", n + ("final_time",), np.array([r.spread for r in res])[None]),
             "optimiser_iterations": v("optimiser_iterations", n + ("final_time", "restart"), padded([r.iterations for r in res])[None]),
-            "optimiser_converged": v("optimiser_converged", n + ("final_time",), np.array([int(r.converged) for r in res], dtype="int8")[None]),
+            "optimiser_converged": v(
+                "optimiser_converged", n + ("final_time",), np.array([int(r.converged) for r in res], dtype="int8")[None]
+            ),
             "convergence": v("convergence", n + ("final_time", "evaluation"), hist[None]),
             "minimal_time": v("minimal_time", n, [t_min]),
             "minimal_time_pulse": v("minimal_time_pulse", n + ("slice", "control"), pulse_min[None]),
