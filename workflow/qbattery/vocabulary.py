@@ -340,6 +340,9 @@ _CONTROL = {
     ),
     "convergence": _q("objective at each optimiser evaluation of the best start (NaN-padded)", E, "control"),
     "minimal_time": _q("minimal time to charge the fraction control.fraction of the capacity (bisection)", T, "control"),
+    "minimal_time_lower": _q(
+        "largest final time shown not to reach the target: the minimal time lies in (lower, minimal_time]", T, "control"
+    ),
     "minimal_time_pulse": _q("optimised pulse at the minimal time", E, "control"),
     "fixed_protocol_time": _q("time the model's fixed protocol (closed face) needs to charge the same fraction", T, "control"),
     "time_gain": _q("fixed-protocol time over the minimal time (>= 1 when the fixed protocol is admissible)", ONE, "control"),

@@ -23,8 +23,9 @@ chi_M = O psi_M is propagated back, chi_{j-1} = U_j^dag chi_j, and
 dU_j/du_jk from the eigenbasis of H_j (Daleckii-Krein): V (Phi o (V^dag H_k V)) V^dag,
 Phi_ab = (e^{-i l_a dt} - e^{-i l_b dt}) / (l_a - l_b) (-i dt e^{-i l_a dt} when l_a = l_b).
 Open: vec rho_j = P_j vec rho_{j-1}, P_j = exp(L_j dt), the derivative of the matrix exponential
-in the direction L_k dt is the Frechet derivative (scipy.linalg.expm_frechet, Al-Mohy & Higham
-2009), costate row c_{j-1} = c_j P_j, dErg/du_jk = Re c_j dP_j/du_jk vec rho_{j-1}.
+in the direction L_k dt is its Frechet derivative, all K of them from one block-triangular
+exponential (``expm_and_derivatives``; equal to scipy.linalg.expm_frechet), costate row
+c_{j-1} = c_j P_j, dErg/du_jk = Re c_j dP_j/du_jk vec rho_{j-1}.
 
 Why not qutip-qoc / qutip-qtrl / krotov: their objectives are gate or state fidelities; the
 ergotropy is a non-linear, spectrum-dependent functional of the reduced state, and the operator-norm
@@ -42,7 +43,7 @@ fraction f obeys T >= arcsin(sqrt f) / (w_0 + Lambda).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.linalg as sla
@@ -197,6 +198,22 @@ def _closed(problem: ControlProblem, u: np.ndarray, T: float, grad: bool):
     return value, g, xs
 
 
+def expm_and_derivatives(A: np.ndarray, directions: Sequence[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """exp(A) and its Frechet derivatives L(A, E_k) in every direction E_k, from one exponential of
+    the block upper-triangular matrix [[A, E_1, ..., E_K], [0, A, 0, ...], ..., [0, ..., A]], whose
+    first block row is [exp(A), L(A, E_1), ..., L(A, E_K)] (Van Loan, IEEE TAC 23, 395 (1978);
+    Najfeld & Havel, Adv. Appl. Math. 16, 321 (1995)); the same value as scipy.linalg.expm_frechet
+    (checked in the tests) at a fraction of its cost for many small directions."""
+    D, K = A.shape[0], len(directions)
+    B = np.zeros(((K + 1) * D, (K + 1) * D), dtype=complex)
+    for k in range(K + 1):
+        B[k * D : (k + 1) * D, k * D : (k + 1) * D] = A
+    for k, E in enumerate(directions, 1):
+        B[:D, k * D : (k + 1) * D] = E
+    X = sla.expm(B)
+    return X[:D, :D], [X[:D, k * D : (k + 1) * D] for k in range(1, K + 1)]
+
+
 def _open(problem: ControlProblem, u: np.ndarray, T: float, grad: bool):
     M = u.shape[0]
     dt = T / M
@@ -209,9 +226,9 @@ def _open(problem: ControlProblem, u: np.ndarray, T: float, grad: bool):
     for j in range(M):
         A = (L0 + sum(u[j, k] * Lk[k] for k in range(len(Lk)))) * dt
         if grad:
-            pairs = [sla.expm_frechet(A, Lk[k] * dt) for k in range(len(Lk))]
-            P.append(pairs[0][0])
-            dP.append([p[1] for p in pairs])
+            P_j, dP_j = expm_and_derivatives(A, [L * dt for L in Lk])
+            P.append(P_j)
+            dP.append(dP_j)
         else:
             P.append(sla.expm(A))
         x = P[-1] @ x
@@ -319,35 +336,10 @@ def optimise(
     best, values, iters, histories, messages, oks = None, [], [], [], [], []
     for u0 in starts:
         hist: list[float] = []
-
-        def fun(x, hist=hist):
-            v, g, _ = evaluate(problem, x, T)
-            hist.append(v)  # every evaluation (line searches included): the convergence record
-            return -v / scale, -g.ravel() / scale
-
-        if box is not None:
-            bounds = [(-b, b) for _ in range(M) for b in box]
-            x0 = np.clip(u0.ravel(), [b[0] for b in bounds], [b[1] for b in bounds])
-            res = minimize(
-                fun,
-                x0,
-                jac=True,
-                method="L-BFGS-B",
-                bounds=bounds,
-                options={"maxiter": int(max_iterations), "ftol": tol, "gtol": tol * 1e-2},
-            )
-        else:
-            res = minimize(
-                fun,
-                u0.ravel(),
-                jac=True,
-                method="SLSQP",
-                constraints=[_norm_constraints(problem, constraint.bound, M, K)],
-                options={"maxiter": int(max_iterations), "ftol": tol},
-            )
-        x = res.x
-        if box is None:  # project back into the norm ball (SLSQP may end a hair outside)
-            x = project_to_norm_ball(problem, x.reshape(M, K), constraint.bound).ravel()
+        if problem.objective == "ergotropy" and not np.any(np.abs(evaluate(problem, u0, T)[1]) > 1e-12):
+            # on the ergotropy's zero plateau (a passive reduced state has no gradient): climb the stored energy first
+            u0 = _solve(replace(problem, objective="energy"), constraint, T, u0, box, max_iterations, tol, scale, [])[0]
+        x, res = _solve(problem, constraint, T, u0, box, max_iterations, tol, scale, hist)
         val = evaluate(problem, x, T, grad=False)[0]
         values.append(val)
         iters.append(int(res.nit))
@@ -367,6 +359,41 @@ def optimise(
         converged=oks[i],
         message=messages[i],
     )
+
+
+def _solve(problem, constraint, T, u0, box, max_iterations, tol, scale, hist):
+    """One local optimisation from ``u0``: (pulse (M, K), scipy result); ``hist`` collects the objective."""
+    M, K = u0.shape
+
+    def fun(x):
+        v, g, _ = evaluate(problem, x, T)
+        hist.append(v)  # every evaluation (line searches included): the convergence record
+        return -v / scale, -g.ravel() / scale
+
+    if box is not None:
+        bounds = [(-b, b) for _ in range(M) for b in box]
+        x0 = np.clip(u0.ravel(), [b[0] for b in bounds], [b[1] for b in bounds])
+        res = minimize(
+            fun,
+            x0,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": int(max_iterations), "ftol": tol, "gtol": tol * 1e-2},
+        )
+    else:
+        res = minimize(
+            fun,
+            u0.ravel(),
+            jac=True,
+            method="SLSQP",
+            constraints=[_norm_constraints(problem, constraint.bound, M, K)],
+            options={"maxiter": int(max_iterations), "ftol": tol},
+        )
+    x = res.x
+    if box is None:  # project back into the norm ball (SLSQP may end a hair outside)
+        x = project_to_norm_ball(problem, x.reshape(M, K), constraint.bound).ravel()
+    return x.reshape(M, K), res
 
 
 def project_to_norm_ball(problem: ControlProblem, u: np.ndarray, bound: float) -> np.ndarray:
@@ -430,6 +457,7 @@ class TimeSweep:
     minimal_time: float  # NaN if no T of the grid reaches the target
     minimal_result: ControlResult | None
     bisection_steps: int
+    lower_time: float = float("nan")  # largest T shown not to reach the target (minimal time in (lower_time, minimal_time])
 
 
 def minimal_time(
@@ -468,4 +496,4 @@ def minimal_time(
             hi, hi_res = mid, r
         else:
             lo = mid
-    return TimeSweep(results, hi, hi_res, int(bisection))
+    return TimeSweep(results, hi, hi_res, int(bisection), lo)

@@ -80,12 +80,13 @@ def problem_of(case_entry: Mapping, N: int) -> oc.ControlProblem:
     return system.problem(case_entry["controls"], case_entry.get("objective", "ergotropy"), rates)
 
 
-def fixed_protocol_time(case_entry: Mapping, N: int, fraction: float, t_max: float, numerics) -> float:
+def fixed_protocol_time(case_entry: Mapping, N: int, fraction: float, capacity: float, t_max: float, numerics) -> float:
     """First time the model's fixed protocol (closed face at the case's params) holds ``fraction``
-    of its capacity as ergotropy (linear interpolation on the grid; NaN if never within the grid)."""
+    of ``capacity`` (e_max - e_min of the battery) as ergotropy (linear interpolation on the grid;
+    NaN if never within FIXED_SPAN t_max)."""
     t = np.linspace(0.0, FIXED_SPAN * t_max, FIXED_POINTS)
     traj = get_model(case_entry["model"]).run(int(N), t, model_params(case_entry), numerics)
-    target = fraction * np.asarray(traj.capacity, dtype=float)
+    target = np.full(len(t), fraction * capacity)
     above = np.flatnonzero(traj.ergotropy >= target)
     if above.size == 0:
         return float("nan")
@@ -158,7 +159,7 @@ def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, 
     best = sweep.minimal_result
     pulse_min = best.pulse if best is not None else np.full((M, K), np.nan)
     fraction = float(sec["fraction"])
-    t_fixed = fixed_protocol_time(entry, N, fraction, float(times(job_cfg)[-1]), numerics)
+    t_fixed = fixed_protocol_time(entry, N, fraction, cap, float(times(job_cfg)[-1]), numerics)
     t_bound = oc.constraint_speed_limit(problem, constraint, fraction)
     t_aa = oc.anandan_aharonov_time(problem, best.pulse, best.T) if best is not None else float("nan")
     T = np.array([r.T for r in res])
@@ -192,6 +193,7 @@ def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, 
             ),
             "convergence": v("convergence", n + ("final_time", "evaluation"), hist[None]),
             "minimal_time": v("minimal_time", n, [t_min]),
+            "minimal_time_lower": v("minimal_time_lower", n, [sweep.lower_time if np.isfinite(t_min) else np.nan]),
             "minimal_time_pulse": v("minimal_time_pulse", n + ("slice", "control"), pulse_min[None]),
             "fixed_protocol_time": v("fixed_protocol_time", n, [t_fixed]),
             "time_gain": v("time_gain", n, [t_fixed / t_min if np.isfinite(t_min) and t_min > 0 else np.nan]),
