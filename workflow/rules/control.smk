@@ -43,11 +43,7 @@ rule merge_control:
         mem_mb=1000,
         runtime=10,
     run:
-        from qbattery.io import open_dataset, write_netcdf
-        from qbattery.runner import logged
-
-        with logged(log[0]):
-            write_netcdf(CONTROL.merge_control([open_dataset(p) for p in input]), output[0])
+        CONTROL.merge_files(input, output[0], log[0])
 
 
 rule figure_control:

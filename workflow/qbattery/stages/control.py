@@ -255,6 +255,15 @@ def merge_control(parts: list[xr.Dataset]) -> xr.Dataset:
     return ds
 
 
+def merge_files(paths, output: str, log: str) -> None:
+    """The merge job: one case's per-N files -> ``control/<case>.nc`` (logged to ``log``)."""
+    from ..io import open_dataset, write_netcdf
+    from ..runner import logged
+
+    with logged(log):
+        write_netcdf(merge_control([open_dataset(p) for p in paths]), output)
+
+
 def check(cfg: Mapping) -> None:
     """What the schema cannot say: the model's control face, its families, N and parameters."""
     for name, entry in section(cfg).get("cases", {}).items():
