@@ -200,3 +200,20 @@ def test_control_config_errors_are_one_line_and_name_the_key():
         with pytest.raises((ConfigError, ValueError)) as err:
             stages.check(validate_config(cfg))
         assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_health_violation_fails_the_job_or_is_recorded_as_nan():
+    """numerics.norm_tol below the rounding of the propagated norm: on_violation fail raises, nan
+    records status 1, NaN results and the reason (the stage's health record)."""
+    import yaml
+    from e2e import ROOT
+    from qbattery.stages import control as stage
+
+    cfg = validate_config(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()))
+    cfg["control"].update(slices=2, restarts=1, max_iterations=5, bisection=1, times={"t_min": 1.0, "t_max": 3.5, "points": 2})
+    cfg["numerics"]["norm_tol"] = 1e-300
+    with pytest.raises(RuntimeError, match="norm error"):
+        stage.control_point(stage.job_config(cfg, "local", 1), "local", 1)
+    cfg["numerics"]["on_violation"] = "nan"
+    ds = stage.control_point(stage.job_config(cfg, "local", 1), "local", 1)
+    assert ds.status.values.item() == 1 and np.isnan(ds.minimal_time).all() and "norm error" in ds.attrs["health_violations"]

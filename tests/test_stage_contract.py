@@ -199,7 +199,7 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
         if key in thermal_stage.NUMERICS_KEYS and thermal_stage.enabled(cfg):
             req.add(("thermal_operations",))
         for case, entry in cfg.get("control", {}).get("cases", {}).items():  # the fixed protocol's closed face
-            if key in get_model(entry["model"]).numerics_keys("closed") or key == "on_violation":
+            if key in get_model(entry["model"]).numerics_keys("closed") or key in control_stage.NUMERICS_KEYS:
                 req |= control_jobs(case)
     elif head == "models":
         m, key = path[1], path[2]

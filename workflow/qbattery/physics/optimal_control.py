@@ -49,7 +49,7 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.optimize import minimize
 
-from .lindblad import functional, hamiltonian_superop, unvec, vec
+from .lindblad import functional, hamiltonian_superop, unvec, vec  # noqa: F401 (unvec: stage health)
 from .quantities import ergotropy, partial_trace
 from .speed_limits import bures_angle
 

@@ -31,6 +31,8 @@ SECTION = "control"
 #: section keys every control job reads
 SETTINGS_KEYS = ("fraction", "slices", "restarts", "stage_seed", "max_iterations", "tol", "bisection", "reach_tol", "times")
 RATE_KEYS = ("gamma", "gamma_phi", "temperature")
+#: numerics the stage itself reads (besides the fixed protocol's closed-face keys)
+NUMERICS_KEYS = ("norm_tol", "on_violation")
 #: a fixed protocol's charging curve: this many times the largest T, on this many points
 FIXED_SPAN, FIXED_POINTS = 4.0, 4001
 
@@ -56,7 +58,8 @@ def job_config(cfg: Mapping, case: str, N: int | str) -> dict:
     entry = {**sec["cases"][case], "N": [int(N)]}
     sub = {k: sec[k] for k in SETTINGS_KEYS if k in sec}
     sub["cases"] = {case: entry}
-    return {SECTION: sub, "seed": cfg["seed"], "numerics": numerics_subtree(cfg, closed_numerics_keys(entry["model"]))}
+    keys = {*closed_numerics_keys(entry["model"]), *NUMERICS_KEYS}
+    return {SECTION: sub, "seed": cfg["seed"], "numerics": numerics_subtree(cfg, keys)}
 
 
 def times(job_cfg: Mapping) -> np.ndarray:
@@ -135,6 +138,14 @@ def _final_values(problem: oc.ControlProblem, r: oc.ControlResult) -> tuple[floa
     return oc.evaluate(erg, r.pulse, r.T, grad=False)[0], oc.evaluate(en, r.pulse, r.T, grad=False)[0]
 
 
+def _norm_error(problem: oc.ControlProblem, r: oc.ControlResult) -> float:
+    """|<psi|psi> - 1| (closed) or |Tr rho - 1| (open) of the final state of the pulse of ``r``."""
+    x = oc.evaluate(problem, r.pulse, r.T, grad=False)[2][-1]
+    if problem.open:
+        return float(abs(np.trace(oc.unvec(x, problem.dim)) - 1.0))
+    return float(abs(np.vdot(x, x).real - 1.0))
+
+
 def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, numerics) -> xr.Dataset:
     """Dataset of one job: optimum at every T, minimal time, fixed protocol, speed limits, health."""
     sec = section(job_cfg)
@@ -164,8 +175,12 @@ def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, 
     t_aa = oc.anandan_aharonov_time(problem, best.pulse, best.T) if best is not None else float("nan")
     T = np.array([r.T for r in res])
 
-    # health: no optimum above the capacity, no minimal time below the bound of the constraint
+    # health: norm (trace) of the final states, no optimum above the capacity, no minimal time
+    # below the bound of the constraint
     reasons = []
+    norm_error = max(_norm_error(problem, r) for r in res)
+    if norm_error > numerics.norm_tol:
+        reasons.append(f"case {case} N={N}: {'trace' if problem.open else 'norm'} error {norm_error:.3g} > numerics.norm_tol")
     tol = float(sec["reach_tol"]) * max(cap, 1.0) + 1e-9
     over = float(np.max(finals[:, 0]) - cap) if problem.objective == "ergotropy" else float(np.max(finals[:, 1]) - cap)
     if over > tol:
@@ -174,6 +189,9 @@ def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, 
         reasons.append(f"case {case} N={N}: minimal time {t_min} beats the speed limit {t_bound}")
     if reasons and numerics.on_violation == "fail":
         raise RuntimeError("; ".join(reasons))
+    if reasons:  # on_violation = nan: the results of this N are recorded as NaN, the reason in health_violations
+        finals[:] = np.nan
+        t_min = float("nan")
 
     def v(name, dims, values, **kw):
         return (dims, np.asarray(values), attrs(name, **kw))
@@ -202,6 +220,7 @@ def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, 
             "pulse_mt_time": v("pulse_mt_time", n, [t_aa]),
             "control_capacity": v("control_capacity", n, [cap]),
             "control_norm_bound": v("control_norm_bound", n, [constraint.control_norm_bound(problem.controls)]),
+            ("trace_error" if problem.open else "norm_error"): v("trace_error" if problem.open else "norm_error", n, [norm_error]),
             "status": v("status", n, np.array([1 if reasons else 0], dtype="int8")),
         },
         coords={
