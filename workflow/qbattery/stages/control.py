@@ -232,7 +232,8 @@ def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, 
             "evaluation": ("evaluation", np.arange(E), attrs("evaluation")),
         },
     )
-    ds["control_name"] = (("N", "control"), np.array([list(problem.names)], dtype=object), attrs("control_name"))
+    ds["control_name"] = (("N", "control"), np.array([list(problem.names)], dtype=str), attrs("control_name"))
+    ds["control_name"].encoding["dtype"] = "S1"  # classic netCDF char array, not a variable-length string
     model = get_model(entry["model"])
     ds.attrs.update(provenance_attrs(dict(job_cfg)))
     ds.attrs.update(model.attrs())
@@ -271,6 +272,7 @@ def merge_control(parts: list[xr.Dataset]) -> xr.Dataset:
     parts = sorted(parts, key=lambda d: int(d.N.values[0]))
     ds = xr.concat(parts, dim="N", join="outer", data_vars="all", coords="minimal", compat="override", combine_attrs=merge_attrs)
     ds["control_name"] = ds.control_name.fillna("").astype(str)
+    ds["control_name"].encoding["dtype"] = "S1"
     return ds
 
 
