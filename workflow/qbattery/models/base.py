@@ -290,6 +290,8 @@ class Model:
     # initial state with the control families it offers (qbattery.physics.control_systems).
     #: largest N of the control route (full tensor-product space)
     control_max_N: ClassVar[int] = 4
+    #: frame of the drift and the controls (text for the dataset attrs)
+    control_frame: ClassVar[str] = ""
 
     def control_system(self, N: int, params: dict[str, float]):
         """Control face: a ``physics.control_systems.ControlSystem`` of N cells at one point."""

@@ -240,7 +240,7 @@ def control_dataset(job_cfg, case, N, problem, constraint, sweep: oc.TimeSweep, 
     ds.attrs.update(
         {
             "case": case,
-            "control_frame": getattr(model, "control_frame", ""),
+            "control_frame": model.control_frame,
             "controls": " ".join(entry["controls"]),
             "constraint": entry["constraint"],
             "constraint_bound": float(entry["bound"]),
