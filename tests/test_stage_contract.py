@@ -21,6 +21,7 @@ import yaml
 from qbattery import stages
 from qbattery.config import ConfigError, load_config, validate_config
 from qbattery.models import get_model
+from qbattery.stages import control as control_stage
 from qbattery.stages import correlations as corr_stage
 from qbattery.stages import open as open_stage
 from qbattery.stages import simulate as sim_stage
@@ -52,6 +53,9 @@ def job_table(cfg: dict) -> dict[tuple, str]:
         jobs[("work_statistics", m)] = work_stage.job_config(cfg, m)
     if thermal_stage.enabled(cfg):
         jobs[("thermal_operations",)] = thermal_stage.job_config(cfg)
+    for c in control_stage.cases(cfg):
+        for N in control_stage.n_values(cfg, c):
+            jobs[("control_point", c, N)] = control_stage.job_config(cfg, c, N)
     return {k: json.dumps(v, sort_keys=True) for k, v in jobs.items()}
 
 
@@ -83,7 +87,9 @@ def candidates(value):
     if isinstance(value, bool):
         return [not value]
     if isinstance(value, str):
-        return [{"fail": "nan", "nan": "fail", "qubits": "ladder", "ladder": "qubits"}.get(value, value + "_x")]
+        swaps = {"fail": "nan", "nan": "fail", "qubits": "ladder", "ladder": "qubits", "amplitude": "norm", "norm": "amplitude"}
+        swaps |= {"rabi_parallel": "global_flip", "global_flip": "rabi_parallel"}
+        return [swaps.get(value, value + "_x")]
     if isinstance(value, int):
         return [value + 1, value - 1, value * 2]
     if isinstance(value, float):
@@ -94,6 +100,8 @@ def candidates(value):
             out.append(value[:-1])
         if value and isinstance(value[0], (int, float)) and not isinstance(value[0], bool):
             out.append([*value[:-1], value[-1] * 1.5 if isinstance(value[-1], float) else value[-1] + 1])
+        if value and isinstance(value[0], str):  # a list of names: one more (control families)
+            out += [[*value, extra] for extra in ("collective_x", "local_x") if extra not in value][:1]
         out.append([])
         return out
     return []
@@ -145,6 +153,10 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
     def open_jobs(m, c=cfg):
         return {("open_point", m, N) for N in c["open_systems"]["models"][m]["N"]}
 
+    def control_jobs(case=None, c=cfg):
+        cases = c.get("control", {}).get("cases", {})
+        return {("control_point", k, N) for k, e in cases.items() if case in (None, k) for N in e["N"]}
+
     def uses_study_time(m, c=cfg):
         return "time" not in c["models"][m]
 
@@ -154,7 +166,7 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
         allow |= ref_jobs(m) | ref_jobs(m, new)
 
     if head == "seed":
-        req |= {("thermal_operations",)}
+        req |= {("thermal_operations",)} | control_jobs()
     elif head == "time":
         for m in cfg["models"]:
             if uses_study_time(m):
@@ -186,6 +198,9 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
                 req.add(("work_statistics", m))
         if key in thermal_stage.NUMERICS_KEYS and thermal_stage.enabled(cfg):
             req.add(("thermal_operations",))
+        for case, entry in cfg.get("control", {}).get("cases", {}).items():  # the fixed protocol's closed face
+            if key in get_model(entry["model"]).numerics_keys("closed") or key in control_stage.NUMERICS_KEYS:
+                req |= control_jobs(case)
     elif head == "models":
         m, key = path[1], path[2]
         if key == "N":  # only the jobs of added or removed N, and the per-model jobs
@@ -236,6 +251,16 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
     elif head == "thermal":
         if path[1] != "figure":
             req.add(("thermal_operations",))
+    elif head == "control":
+        if path[1] == "cases":
+            case = path[2]
+            if path[3] == "N":
+                old, now = set(cfg["control"]["cases"][case]["N"]), set(new["control"]["cases"][case]["N"])
+                req |= {("control_point", case, N) for N in old ^ now}
+            else:
+                req |= control_jobs(case) | control_jobs(case, new)
+        else:  # every setting of the section: optimiser, T grid, fraction, seeds
+            req |= control_jobs()
     return req, allow
 
 

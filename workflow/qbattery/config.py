@@ -100,6 +100,7 @@ def full_schema() -> dict:
 
     s["properties"]["correlations"]["properties"]["models"]["items"]["enum"] = models_with("joint") + user_models("joint")
     s["properties"]["thermal"]["properties"]["protocol"]["properties"]["models"]["items"]["enum"] = dicke_basis_models()
+    s["properties"]["control"]["properties"]["cases"]["additionalProperties"]["properties"]["model"]["enum"] = models_with("control")
     return s
 
 

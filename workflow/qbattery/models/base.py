@@ -11,6 +11,7 @@ closed   ``run(N, times, params, numerics)``   simulate -> power (and thermal W_
 joint    ``joint_trajectory(...)``             correlations (battery (x) charger states)
 lindblad ``lindblad(N, params, cutoff)``       open systems (Lindblad generator, one point)
 work     ``work_sectors(N, params, n_max)``    work statistics (TPM symmetry blocks)
+control  ``control_system(N, params)``         control (optimal charging, GRAPE)
 ======== ===================================== ===========================================
 
 ``Model.faces`` lists the faces a model implements (the methods it overrides);
@@ -209,9 +210,9 @@ class ChargerInfo:
     reuse_cutoff: bool = False
 
 
-FACES = ("closed", "joint", "lindblad", "work")
+FACES = ("closed", "joint", "lindblad", "work", "control")
 #: the method that implements each face
-FACE_METHODS = {"closed": "run", "joint": "joint_trajectory", "lindblad": "lindblad", "work": "work_sectors"}
+FACE_METHODS = {"closed": "run", "joint": "joint_trajectory", "lindblad": "lindblad", "work": "work_sectors", "control": "control_system"}
 
 
 class Model:
@@ -289,6 +290,18 @@ class Model:
         keys: dict = {"time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides open_systems.time)"}}
         keys.update({r: RATES[r].json_schema(override=True) for r in self.lindblad_rates})
         return keys
+
+    # ---------------------------------------------------------------- face: control
+    # Optimal-control charging (stage qbattery.stages.control): the model's battery, drift and
+    # initial state with the control families it offers (qbattery.physics.control_systems).
+    #: largest N of the control route (full tensor-product space)
+    control_max_N: ClassVar[int] = 4
+    #: frame of the drift and the controls (text for the dataset attrs)
+    control_frame: ClassVar[str] = ""
+
+    def control_system(self, N: int, params: dict[str, float]):
+        """Control face: a ``physics.control_systems.ControlSystem`` of N cells at one point."""
+        raise NotImplementedError(f"model {self.name!r} has no control face")
 
     # ---------------------------------------------------------------- face: work
     # Two-point-measurement work statistics (stage qbattery.work_statistics). A model with this face
