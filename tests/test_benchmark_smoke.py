@@ -14,7 +14,8 @@ def test_benchmark_runner_agrees_with_tight_tolerance_baseline_and_prints_speedu
     """At N = 2 the project's exact propagation and the naive QuTiP baseline (run with tight
     ODE tolerances) agree to 1e-8 at all 200 time points; the runner prints the speed-up. The
     converged large-N section at N = 8 passes its own check against a rerun with a fixed
-    cutoff 50% larger (energy and ergotropy to 1e-8, truncation weight < 1e-10)."""
+    cutoff 50% larger (energy, ergotropy and capacity to 1e-8, truncation weight < 1e-10), and the
+    r_max route of Dicke and Tavis-Cummings equals the full-spectrum kernel on the same states (1e-10)."""
     p = subprocess.run(
         [
             sys.executable,
@@ -27,6 +28,10 @@ def test_benchmark_runner_agrees_with_tight_tolerance_baseline_and_prints_speedu
             "8",
             "--repeat",
             "1",
+            "--large-models",
+            "dicke",
+            "tavis_cummings",
+            "--peers-N",
         ],
         capture_output=True,
         text=True,
@@ -36,6 +41,7 @@ def test_benchmark_runner_agrees_with_tight_tolerance_baseline_and_prints_speedu
     assert "within 1e-8 of the tight-tolerance referee: yes" in p.stdout
     assert "(< 1e-8: yes)" in p.stdout
     assert "all checks passed: yes" in p.stdout
+    assert "tavis_cummings     8" in p.stdout
     assert "x " in p.stdout
 
 

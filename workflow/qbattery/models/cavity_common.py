@@ -7,7 +7,7 @@ import scipy.sparse as sp
 
 from ..physics import spin_cavity
 from ..physics.propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate, release_krylov_basis
-from ..physics.quantities import capacity, cells_spectrum, ergotropy, largest_gram_eigenvalue, symmetric_passive_and_capacity
+from ..physics.quantities import cells_spectrum, largest_gram_eigenvalue, symmetric_passive_and_capacity
 from ..open_systems.composite import CAVITY_DISSIPATORS, CAVITY_ROUTE, cavity_initial_cutoff, cavity_memory_mb, cavity_problem
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES
 from ..physics.speed_limits import qsl_series
@@ -90,13 +90,12 @@ def _run_with_cutoff(
     }
     if rwa:
         energy, erg, cap, rho_b = _excitation_block_observables(psi_t, k, N)
-    else:
+    else:  # parity sector: rho_B is block diagonal in the parity of k; r_max = max of the blocks' largest eigenvalues
         rho_b = _battery_states(psi_t, n, k, n_max, N)
-        HB = np.diag(omega_a * np.arange(N + 1)).astype(complex)
-        levels = cells_spectrum(N, omega_a)
-        energy = np.real(np.einsum("tkl,lk->t", rho_b, HB))
-        erg = np.asarray(ergotropy(rho_b, HB, levels=levels, tol=numerics.state_tol))
-        cap = np.asarray(capacity(rho_b, HB, levels=levels, tol=numerics.state_tol))
+        energy = np.real(np.einsum("tkk->tk", rho_b)) @ (omega_a * np.arange(N + 1.0))
+        r_max = np.max([np.linalg.eigvalsh(rho_b[:, p::2, p::2])[:, -1] for p in (0, 1) if N + 1 > p], axis=0)
+        passive, cap = symmetric_passive_and_capacity(r_max, N, omega_a)
+        erg = _clip_roundoff(energy - passive, N)
     return Trajectory(
         energy=energy,
         ergotropy=erg,
