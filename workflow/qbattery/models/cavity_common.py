@@ -256,10 +256,15 @@ class _StreamedObservables:
                 out[t] = max(out[t], r)
         return out
 
-    def __call__(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(r_max, energy <k>, photon number, norm, top-level weight) of each state."""
+    def __call__(self, states: np.ndarray, blocks: tuple | None = None) -> tuple[np.ndarray, ...]:
+        """(r_max, energy <k>, photon number, norm, top-level weight) of each state; r_max from the
+        ``blocks`` of rho_B when they are formed anyway (eigvalsh), else :meth:`r_max`."""
         prob = np.abs(states) ** 2
-        return self.r_max(states), prob @ self.k, prob @ self.n, prob.sum(axis=1), self.top_weight(states)
+        if blocks is None:
+            r = self.r_max(states)
+        else:
+            r = np.max([np.linalg.eigvalsh(b)[:, -1] for b in blocks if b.shape[-1]], axis=0)
+        return r, prob @ self.k, prob @ self.n, prob.sum(axis=1), self.top_weight(states)
 
 
 def _clip_roundoff(erg: np.ndarray, N: int) -> np.ndarray:
@@ -293,10 +298,11 @@ def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str
     warm: dict = {}
 
     def record(o: _StreamedObservables, states: np.ndarray, idx: np.ndarray) -> None:
-        r_max[idx], E[idx], nbar[idx], norm[idx], weight[idx] = o(states)
-        overlap[idx] = np.abs(states[:, i0])
+        blocks = o.blocks(states) if keep else None
         if keep:
-            rho_e[idx], rho_o[idx] = o.blocks(states)
+            rho_e[idx], rho_o[idx] = blocks
+        r_max[idx], E[idx], nbar[idx], norm[idx], weight[idx] = o(states, blocks)
+        overlap[idx] = np.abs(states[:, i0])
 
     def setup(n_max: int):
         H = dicke_sector_hamiltonian(N, n_max, photons, omega_c, lam)
