@@ -23,7 +23,9 @@ top-filled energy: a state spectrum given as values with multiplicities (block-d
 :func:`block_diagonal_spectrum`; Schmidt spectra of product states) against a :class:`Spectrum`
 with exact integer degeneracies, vectorised over a batch of states. ``ergotropy``/``capacity``
 here, the Dicke-basis open systems, the Krylov cavity route, the charger models and the
-correlation stage all call it.
+correlation stage all call it. Its closed form for states of rank <= N + 1 over N cells (every
+symmetric-subspace state), from the largest eigenvalue alone, is :func:`symmetric_passive_and_capacity`
+(the large-N cavity routes; tested against this kernel and brute force).
 """
 
 from __future__ import annotations
