@@ -56,6 +56,7 @@ def test_scaling_study_writes_table_and_loglog_figure(tmp_path):
             str(ROOT / "benchmarks" / "run_benchmarks.py"),
             "--baseline-N",
             "--large-N",
+            "--peers-N",
             "--scaling",
             "--models",
             "parallel",
