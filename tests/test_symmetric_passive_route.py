@@ -30,7 +30,7 @@ def _random_state(dim: int, rank: int, rng: np.random.Generator) -> np.ndarray:
     return (Q * rng.dirichlet(np.ones(rank))) @ Q.conj().T
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(N=st.integers(1, 6), data=st.data(), seed=st.integers(0, 10**6), omega_a=st.floats(0.3, 3.0))
 def test_passive_energy_and_capacity_from_r_max_equal_brute_force_for_rank_at_most_N_plus_1(N, data, seed, omega_a):
     """Any state (pure or mixed, in or outside the symmetric subspace) of rank <= N + 1 over the
