@@ -80,17 +80,21 @@ def case_times(N: int, lam: float = LAM, nt: int = 200) -> np.ndarray:
     return np.linspace(0.0, 3 * np.pi / (2 * lam * np.sqrt(N)), nt)
 
 
-def project(N: int, times: np.ndarray, converged: bool, **numerics) -> tuple[float, object]:
+#: memory guard of the large-N runs: largest parity sector the cutoff growth may reach (default 2e6)
+LARGE_FOCK_MAX_DIM = 40_000_000
+
+
+def project(N: int, times: np.ndarray, converged: bool, model: str = "dicke", **numerics) -> tuple[float, object]:
     num = qbattery.Numerics(fock_extra=30, fock_auto=converged, **numerics)
-    m = qbattery.get_model("dicke")
+    m = qbattery.get_model(model)
     t0 = time.perf_counter()
     traj = m.run(N, times, {"coupling": LAM, "omega_c": 1.0}, num)
     return time.perf_counter() - t0, traj
 
 
-def referee(N: int) -> tuple[np.ndarray, np.ndarray]:
-    """The baseline's own code with tight ODE tolerances (atol 1e-14, rtol 1e-13): the
-    default rtol = 1e-10 of the baseline limits its accuracy to ~1e-8 at N = 8."""
+def referee(N: int, extra: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """The baseline's own code with tight ODE tolerances (atol 1e-14, rtol 1e-13) and Fock cutoff
+    2N + 1 + ``extra``: the default rtol = 1e-10 of the baseline limits its accuracy to ~1e-8 at N = 8."""
     orig = baseline.qt.sesolve
 
     def tight(H, psi0, times, options=None):
@@ -98,7 +102,7 @@ def referee(N: int) -> tuple[np.ndarray, np.ndarray]:
 
     baseline.qt.sesolve = tight
     try:
-        _, e, erg, _ = baseline.run(N)
+        _, e, erg, _ = baseline.run(N, extra=extra)
     finally:
         baseline.qt.sesolve = orig
     return e, erg
@@ -139,32 +143,151 @@ def baseline_section(Ns: list[int], repeat: int) -> bool:
     return ok
 
 
-def large_n_section(Ns: list[int], verify: list[int]) -> bool:
-    print("\n## Dicke, converged Fock cutoff (truncation weight < 1e-10, grown during the run), 200 time points")
-    print(f"{'N':>4} {'wall_s':>8} {'cutoff':>7} {'trunc_weight':>13} {'norm_err':>9} {'max E':>10} {'max Erg':>10} {'converged':>10}")
+def _old_route_difference(traj, N: int) -> float:
+    """max |dErg|, |dC| of the r_max route against the full-spectrum kernel (quantities.ergotropy /
+    capacity with all 2^N levels) on the same battery states: the current implementation's route."""
+    from qbattery.physics.quantities import capacity, cells_spectrum, ergotropy
+
+    if traj.states is None:
+        return float("nan")
+    HB = np.diag(np.arange(N + 1.0)).astype(complex)
+    lv = cells_spectrum(N)
+    return max(
+        np.abs(ergotropy(traj.states, HB, levels=lv) - traj.ergotropy).max(),
+        np.abs(capacity(traj.states, HB, levels=lv) - traj.capacity).max(),
+    )
+
+
+def large_n_section(Ns: list[int], verify: list[int], models: list[str] = ("dicke",)) -> bool:
+    print("\n## Converged Fock cutoff (truncation weight < 1e-10 at every time point, grown during the run), 200 points,")
+    print("## energy, ergotropy and capacity at all points; lambda = 0.2, t_max = 3 pi / (2 lambda sqrt N)")
+    print("vs-full-spectrum: max |dErg|, |dC| of the r_max route against the full 2^N-spectrum kernel on the same states")
+    print("(the current implementation's route; only where states are kept, N <= 256)")
+    print(
+        f"{'model':>15} {'N':>5} {'wall_s':>8} {'cutoff':>7} {'sector_dim':>10} {'trunc_weight':>13} {'norm_err':>9}"
+        f" {'max E':>10} {'max Erg':>10} {'max C':>10} {'vs-full-spec':>12} {'converged':>10}"
+    )
+    ok = True
+    for model in models:
+        for N in Ns:
+            t_proj, traj = project(N, case_times(N), converged=True, model=model, fock_max_dim=LARGE_FOCK_MAX_DIM)
+            w = traj.diagnostics["truncation_weight"]
+            conv = w < 1e-10
+            ok &= conv
+            cut = int(traj.diagnostics["fock_cutoff"])
+            dim = (N + 1) if model == "tavis_cummings" else (N + 1) * cut // 2
+            d_old = _old_route_difference(traj, N)
+            ok &= not d_old > 1e-10
+            print(
+                f"{model:>15} {N:>5} {t_proj:>8.2f} {cut:>7} {dim:>10} {w:>13.1e} {traj.diagnostics['norm_error']:>9.1e}"
+                f" {traj.energy.max():>10.4f} {traj.ergotropy.max():>10.4f} {traj.capacity.max():>10.4f} {d_old:>12.1e}"
+                f" {'yes' if conv else 'NO':>10}",
+                flush=True,
+            )
+            if N in verify and model == "dicke":
+                big = int(np.ceil(1.5 * cut))
+                num = qbattery.Numerics(fock_extra=big - (2 * N + 1), fock_auto=False, fock_max_dim=LARGE_FOCK_MAX_DIM)
+                t0 = time.perf_counter()
+                ref = qbattery.get_model(model).run(N, case_times(N), {"coupling": LAM, "omega_c": 1.0}, num)
+                t_ver = time.perf_counter() - t0
+                dq = [np.abs(getattr(ref, q) - getattr(traj, q)).max() for q in ("energy", "ergotropy", "capacity")]
+                d = max(dq)
+                ok &= bool(d < 1e-8)
+                print(
+                    f"     check: fixed cutoff {big} (+50%), {t_ver:.1f} s, trunc weight {ref.diagnostics['truncation_weight']:.1e}:"
+                    f" max |dE|, |dErg|, |dC| = {dq[0]:.1e}, {dq[1]:.1e}, {dq[2]:.1e} {'(< 1e-8: yes)' if d < 1e-8 else '(NO)'}",
+                    flush=True,
+                )
+            elif N in verify:
+                print("     check: Tavis-Cummings conserves n + k: the cutoff N + 3 is exact (truncation weight 0)")
+    return ok
+
+
+def peers_section(Ns: list[int]) -> bool:
+    """qthermo and qenvs on the baseline's case, default and converged cutoff, against the referee."""
+    import peers
+
+    print("\n## Peers on the same case (Dicke, lambda = 0.2, 200 points): default and converged cutoff")
+    print("referee: the baseline's full 2^N code, tight ODE tolerances, at qbattery's converged cutoff.")
+    print("Erg_full: ergotropy over the 2^N cell space (qbattery, referee); Erg_sym: passive state restricted to the")
+    print("N+1 symmetric states (what both peers compute), from qbattery's states with the (N+1)-level H_B.")
+    print(f"{'N':>3} {'code':>9} {'cutoff':>6} {'wall_s':>8} {'compile_s':>9} {'max|dE|':>9} {'|dErg_full|':>11} {'|dErg_sym|':>10}")
+    from qbattery.physics.quantities import ergotropy
+
     ok = True
     for N in Ns:
-        t_proj, traj = project(N, case_times(N), converged=True)
-        w = traj.diagnostics["truncation_weight"]
-        conv = w < 1e-10
-        ok &= conv
-        print(
-            f"{N:>4} {t_proj:>8.2f} {traj.diagnostics['fock_cutoff']:>7.0f} {w:>13.1e} {traj.diagnostics['norm_error']:>9.1e}"
-            f" {traj.energy.max():>10.4f} {traj.ergotropy.max():>10.4f} {'yes' if conv else 'NO':>10}"
-        )
-        if N in verify:
-            cut = int(np.ceil(1.5 * traj.diagnostics["fock_cutoff"]))
-            num = qbattery.Numerics(fock_extra=cut - (2 * N + 1), fock_auto=False)
-            t0 = time.perf_counter()
-            ref = qbattery.get_model("dicke").run(N, case_times(N), {"coupling": LAM, "omega_c": 1.0}, num)
-            t_ver = time.perf_counter() - t0
-            d = max(np.abs(ref.energy - traj.energy).max(), np.abs(ref.ergotropy - traj.ergotropy).max())
-            ok &= bool(d < 1e-8)
-            print(
-                f"     check: fixed cutoff {cut} (+50%), {t_ver:.1f} s, trunc weight {ref.diagnostics['truncation_weight']:.1e}:"
-                f" max |dE|, |dErg| = {d:.1e} {'(< 1e-8: yes)' if d < 1e-8 else '(NO)'}"
-            )
+        t = case_times(N)
+        t_qb, traj = project(N, t, converged=True)
+        cut = int(traj.diagnostics["fock_cutoff"])
+        e_ref, erg_ref = referee(N, extra=cut - (2 * N + 1))
+        HB = np.diag(np.arange(N + 1.0)).astype(complex)
+        erg_sym = ergotropy(traj.states, HB)  # the (N+1)-level spectrum: symmetric-subspace passive state
+        de, dg = np.abs(traj.energy - e_ref).max(), np.abs(traj.ergotropy - erg_ref).max()
+        ok &= bool(max(de, dg) < 1e-8)
+        print(f"{N:>3} {'qbattery':>9} {cut:>6} {t_qb:>8.4f} {0:>9.1f} {de:>9.1e} {dg:>11.1e} {'':>10}")
+        print(f"{'':>3} {'(sym-full)':>9} {'':>6} {'':>8} {'':>9} {'':>9} {np.abs(erg_sym - erg_ref).max():>11.1e} {'0':>10}")
+        for name, fn, conv_kw in (
+            ("qthermo", peers.qthermo_dicke, {"cutoff": cut}),
+            ("qenvs", peers.qenvs_dicke, {"n_max": cut - 1}),
+        ):
+            for label, kw in (("default", {}), ("converged", conv_kw)):
+                try:
+                    r = fn(N, t, **kw)
+                except ImportError as err:
+                    print(f"{'':>3} {name:>9} not installed ({err}); pip install -e '.[bench]'")
+                    break
+                dE = np.abs(r["energy"] - e_ref).max()
+                print(
+                    f"{'':>3} {name:>9} {r['cutoff']:>6} {r['wall_s']:>8.3f} {r['compile_s']:>9.1f} {dE:>9.1e}"
+                    f" {np.abs(r['ergotropy'] - erg_ref).max():>11.1e} {np.abs(r['ergotropy'] - erg_sym).max():>10.1e}  ({label})",
+                    flush=True,
+                )
     return ok
+
+
+def overhead_section(configfile: Path, cores: int) -> None:
+    """The study's wall time under Snakemake (--cores) vs the same computations in this process."""
+    import shutil
+    import tempfile
+
+    import in_process_study
+
+    print(f"\n## Workflow overhead: {configfile} with snakemake --cores {cores} vs in one process (in_process_study.py)")
+    cfg = in_process_study.load(configfile)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        t0 = time.perf_counter()
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "snakemake",
+                "-s",
+                str(HERE.parent / "Snakefile"),
+                "--directory",
+                str(tmp / "wf"),
+                "--configfile",
+                str(Path(configfile).resolve()),
+                "--cores",
+                str(cores),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        t_wf = time.perf_counter() - t0
+        if p.returncode != 0:
+            print("snakemake failed:", p.stderr[-2000:])
+            return
+        secs = in_process_study.run_study(cfg, tmp / "inproc")
+        shutil.rmtree(tmp / "wf", ignore_errors=True)
+    print(
+        f"snakemake --cores {cores}: {t_wf:.1f} s; in one process (results jobs, no figures): {secs['total']:.1f} s;"
+        f" ratio {t_wf / secs['total']:.2f} (target <= 1.5)"
+    )
+    print(
+        "in-process seconds per rule: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(secs.items(), key=lambda kv: -kv[1]) if k != "total")
+    )
 
 
 def _model_times(name: str, N: int) -> np.ndarray:
@@ -237,9 +360,20 @@ def _figure(rows: list[dict], pdf: Path, png: Path) -> None:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--baseline-N", type=int, nargs="*", default=[4, 6, 8])
-    p.add_argument("--large-N", type=int, nargs="*", default=[16, 32, 64, 128, 256])
-    p.add_argument("--verify-N", type=int, nargs="*", default=[256])
+    p.add_argument("--baseline-N", type=int, nargs="*", default=[4, 6, 8, 10])
+    p.add_argument("--large-N", type=int, nargs="*", default=[64, 128, 256, 512, 1024])
+    p.add_argument("--verify-N", type=int, nargs="*", default=[64, 128, 256, 512, 1024])
+    p.add_argument("--large-models", nargs="*", default=["dicke", "tavis_cummings"], help="models of the large-N section")
+    p.add_argument("--peers-N", type=int, nargs="*", default=[8], help="N of the peer comparison (qthermo, qenvs)")
+    p.add_argument(
+        "--overhead",
+        type=Path,
+        nargs="?",
+        const=HERE.parent / "config" / "config.yaml",
+        default=None,
+        help="workflow-overhead measurement on this config (default study if no file given)",
+    )
+    p.add_argument("--overhead-cores", type=int, default=2)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--scaling", action="store_true", help="also run the scaling study of every model")
     p.add_argument("--models", nargs="*", default=list(SCALING_N), help="models of the scaling study")
@@ -259,7 +393,11 @@ def main(argv=None) -> int:
     if a.baseline_N:
         ok &= baseline_section(a.baseline_N, a.repeat)
     if a.large_N:
-        ok &= large_n_section(a.large_N, a.verify_N)
+        ok &= large_n_section(a.large_N, a.verify_N, a.large_models)
+    if a.peers_N:
+        ok &= peers_section(a.peers_N)
+    if a.overhead:
+        overhead_section(a.overhead, a.overhead_cores)
     if a.scaling:
         scaling_section(a.out, a.models, a.timeout)
     print("\nall checks passed:", "yes" if ok else "NO")

@@ -1,8 +1,11 @@
 """Smoke runs of the benchmark tools (the full benchmark is run on demand, not in CI)."""
 
 import subprocess
+
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -11,7 +14,8 @@ def test_benchmark_runner_agrees_with_tight_tolerance_baseline_and_prints_speedu
     """At N = 2 the project's exact propagation and the naive QuTiP baseline (run with tight
     ODE tolerances) agree to 1e-8 at all 200 time points; the runner prints the speed-up. The
     converged large-N section at N = 8 passes its own check against a rerun with a fixed
-    cutoff 50% larger (energy and ergotropy to 1e-8, truncation weight < 1e-10)."""
+    cutoff 50% larger (energy, ergotropy and capacity to 1e-8, truncation weight < 1e-10), and the
+    r_max route of Dicke and Tavis-Cummings equals the full-spectrum kernel on the same states (1e-10)."""
     p = subprocess.run(
         [
             sys.executable,
@@ -24,6 +28,10 @@ def test_benchmark_runner_agrees_with_tight_tolerance_baseline_and_prints_speedu
             "8",
             "--repeat",
             "1",
+            "--large-models",
+            "dicke",
+            "tavis_cummings",
+            "--peers-N",
         ],
         capture_output=True,
         text=True,
@@ -33,6 +41,7 @@ def test_benchmark_runner_agrees_with_tight_tolerance_baseline_and_prints_speedu
     assert "within 1e-8 of the tight-tolerance referee: yes" in p.stdout
     assert "(< 1e-8: yes)" in p.stdout
     assert "all checks passed: yes" in p.stdout
+    assert "tavis_cummings     8" in p.stdout
     assert "x " in p.stdout
 
 
@@ -47,6 +56,7 @@ def test_scaling_study_writes_table_and_loglog_figure(tmp_path):
             str(ROOT / "benchmarks" / "run_benchmarks.py"),
             "--baseline-N",
             "--large-N",
+            "--peers-N",
             "--scaling",
             "--models",
             "parallel",
@@ -79,3 +89,32 @@ def test_snakemake_benchmark_summary_totals_per_rule(tmp_path):
     assert rows["a"]["jobs"] == 2 and rows["a"]["total_s"] == 4.0 and rows["a"]["cpu_s"] == 3.0 and rows["a"]["max_rss_mb"] == 300
     assert rows["b"]["jobs"] == 1 and rows["b"]["max_s"] == 0.25
     assert list(rows) == ["a", "b"]  # largest total first
+
+
+@pytest.mark.slow
+def test_in_process_study_reproduces_the_workflow_results(tiny_run, tmp_path):
+    """The workflow-overhead measurement's in-process side (benchmarks/in_process_study.py) runs the
+    same computations as Snakemake: every result dataset of the tiny study (simulate, power, open
+    systems, correlations, work statistics, thermal) has the same variables and values (1e-12) as
+    the workflow's file of the same path."""
+    import numpy as np
+    import xarray as xr
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from in_process_study import run_study
+
+    wd, cfg = tiny_run
+    from qbattery.config import validate_config
+
+    run_study(validate_config(cfg), tmp_path)
+    res = wd / "results" / cfg["study"]
+    ours = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.nc"))
+    assert len(ours) > 10
+    for rel in ours:
+        a, b = xr.open_dataset(tmp_path / rel), xr.open_dataset(res / rel)
+        assert sorted(a.data_vars) == sorted(b.data_vars), rel
+        for v in a.data_vars:
+            if a[v].dtype.kind in "fc":
+                np.testing.assert_allclose(a[v].values, b[v].values, rtol=1e-12, atol=1e-12, err_msg=f"{rel}:{v}")
+            else:
+                assert (a[v].values == b[v].values).all(), f"{rel}:{v}"

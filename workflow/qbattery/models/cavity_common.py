@@ -6,8 +6,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..physics import spin_cavity
-from ..physics.propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate
-from ..physics.quantities import block_diagonal_spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
+from ..physics.propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate, release_krylov_basis
+from ..physics.quantities import cells_spectrum, largest_gram_eigenvalue, symmetric_passive_and_capacity
 from ..open_systems.composite import CAVITY_DISSIPATORS, CAVITY_ROUTE, cavity_initial_cutoff, cavity_memory_mb, cavity_problem
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES
 from ..physics.speed_limits import qsl_series
@@ -82,23 +82,47 @@ def _run_with_cutoff(
 ) -> Trajectory:
     omega_a = 1.0
     n, k, psi_t = _evolve(N, photons, times, params, numerics, rwa, n_max)
-    rho_b = _battery_states(psi_t, n, k, n_max, N)
-    HB = np.diag(omega_a * np.arange(N + 1)).astype(complex)
-    levels = cells_spectrum(N, omega_a)
     p_n = spin_cavity.photon_distribution(psi_t, n, n_max)
     diagnostics = {
         "truncation_weight": float(p_n[:, -TOP_FOCK_LEVELS:].sum(axis=1).max()),
         "norm_error": float(np.abs(np.linalg.norm(psi_t, axis=1) ** 2 - 1.0).max()),
         "fock_cutoff": float(n_max),
     }
+    if rwa:
+        energy, erg, cap, rho_b = _excitation_block_observables(psi_t, k, N)
+    else:  # parity sector: rho_B is block diagonal in the parity of k; r_max = max of the blocks' largest eigenvalues
+        rho_b = _battery_states(psi_t, n, k, n_max, N)
+        energy = np.real(np.einsum("tkk->tk", rho_b)) @ (omega_a * np.arange(N + 1.0))
+        r_max = np.max([np.linalg.eigvalsh(rho_b[:, p::2, p::2])[:, -1] for p in (0, 1) if N + 1 > p], axis=0)
+        passive, cap = symmetric_passive_and_capacity(r_max, N, omega_a)
+        erg = _clip_roundoff(energy - passive, N)
     return Trajectory(
-        energy=np.real(np.einsum("tkl,lk->t", rho_b, HB)),
-        ergotropy=np.asarray(ergotropy(rho_b, HB, levels=levels, tol=numerics.state_tol)),
-        capacity=np.asarray(capacity(rho_b, HB, levels=levels, tol=numerics.state_tol)),
+        energy=energy,
+        ergotropy=erg,
+        capacity=cap,
         diagnostics=diagnostics,
         series={"photon_number": p_n @ np.arange(n_max), **_qsl(N, photons, params, rwa, n, k, psi_t)},
         states=rho_b,
     )
+
+
+def _excitation_block_observables(psi_t: np.ndarray, k: np.ndarray, N: int):
+    """Tavis-Cummings from |photons, g..g>: n + k = photons is conserved, so every k occurs once in
+    the sector and rho_B = diag(p_k), p_k = |psi(photons - k, k)|^2 (no (nt, n_max, N+1) array).
+    Energy sum_k k p_k; ergotropy and capacity from r_max = max_k p_k
+    (:func:`quantities.symmetric_passive_and_capacity`). Returns (energy, ergotropy, capacity,
+    rho_B or None above STATES_MAX_N)."""
+    if np.unique(k).size != k.size:
+        raise ValueError("excitation block: a cell excitation number occurs twice (not an n + k block)")
+    p = np.zeros((psi_t.shape[0], N + 1))
+    p[:, k] = np.abs(psi_t) ** 2
+    energy = p @ np.arange(N + 1.0)
+    passive, cap = symmetric_passive_and_capacity(p.max(axis=1), N)
+    rho_b = None
+    if N <= STATES_MAX_N:
+        rho_b = np.zeros((p.shape[0], N + 1, N + 1), dtype=complex)
+        rho_b[:, np.arange(N + 1), np.arange(N + 1)] = p
+    return energy, _clip_roundoff(energy - passive, N), cap, rho_b
 
 
 def _qsl(N: int, photons: int, params: dict[str, float], rwa: bool, n: np.ndarray, k: np.ndarray, psi_t: np.ndarray) -> dict:
@@ -171,14 +195,24 @@ def dicke_sector_hamiltonian(N: int, n_max: int, photons: int, omega_c: float, l
     return spin_cavity.spin_boson_hamiltonian(Jz, Jp, n_max, omega_c, omega_a, omega_c * lam, False, N, states=(k, n))
 
 
-class _StreamedObservables:
-    """Battery state blocks, photon number and truncation weight of a block of sector states.
+#: above this N the streamed route keeps no (nt, N+1, N+1) battery states (Trajectory.states = None):
+#: forming them costs (N+1)^2 n_c / 2 per time point and 16 nt (N+1)^2 bytes; ergotropy and capacity
+#: need only r_max (quantities.symmetric_passive_and_capacity)
+STATES_MAX_N = 256
+#: parity blocks of at most this many excitation states get r_max from their Gram matrix (one zgemm
+#: + eigvalsh); larger ones by warm-started Lanczos on Psi Psi^dagger (quantities.largest_gram_eigenvalue)
+GRAM_MAX_DIM = 160
 
-    rho_B[k, l] = sum_n psi(n, k) psi(n, l)^*; the parity sector makes rho_B block diagonal
-    in the parity of k, so only the even and odd blocks are formed (4x fewer operations).
+
+class _StreamedObservables:
+    """Battery observables of a block of sector states, without forming rho_B unless asked.
+
+    rho_B[k, l] = sum_n psi(n, k) psi(n, l)^*; the parity sector makes rho_B block diagonal in the
+    parity of k (even block Psi_e^T Psi_e^*, odd block likewise), so r_max = max of the blocks'
+    largest eigenvalues = max squared largest singular value of Psi_e, Psi_o.
     """
 
-    def __init__(self, N: int, n_max: int, photons: int):
+    def __init__(self, N: int, n_max: int, photons: int, warm: dict | None = None):
         n, k = parity_sector(N, n_max, photons)
         index = -np.ones((n_max, N + 1), dtype=np.int64)
         index[n, k] = np.arange(len(n))
@@ -186,8 +220,10 @@ class _StreamedObservables:
         self.even = index[P::2, 0::2]  # rows n = P (mod 2), k even
         self.odd = index[1 - P :: 2, 1::2]
         self.n = n.astype(float)
+        self.k = k.astype(float)
         self.top = int(np.searchsorted(n, n_max - TOP_FOCK_LEVELS))  # first entry of the top levels
         self.band = int(np.searchsorted(n, n_max - max(TOP_FOCK_LEVELS, n_max // 20)))  # top 5% of the levels
+        self.warm = {} if warm is None else warm  # Lanczos start vectors per block, kept across cutoff growth
 
     def top_weight(self, states: np.ndarray) -> np.ndarray:
         return np.sum(np.abs(states[..., self.top :]) ** 2, axis=-1)
@@ -196,22 +232,44 @@ class _StreamedObservables:
         """Population of the top 5% of the levels: the growth trigger (ahead of the top two)."""
         return float(np.sum(np.abs(psi[self.band :]) ** 2))
 
-    def __call__(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        prob = np.abs(states) ** 2
-        blocks = []
+    def blocks(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The even and odd blocks of rho_B (nt, d_e, d_e), (nt, d_o, d_o)."""
+        out = []
         for sel in (self.even, self.odd):
             M = states[:, sel] if sel.size else np.zeros((len(states), 0, 0), dtype=complex)
-            blocks.append(np.matmul(np.swapaxes(M, 1, 2), M.conj()))
-        return blocks[0], blocks[1], prob @ self.n, prob.sum(axis=1), self.top_weight(states)
+            out.append(np.matmul(np.swapaxes(M, 1, 2), M.conj()))
+        return out[0], out[1]
+
+    def r_max(self, states: np.ndarray) -> np.ndarray:
+        """Largest eigenvalue of rho_B for each state (never forming rho_B for large blocks)."""
+        out = np.zeros(len(states))
+        for t, psi in enumerate(states):
+            blocks = [(name, psi[sel].T) for name, sel in (("even", self.even), ("odd", self.odd)) if sel.size]
+            traces = [float(np.sum(np.abs(A) ** 2)) for _, A in blocks]
+            for (name, A), tr in sorted(zip(blocks, traces), key=lambda b: -b[1]):
+                if tr <= out[t]:  # r_max of a block <= its trace: it cannot hold the largest eigenvalue
+                    continue
+                if A.shape[0] <= GRAM_MAX_DIM:  # A = Psi_block^T (k, n): A A^dagger = the block of rho_B
+                    r = float(np.linalg.eigvalsh(A @ A.conj().T)[-1])
+                else:
+                    r, self.warm[name] = largest_gram_eigenvalue(A, self.warm.get(name), dense_max=0)
+                out[t] = max(out[t], r)
+        return out
+
+    def __call__(self, states: np.ndarray, blocks: tuple | None = None) -> tuple[np.ndarray, ...]:
+        """(r_max, energy <k>, photon number, norm, top-level weight) of each state; r_max from the
+        ``blocks`` of rho_B when they are formed anyway (eigvalsh), else :meth:`r_max`."""
+        prob = np.abs(states) ** 2
+        if blocks is None:
+            r = self.r_max(states)
+        else:
+            r = np.max([np.linalg.eigvalsh(b)[:, -1] for b in blocks if b.shape[-1]], axis=0)
+        return r, prob @ self.k, prob @ self.n, prob.sum(axis=1), self.top_weight(states)
 
 
-def _passive_from_blocks(rho_e: np.ndarray, rho_o: np.ndarray, E: np.ndarray, levels, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Ergotropy and capacity (:func:`quantities.ergotropy_from_spectrum`) from the eigenvalues of
-    the two parity blocks of rho_B, over the full 2^N spectrum ``levels``."""
-    r, _ = block_diagonal_spectrum([rho_e, rho_o])
-    if r.size and r.min() < -tol:
-        raise ValueError(f"state is not positive semidefinite: smallest eigenvalue {r.min():.3e}")
-    return ergotropy_from_spectrum(E, r, levels)
+def _clip_roundoff(erg: np.ndarray, N: int) -> np.ndarray:
+    """ergotropy >= 0: clip round-off only (|erg| < 1e-12 (N + 1)), never a real error."""
+    return np.where((erg < 0) & (erg > -1e-12 * (N + 1)), 0.0, erg)
 
 
 def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
@@ -224,7 +282,9 @@ def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str
     the smaller sector is a prefix of the larger), up to ``fock_max_factor`` x the start and
     ``fock_max_dim`` sector states (memory guard). The recorded truncation weight is the
     maximum over all output times of the top-two-level population of the cutoff in use.
-    Battery states and the photon number are formed per Krylov block (no (nt, dim) array).
+    Observables are formed per Krylov block (no (nt, dim) array): energy sum_k k p_k, and ergotropy
+    and capacity from r_max alone (:func:`quantities.symmetric_passive_and_capacity`: the state lives in
+    the symmetric subspace, rank <= N + 1); the battery states rho_B only for N <= STATES_MAX_N.
     """
     times = np.asarray(times, dtype=float)
     omega_c, lam = float(params["omega_c"]), float(params["coupling"])
@@ -232,13 +292,22 @@ def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str
     limit = n_max * max(1, int(numerics.fock_max_factor))
     nt, d = len(times), N + 1
     de, do = (d + 1) // 2, d // 2
-    rho_e, rho_o = np.zeros((nt, de, de), dtype=complex), np.zeros((nt, do, do), dtype=complex)
-    nbar, norm, weight = np.zeros(nt), np.zeros(nt), np.zeros(nt)
+    keep = N <= STATES_MAX_N
+    rho_e, rho_o = (np.zeros((nt, de, de), dtype=complex), np.zeros((nt, do, do), dtype=complex)) if keep else (None, None)
+    r_max, E, nbar, norm, weight = (np.zeros(nt) for _ in range(5))
+    warm: dict = {}
+
+    def record(o: _StreamedObservables, states: np.ndarray, idx: np.ndarray) -> None:
+        blocks = o.blocks(states) if keep else None
+        if keep:
+            rho_e[idx], rho_o[idx] = blocks
+        r_max[idx], E[idx], nbar[idx], norm[idx], weight[idx] = o(states, blocks)
+        overlap[idx] = np.abs(states[:, i0])
 
     def setup(n_max: int):
         H = dicke_sector_hamiltonian(N, n_max, photons, omega_c, lam)
         m = int(np.clip(KRYLOV_BUDGET / (16 * H.shape[0]), 20, 120))
-        return hamiltonian_matvec(H), _StreamedObservables(N, n_max, photons), m
+        return hamiltonian_matvec(H), _StreamedObservables(N, n_max, photons, warm), m
 
     mv, obs, m = setup(n_max)
     n, k = parity_sector(N, n_max, photons)
@@ -271,18 +340,19 @@ def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str
                 mv, obs, m = setup(n_max)
                 psi = np.concatenate([psi, np.zeros(obs.n.size - psi.size, dtype=complex)])
                 if len(states):
-                    rho_e[idx], rho_o[idx], nbar[idx], norm[idx], weight[idx] = old_obs(states)
-                    overlap[idx] = np.abs(states[:, i0])
+                    record(old_obs, states, idx)
                     i += len(states)
                 continue
         if len(states):
-            rho_e[idx], rho_o[idx], nbar[idx], norm[idx], weight[idx] = obs(states)
-            overlap[idx] = np.abs(states[:, i0])
+            record(obs, states, idx)
             i += len(states)
-    rho_b = np.zeros((nt, d, d), dtype=complex)
-    rho_b[:, 0::2, 0::2], rho_b[:, 1::2, 1::2] = rho_e, rho_o
-    E = np.real(np.einsum("tkk->tk", rho_b)) @ np.arange(d, dtype=float)
-    erg, cap = _passive_from_blocks(rho_e, rho_o, E, cells_spectrum(N, 1.0), numerics.state_tol)
+    release_krylov_basis()
+    rho_b = None
+    if keep:
+        rho_b = np.zeros((nt, d, d), dtype=complex)
+        rho_b[:, 0::2, 0::2], rho_b[:, 1::2, 1::2] = rho_e, rho_o
+    passive, cap = symmetric_passive_and_capacity(r_max, N)
+    erg = _clip_roundoff(E - passive, N)
     return Trajectory(
         energy=E,
         ergotropy=erg,

@@ -23,7 +23,9 @@ top-filled energy: a state spectrum given as values with multiplicities (block-d
 :func:`block_diagonal_spectrum`; Schmidt spectra of product states) against a :class:`Spectrum`
 with exact integer degeneracies, vectorised over a batch of states. ``ergotropy``/``capacity``
 here, the Dicke-basis open systems, the Krylov cavity route, the charger models and the
-correlation stage all call it.
+correlation stage all call it. Its closed form for states of rank <= N + 1 over N cells (every
+symmetric-subspace state), from the largest eigenvalue alone, is :func:`symmetric_passive_and_capacity`
+(the large-N cavity routes; tested against this kernel and brute force).
 """
 
 from __future__ import annotations
@@ -221,6 +223,58 @@ def ergotropy_from_spectrum(
     against the full battery spectrum ``levels`` (see :func:`passive_energy`)."""
     (low, gap), scale = _filled_energies(eigenvalues, levels, multiplicities, ("low", "gap"))
     return _clip_roundoff(np.asarray(energy, dtype=float) - low, scale), gap
+
+
+def symmetric_passive_and_capacity(r_max: ArrayLike, N: int, omega_a: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(passive energy, capacity) over the full 2^N space of N cells, H_B = omega_a sum_i |e><e|_i, for
+    states of rank <= N + 1 (e.g. any state, pure or mixed, of the symmetric Dicke subspace), from the
+    largest eigenvalue ``r_max`` alone:
+
+        E_passive = omega_a (1 - r_max),      C = omega_a (N - 2 + 2 r_max).
+
+    Derivation: the levels of H_B are k omega_a with degeneracy C(N, k); the ground level is
+    non-degenerate and the first excited level N-fold degenerate, and the same holds mirrored at the
+    top (k = N once, k = N - 1 N times). The passive state puts r_1 = r_max on the ground state and
+    r_2..r_{N+1} on the first excited level, which has exactly N places: E_passive = omega_a (1 - r_1).
+    The top-filled state puts r_1 on k = N and the rest on k = N - 1: E_top = omega_a (N - 1 + r_1).
+    Exact condition: rank(rho) <= 1 + C(N, 1) = N + 1 (N >= 1); a state of rank N + 2 (possible only
+    outside the symmetric subspace) needs the full :func:`passive_energy`. For a pure battery-charger
+    state Psi (matrix battery x charger), r_max is the square of Psi's largest singular value
+    (Allahverdyan et al. 2004; Yang et al., PRL 131, 030402 (2023)).
+    """
+    if N < 1:
+        raise ValueError(f"symmetric_passive_and_capacity: N must be >= 1, got {N}")
+    r = np.asarray(r_max, dtype=float)
+    return omega_a * (1.0 - r), omega_a * (N - 2 + 2.0 * r)
+
+
+def largest_gram_eigenvalue(
+    M: np.ndarray, v0: np.ndarray | None = None, tol: float = 1e-14, dense_max: int = 64
+) -> tuple[float, np.ndarray]:
+    """Largest eigenvalue of M M^dagger (= squared largest singular value of M, shape (d, n), d <= n)
+    by Lanczos (ARPACK eigsh on v -> M (M^dagger v), never forming M M^dagger); ``v0`` warm-starts it
+    (e.g. the vector of the previous time point); d <= ``dense_max``: eigvalsh of M M^dagger.
+    Returns (value, its unit eigenvector)."""
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    d = M.shape[0]
+    if d == 0:
+        return 0.0, np.zeros(0, dtype=complex)
+    if d <= max(dense_max, 2):  # small: the Gram matrix is cheap and exact (ARPACK needs d > 2)
+        w, v = np.linalg.eigh(M @ M.conj().T)
+        return float(w[-1]), v[:, -1]
+    Mc = M.conj()
+    if not np.any(M):
+        return 0.0, np.zeros(d, dtype=complex)
+
+    def matvec(x: np.ndarray) -> np.ndarray:  # einsum, not BLAS: threaded zgemv is pathological under load
+        return np.einsum("ij,j->i", M, np.einsum("ij,i->j", Mc, np.ravel(x)))
+
+    op = LinearOperator((d, d), matvec=matvec, dtype=complex)
+    if v0 is not None and not np.any(v0):
+        v0 = None
+    w, v = eigsh(op, k=1, which="LA", v0=v0, tol=tol, ncv=min(d - 1, 20))
+    return float(w[0]), v[:, 0]
 
 
 def _check_states(rho: np.ndarray, tol: float) -> None:
