@@ -176,9 +176,9 @@ def test_global_flip_is_drawn_in_its_natural_time_and_its_coinciding_N_are_noted
 
 
 def test_every_catalogue_model_and_parameter_has_a_display_name():
-    """Model.label set; every parameter has a symbol or words in qbattery.figures.labels."""
+    """Model.label (else title) is a display name; every parameter has a symbol or words in qbattery.figures.labels."""
     for name, m in MODELS.items():
-        assert m.label and not _raw(m.label), name
+        assert not _raw(labels.model_label(name)), name
         for p in m.parameters:
             text = labels.value_label(p.name, p.default, name)
             assert r"\mathrm" not in text and not _raw(text), (name, p.name, text)

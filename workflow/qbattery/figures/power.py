@@ -173,9 +173,9 @@ def plot_quantum_advantage(datasets: list[xr.Dataset]):
             ax.plot(N, curves[i], MARKERS[i % len(MARKERS)] + "-", color=cols[i], label=lab or None)
         if name in ADVANTAGE_LAWS:
             law, text = ADVANTAGE_LAWS[name]
-            ax.plot(N, law(N), "-.", color="0.45", lw=0.9, label=text, zorder=3)
             if any(coinciding({0: law(N), 1: c}) == [[0, 1]] for c in curves.values()):
-                note(ax, "data on the guide line", loc="upper left" if name == "spin_chain" else "center right")
+                text += ": data on it"
+            ax.plot(N, law(N), "-.", color="0.45", lw=0.9, label=text, zorder=3)
         ax.axhline(1.0, color="0.5", ls=":", lw=0.8)
         _log_N_axis(ax, N)
         ax.set_ylabel(r"$\Gamma = P_{\max}/P_{\max}^{\parallel}$")
