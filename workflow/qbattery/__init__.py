@@ -7,6 +7,9 @@ point checks its arguments with the config schema's rules and raises ``InputErro
 ValueError, the same type as the config's ``ConfigError``) naming the argument.
 """
 
+import sys
+import types
+
 #: public name -> submodule that defines it; imported on first access (PEP 562), so that
 #: ``import qbattery.figures`` or ``qbattery.io`` does not pay for the whole library
 _LAZY = {
@@ -39,14 +42,41 @@ _LAZY = {
 
 
 def __getattr__(name: str):
-    """Import a public name from its submodule on first access."""
-    if name in _LAZY:
-        import importlib
+    """Import a public name (or a submodule, ``qbattery.models``) on first access."""
+    import importlib
 
+    if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    elif not name.startswith("__"):
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+class _Package(types.ModuleType):
+    """``qbattery.simulate`` is the function, as with an eager ``from .simulate import simulate``,
+    even after the submodule of the same name is imported (the import system then binds the
+    submodule on the package, which this setter ignores)."""
+
+    @property
+    def simulate(self):
+        from .simulate import simulate
+
+        return simulate
+
+    @simulate.setter
+    def simulate(self, value) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:
