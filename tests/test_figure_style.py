@@ -56,7 +56,7 @@ def test_parallel_references_are_dashed_and_global_models_solid():
 
 def test_dimensionful_axis_labels_carry_units():
     """Labels of quantities with units end with [units]; dimensionless ones (N, Gamma, lambda, eta) do not need any."""
-    dimensionless = {"N", "quantum_advantage", "coupling", "efficiency", "probability"}
+    dimensionless = {"N", "quantum_advantage", "coupling", "efficiency", "probability", "interaction_share", "natural_time"}
     for key, text in style.LABELS.items():
         if key not in dimensionless:
             assert re.search(r"\[.+\]$", text), (key, text)

@@ -66,8 +66,8 @@ MODEL_STYLES: dict[str, tuple[tuple[float, float, float], str, str]] = {
     "global_flip": (PALETTE[3], "D", "-"),
     "rabi_parallel": (PALETTE[9], "v", "--"),
     "charger_mediated_osc": (PALETTE[5], "*", "-"),
-    "charger_mediated_ho": (BLACK, "p", "-"),
     "charger_mediated_tls": (PALETTE[6], "h", "--"),
+    "charger_mediated_ho": (BLACK, "p", "-"),
     "collective_drive": (INDIGO, "<", "-"),
     "splitting_quench": (WINE, "d", "--"),
 }
