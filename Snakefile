@@ -38,6 +38,7 @@ ALL_TARGETS = []
 
 wildcard_constraints:
     model=r"[A-Za-z0-9_]+",
+    case=r"[A-Za-z0-9_]+",
     N=r"\d+",
 
 
@@ -48,6 +49,7 @@ include: "workflow/rules/open_systems.smk"
 include: "workflow/rules/thermal.smk"
 include: "workflow/rules/correlations.smk"
 include: "workflow/rules/work_statistics.smk"
+include: "workflow/rules/control.smk"
 
 
 # named per-stage targets: snakemake simulate | power | open_systems | correlations | work |

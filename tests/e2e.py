@@ -45,4 +45,9 @@ def tiny_config() -> dict:
         op["gamma"], op["temperature"] = [0.0, 0.05], [0.0]
         for m in op["models"].values():
             m["N"] = m["N"][:1]
+    if "control" in cfg:
+        ctl = cfg["control"]
+        ctl["times"], ctl["bisection"], ctl["restarts"] = {"t_min": 1.0, "t_max": 3.5, "points": 2}, 2, 1
+        for case in ctl["cases"].values():
+            case["N"] = case["N"][:1]
     return cfg

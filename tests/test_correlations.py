@@ -502,7 +502,9 @@ def test_schema_enums_match_the_library():
 
     CHARGER_MODELS = models_with("joint")
     props = full_schema()["properties"]["correlations"]["properties"]
-    assert sorted(props["models"]["items"]["enum"]) == sorted(CHARGER_MODELS)
+    from qbattery.models import user_models
+
+    assert sorted(props["models"]["items"]["enum"]) == sorted(CHARGER_MODELS + user_models("joint"))  # + models.custom (with H_C)
     assert sorted(props["switch_off"]["items"]["enum"]) == sorted(SWITCH_OFF_TIMES)
     for name in CHARGER_MODELS:
         assert type(get_model(name)).joint_trajectory is not Model.joint_trajectory, name

@@ -99,6 +99,14 @@ def test_binder_campaioli_global_flip_speedup_is_N_at_equal_norm(rows):
     check(row)
 
 
+def test_optimal_control_minimal_times_match_the_closed_forms(rows):
+    """Control stage (GRAPE): the pi pulse pi/(2 g) of one cell (1e-6), the N-fold faster flip at the
+    operator norm N g of the parallel drive (Binder 2015), and Gamma = 1 with only local drives."""
+    check(rows["control_pi_pulse_time"])
+    check(rows["control_global_flip_speedup"])
+    check(rows["control_local_no_speedup"])
+
+
 def test_a_row_off_by_more_than_its_tolerance_disagrees(rows):
     """The comparison can fail: shifting the published value by twice the tolerance flips every checked row."""
     for row in rows.values():

@@ -144,10 +144,12 @@ def slurm_jobs(cluster: MiniCluster) -> list[dict[str, str]]:
     return jobs
 
 
+@pytest.mark.slow
 def test_slurm_run_equals_local_run_bitwise(cluster, local_reference, tmp_path_factory):
     """The tiny study through the slurm profile: every job went through SLURM (jobcomp log:
     COMPLETED jobs whose working directory is this run's) and the merged NetCDF grid equals
-    the local --cores run bit for bit."""
+    the local --cores run bit for bit. (Slow: the default suite checks the same through the
+    scancel test below, whose retried run must equal the local run bit for bit.)"""
     wd = new_workdir(tmp_path_factory, "cluster")
     t0 = time.monotonic()
     finish(snakemake(wd, *slurm_args(cluster), env=cluster.env()), wd)
@@ -167,7 +169,8 @@ def test_slurm_run_equals_local_run_bitwise(cluster, local_reference, tmp_path_f
 def test_scancel_mid_run_is_retried_to_identical_results(cluster, local_reference, tmp_path_factory):
     """A SLURM job killed with scancel while it runs: the profile's retries resubmit it and the
     study completes with results bitwise equal to the local run (atomic NetCDF writes leave
-    nothing half-written for the retry to trip over)."""
+    nothing half-written for the retry to trip over). Every job went through SLURM: Snakemake
+    logged the SLURM job id of each, and the merged grid equals the local --cores run bit for bit."""
     wd = new_workdir(tmp_path_factory, "scancel")
     p = snakemake(wd, *slurm_args(cluster), env=cluster.env())
     victim = None
@@ -195,6 +198,9 @@ def test_scancel_mid_run_is_retried_to_identical_results(cluster, local_referenc
     assert jobs[victim]["JobState"] == "CANCELLED", jobs[victim]
     assert len(jobs) == 2, jobs  # the cancelled group job and its retry
     assert sum(j["JobState"] == "COMPLETED" for j in jobs.values()) == 1, jobs
+    log = (wd / "snakemake.log").read_text()
+    for jobid in jobs:  # Snakemake submitted exactly these jobs (the plugin logs each SLURM job id)
+        assert f"submitted with SLURM jobid {jobid} " in log, log[-3000:]
     for a, b in zip(load(wd), local_reference):
         assert_same_data(a, b)
 

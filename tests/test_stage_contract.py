@@ -21,6 +21,7 @@ import yaml
 from qbattery import stages
 from qbattery.config import ConfigError, load_config, validate_config
 from qbattery.models import get_model
+from qbattery.stages import control as control_stage
 from qbattery.stages import correlations as corr_stage
 from qbattery.stages import open as open_stage
 from qbattery.stages import simulate as sim_stage
@@ -52,6 +53,9 @@ def job_table(cfg: dict) -> dict[tuple, str]:
         jobs[("work_statistics", m)] = work_stage.job_config(cfg, m)
     if thermal_stage.enabled(cfg):
         jobs[("thermal_operations",)] = thermal_stage.job_config(cfg)
+    for c in control_stage.cases(cfg):
+        for N in control_stage.n_values(cfg, c):
+            jobs[("control_point", c, N)] = control_stage.job_config(cfg, c, N)
     return {k: json.dumps(v, sort_keys=True) for k, v in jobs.items()}
 
 
@@ -83,7 +87,9 @@ def candidates(value):
     if isinstance(value, bool):
         return [not value]
     if isinstance(value, str):
-        return [{"fail": "nan", "nan": "fail", "qubits": "ladder", "ladder": "qubits"}.get(value, value + "_x")]
+        swaps = {"fail": "nan", "nan": "fail", "qubits": "ladder", "ladder": "qubits", "amplitude": "norm", "norm": "amplitude"}
+        swaps |= {"rabi_parallel": "global_flip", "global_flip": "rabi_parallel"}
+        return [swaps.get(value, value + "_x")]
     if isinstance(value, int):
         return [value + 1, value - 1, value * 2]
     if isinstance(value, float):
@@ -94,6 +100,8 @@ def candidates(value):
             out.append(value[:-1])
         if value and isinstance(value[0], (int, float)) and not isinstance(value[0], bool):
             out.append([*value[:-1], value[-1] * 1.5 if isinstance(value[-1], float) else value[-1] + 1])
+        if value and isinstance(value[0], str):  # a list of names: one more (control families)
+            out += [[*value, extra] for extra in ("collective_x", "local_x") if extra not in value][:1]
         out.append([])
         return out
     return []
@@ -145,6 +153,10 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
     def open_jobs(m, c=cfg):
         return {("open_point", m, N) for N in c["open_systems"]["models"][m]["N"]}
 
+    def control_jobs(case=None, c=cfg):
+        cases = c.get("control", {}).get("cases", {})
+        return {("control_point", k, N) for k, e in cases.items() if case in (None, k) for N in e["N"]}
+
     def uses_study_time(m, c=cfg):
         return "time" not in c["models"][m]
 
@@ -154,7 +166,7 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
         allow |= ref_jobs(m) | ref_jobs(m, new)
 
     if head == "seed":
-        req |= {("thermal_operations",)}
+        req |= {("thermal_operations",)} | control_jobs()
     elif head == "time":
         for m in cfg["models"]:
             if uses_study_time(m):
@@ -186,6 +198,9 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
                 req.add(("work_statistics", m))
         if key in thermal_stage.NUMERICS_KEYS and thermal_stage.enabled(cfg):
             req.add(("thermal_operations",))
+        for case, entry in cfg.get("control", {}).get("cases", {}).items():  # the fixed protocol's closed face
+            if key in get_model(entry["model"]).numerics_keys("closed") or key in control_stage.NUMERICS_KEYS:
+                req |= control_jobs(case)
     elif head == "models":
         m, key = path[1], path[2]
         if key == "N":  # only the jobs of added or removed N, and the per-model jobs
@@ -236,6 +251,16 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
     elif head == "thermal":
         if path[1] != "figure":
             req.add(("thermal_operations",))
+    elif head == "control":
+        if path[1] == "cases":
+            case = path[2]
+            if path[3] == "N":
+                old, now = set(cfg["control"]["cases"][case]["N"]), set(new["control"]["cases"][case]["N"])
+                req |= {("control_point", case, N) for N in old ^ now}
+            else:
+                req |= control_jobs(case) | control_jobs(case, new)
+        else:  # every setting of the section: optimiser, T grid, fraction, seeds
+            req |= control_jobs()
     return req, allow
 
 
@@ -436,3 +461,89 @@ def test_changed_model_parameter_is_in_the_file_after_a_rerun(tmp_path):
     assert float(ds.drive) == 0.25
     # E(t) = N sin^2(g t) of the resonant parallel drive at the new g
     np.testing.assert_allclose(ds.energy.sel(N=2).values, 2 * np.sin(0.25 * ds.time.values) ** 2, atol=1e-10)
+
+
+# ------------------------------------------------------------------------ the user's battery (models.custom)
+def custom_config(module: str | None = None) -> dict:
+    """config/examples/custom.yaml with the module as an absolute path (any working directory),
+    plus the same battery as a work-statistics protocol."""
+    raw = yaml.safe_load((ROOT / "config" / "examples" / "custom.yaml").read_text())
+    raw["models"]["custom"]["module"] = module or str(ROOT / "config" / "examples" / "custom_battery.py")
+    proto = {k: raw["models"]["custom"][k] for k in ("module", "function")}
+    raw["work_statistics"] = {
+        "tau": [1.0],
+        "temperature": [1.0],
+        "protocols": {"custom": {**proto, "N": [1, 2], "parameters": {"drive": 0.5}}},
+    }
+    return raw
+
+
+CUSTOM = validate_config(custom_config())
+#: keys of the entries that name or identify the user's code: covered by the tests below
+CUSTOM_CODE_KEYS = {
+    (*section, "custom", k) for section in (("models",), ("work_statistics", "protocols")) for k in ("module", "function", "module_sha256")
+}
+CUSTOM_LEAVES = [p for p, _ in leaves(CUSTOM) if p not in NOT_A_DEPENDENCY | CUSTOM_CODE_KEYS]
+
+
+@pytest.mark.parametrize("path", CUSTOM_LEAVES, ids=[".".join(map(str, p)) for p in CUSTOM_LEAVES])
+def test_changing_one_key_of_the_custom_study_reruns_exactly_the_jobs_that_depend_on_it(path):
+    """The custom battery's entry (N, its free parameters mapping, time grid) and the numerics its
+    route reads follow the same contract as a catalogue model's keys."""
+    value = _get(CUSTOM, path)
+    new = perturbed(CUSTOM, path, value)
+    if new is None:
+        pytest.skip(f"no other valid value for {'.'.join(map(str, path))} = {value!r}")
+    before, after = job_table(CUSTOM), job_table(new)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    req, allow = expected(CUSTOM, new, path)
+    req &= set(before) | set(after)  # a stage the study does not run (thermal: seed) has no job
+    assert req <= changed, f"jobs that depend on the key but would not rerun: {sorted(req - changed, key=str)}"
+    assert changed <= req | allow, f"jobs that would rerun without depending on the key: {sorted(changed - req - allow, key=str)}"
+
+
+def test_every_parameter_of_the_custom_battery_is_covered_by_the_replanning_test():
+    """Each user parameter of the example (a free mapping) has another valid value."""
+    params = [p for p in CUSTOM_LEAVES if "parameters" in p]
+    assert len(params) == 3 and all(perturbed(CUSTOM, p, _get(CUSTOM, p)) is not None for p in params)
+
+
+def test_a_changed_user_module_file_or_function_reruns_the_custom_jobs(tmp_path):
+    """The module file's SHA-256 is in every custom job's params: editing the file (or naming
+    another function) changes exactly the custom jobs' config subtrees; an unchanged file none."""
+    src = (ROOT / "config" / "examples" / "custom_battery.py").read_text()
+    mod = tmp_path / "battery.py"
+    mod.write_text(src)
+    cfg = custom_config(str(mod))
+    cfg["models"]["rabi_parallel"] = {"N": [1], "drive": 0.5}
+    base = validate_config(cfg)
+    assert base["models"]["custom"]["module_sha256"] == __import__("hashlib").sha256(src.encode()).hexdigest()
+    custom_jobs = {k for k in job_table(base) if "custom" in k}
+    assert ("work_statistics", "custom") in custom_jobs
+    assert custom_jobs and set(job_table(base)) - custom_jobs  # rabi_parallel's jobs too
+    assert job_table(validate_config(cfg)) == job_table(base)
+    mod.write_text(src + "\n# an edit\n")
+    edited = validate_config(cfg)
+    assert {k for k in job_table(base) if job_table(base)[k] != job_table(edited)[k]} == custom_jobs
+    other = copy.deepcopy(cfg)
+    other["models"]["custom"]["function"] = "pulsed_decaying_cell"
+    other["models"]["custom"]["parameters"] = {"drive": 0.2}
+    assert {k for k, v in job_table(validate_config(other)).items() if job_table(edited).get(k) != v} == custom_jobs - {
+        ("work_statistics", "custom")
+    }
+
+
+def test_a_job_refuses_a_user_module_changed_since_validation(tmp_path):
+    """A job reads the module the validation hashed: a file edited after validation is refused
+    (rerun snakemake: it revalidates) instead of silently computing with other code."""
+    from qbattery.models import custom
+
+    mod = tmp_path / "battery_late.py"
+    mod.write_text((ROOT / "config" / "examples" / "custom_battery.py").read_text())
+    cfg = validate_config(custom_config(str(mod)))
+    job = sim_stage.job_config(cfg, "custom", 1)
+    mod.write_text(mod.read_text() + "\n# edited after validation\n")
+    custom._function.cache_clear()
+    custom._probe.cache_clear()
+    with pytest.raises(ConfigError, match="changed since the config was validated"):
+        sim_stage.simulate_point(job, "custom", 1)

@@ -99,6 +99,12 @@ def datasets() -> list[tuple[str, xr.Dataset]]:
         "protocol": {"models": ["dicke"], "temperature": [0.5]},
     }
     out.append(("thermal", thermal_dataset(validate_config(cfg))))
+    from qbattery.stages import control as control_stage
+
+    cfg = validate_config(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()))
+    cfg["control"].update(slices=2, restarts=1, max_iterations=5, bisection=1, times={"t_min": 1.0, "t_max": 3.5, "points": 2})
+    parts = [control_stage.control_point(control_stage.job_config(cfg, "local", N), "local", N) for N in (1, 2)]
+    out.append(("control", control_stage.merge_control(parts)))
     return out
 
 

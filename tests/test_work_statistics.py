@@ -466,7 +466,9 @@ def test_schema_lists_every_model_with_a_work_face_with_its_catalogue_parameters
     from qbattery.models import models_with
 
     protos = full_schema()["properties"]["work_statistics"]["properties"]["protocols"]
-    assert set(protos["properties"]) == set(models_with("work")) and protos["additionalProperties"] is False
+    from qbattery.models import user_models
+
+    assert set(protos["properties"]) == set(models_with("work")) | set(user_models("work")) and protos["additionalProperties"] is False
     for name in models_with("work"):
         m = ws.work_model(name)
         props = protos["properties"][name]["properties"]

@@ -2,7 +2,8 @@
 
 Public API (see README): state functionals (energy, ergotropy, capacity, passive_state,
 von_neumann_entropy, mutual_information), power analysis, the model registry and
-``simulate`` returning xarray Datasets identical to what the workflow writes. Every entry
+``simulate`` returning xarray Datasets identical to what the workflow writes, and ``charge`` for a
+battery from the user's own operators (docs/custom-battery.md). Every entry
 point checks its arguments with the config schema's rules and raises ``InputError`` (a
 ValueError, the same type as the config's ``ConfigError``) naming the argument.
 """
@@ -18,6 +19,7 @@ _LAZY = {
     "load": ".api",
     "open_dataset": ".io",
     "write_netcdf": ".io",
+    "charge": ".custom_battery",
     "MODELS": ".models",
     "Numerics": ".models",
     "get_model": ".models",
@@ -96,6 +98,7 @@ __all__ = [
     "average_power",
     "capacity",
     "cells_spectrum",
+    "charge",
     "energy",
     "ergotropy",
     "get_model",

@@ -61,16 +61,18 @@ def _n_schema(max_N: int, face: str) -> dict:
     }
 
 
-def face_entry_schema(name: str, face: str = "closed") -> dict:
+def face_entry_schema(name, face: str = "closed") -> dict:
     """JSON schema of one model's entry in the config section of ``face``: its N list, the
     face's stage keys (time grid, rates, pulse durations) and the model's parameters, all from
-    the catalogue; the one place a model entry's schema is made."""
-    m = MODELS[name]
+    the catalogue; the one place a model entry's schema is made. ``name``: a catalogue name or a
+    Model instance (a user battery bound to its parameters)."""
+    m = MODELS[name] if isinstance(name, str) else name
     props: dict[str, Any] = {"N": _n_schema(m.max_N(face), face)}
     props.update(m.stage_keys_schema(face))
     for p in m.parameters:
         props[p.name] = p.json_schema()
-    return {"type": "object", "additionalProperties": False, "required": ["N"], "description": m.title, "properties": props}
+    required = ["N", *m.entry_required]
+    return {"type": "object", "additionalProperties": False, "required": required, "description": m.title, "properties": props}
 
 
 def model_schema(name: str) -> dict:
@@ -81,11 +83,11 @@ def model_schema(name: str) -> dict:
 def full_schema() -> dict:
     """The config schema: ``workflow/schemas/config.schema.yaml`` (study-level and stage keys)
     with every per-model entry generated from the catalogue by face."""
-    from .models import models_with
+    from .models import models_with, user_models
 
     s = base_schema()
     for face, path in FACE_SECTIONS.items():
-        names = models_with(face)
+        names = models_with(face) + user_models(face)
         if not names:
             continue
         node = s
@@ -96,8 +98,9 @@ def full_schema() -> dict:
     # stage keys that name models take the catalogue's models of their face
     from .thermal_protocol import dicke_basis_models
 
-    s["properties"]["correlations"]["properties"]["models"]["items"]["enum"] = models_with("joint")
+    s["properties"]["correlations"]["properties"]["models"]["items"]["enum"] = models_with("joint") + user_models("joint")
     s["properties"]["thermal"]["properties"]["protocol"]["properties"]["models"]["items"]["enum"] = dicke_basis_models()
+    s["properties"]["control"]["properties"]["cases"]["additionalProperties"]["properties"]["model"]["enum"] = models_with("control")
     return s
 
 
@@ -127,8 +130,18 @@ def _semantic_checks(cfg: dict) -> None:
     max_mem = cfg["resources"]["max_mem_mb"]
     for name, entry in cfg["models"].items():
         t = model_times(cfg, name)
+        if MODELS[name].user_defined:  # import the user's module, check its operators at the smallest point
+            from .models.custom import check_entry
+
+            check_entry(cfg, name, t)
+        m = study_model(cfg, name)
         for N in entry["N"]:
-            check_memory(f"{CONFIG}models.{name}.N", N, MODELS[name].memory_mb(int(N), len(t)), max_mem, "resources.max_mem_mb")
+            check_memory(f"{CONFIG}models.{name}.N", N, m.memory_mb(int(N), len(t)), max_mem, "resources.max_mem_mb")
+    for name in (cfg.get("work_statistics") or {}).get("protocols", {}):
+        if MODELS[name].user_defined:  # a user battery as a TPM protocol
+            from .models.custom import check_entry
+
+            check_entry(cfg, name, None, ("work_statistics", "protocols"))
 
 
 def load_config(path: str | Path) -> dict:
@@ -148,5 +161,19 @@ def model_times(cfg: dict, model: str) -> np.ndarray:
 
 
 def model_params(cfg: dict, model: str) -> dict:
-    """Parameter grid of ``model`` from the config (lists sweep, scalars fix)."""
+    """Parameter grid of ``model`` from the config (lists sweep, scalars fix); a user battery's
+    are its entry's ``parameters``."""
+    if MODELS[model].user_defined:
+        return dict(cfg["models"][model].get("parameters") or {})
     return {k: v for k, v in cfg["models"][model].items() if k not in ("N", "time")}
+
+
+def study_model(cfg: dict, name: str):
+    """The model ``name`` of a study: the catalogue's, or a user battery bound to its config entry
+    (its function and parameters, probed at the smallest point)."""
+    m = MODELS[name]
+    if m.user_defined:
+        from .models.custom import bind
+
+        return bind(cfg, name)
+    return m

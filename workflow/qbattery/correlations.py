@@ -348,7 +348,7 @@ def _cutoff_numerics(numerics: Numerics, N: int, cutoff: float | None) -> Numeri
 
 
 def correlations_grid(
-    model: str,
+    model,
     N: int,
     times: np.ndarray,
     params: dict,
@@ -365,8 +365,9 @@ def correlations_grid(
     the simulate stage's ``fock_cutoff`` over the same grid (reused for models that allow it).
     """
     times = correlations_args(model, N, times, params, numerics, config)
-    m = get_model(model)
-    info = get_model(model, face="joint").joint_charger
+    m = get_model(model, face="joint") if isinstance(model, str) else model  # a Model instance: a user battery
+    model = m.name
+    info = m.joint_charger
     t = np.asarray(times, float)
     dims, swept, fixed = parameter_grid(m, params)
     shape = (1,) + tuple(len(swept[d]) for d in dims)

@@ -59,7 +59,7 @@ def parameter_grid(model, params: dict) -> tuple[list[str], dict[str, np.ndarray
 
 
 def simulate(
-    model: str,
+    model,
     N: int | Sequence[int],
     times: Iterable[float],
     numerics: Numerics | dict | None = None,
@@ -81,7 +81,8 @@ def simulate(
     config the schema default 16000); a violation raises a ValueError naming the argument.
     """
     times = simulate_args(model, N, times, numerics, params, config, max_mem_mb)
-    m = get_model(model)
+    m = get_model(model) if isinstance(model, str) else model  # a Model instance: a user battery (qbattery.charge)
+    model = m.name
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)
@@ -131,7 +132,7 @@ def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, 
     for k, (ln, u) in m.series.items():
         var[k] = var_of(k, tdims, data[k], comment=ln, fallback=(ln, u))
     for d in m.diagnostics:
-        var[d.name] = var_of(d.name, grid_dims, diag[d.name], comment=d.long_name, fallback=(d.long_name, "1"))
+        var[d.name] = var_of(d.name, grid_dims, diag[d.name], comment=d.long_name, fallback=(d.long_name, d.units))
         if d.tolerance:
             var[d.name][2]["tolerance"] = getattr(num, d.tolerance)
     var["status"] = var_of("status", grid_dims, status)

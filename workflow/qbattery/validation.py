@@ -217,17 +217,18 @@ def rates_of(m: Any) -> tuple[str, ...]:
 
 def lookup(model: Any, face: str, where: str) -> Any:
     """The catalogue model ``model``, which must have ``face``."""
-    from .models import MODELS, models_with
+    from .models import MODELS, Model, models_with
 
-    m = MODELS.get(model) if isinstance(model, str) else None
+    m = MODELS.get(model) if isinstance(model, str) else (model if isinstance(model, Model) else None)
     if m is not None and m.has(face):
         return m
     reason = "unknown model" if m is None else f"model has no {face} face"
     raise invalid(where + "model", model, reason, ", ".join(models_with(face)))
 
 
-def entry_schema(model: str, face: str) -> dict:
-    """Schema of one model's config entry for ``face`` (N list, stage keys, parameters)."""
+def entry_schema(model, face: str) -> dict:
+    """Schema of one model's config entry for ``face`` (N list, stage keys, parameters);
+    ``model``: a catalogue name or a Model instance."""
     from .config import face_entry_schema
 
     return face_entry_schema(model, face)
@@ -338,7 +339,7 @@ def simulate_args(
     """Checks of ``qbattery.simulate``; returns the time grid as an array."""
     w = argument("simulate")
     m = lookup(model, "closed", w)
-    entry = entry_schema(m.name, "closed")
+    entry = entry_schema(m if m.user_defined else m.name, "closed")
     Ns = check_N(N, entry, w)
     t = check_times(times, w)
     check_params(params, m, entry, w)
@@ -372,7 +373,7 @@ def correlations_args(model: Any, N: Any, times: Any, params: Mapping | None, nu
     N and parameter bounds); returns the time grid as an array."""
     w = argument("correlations_grid")
     m = lookup(model, "joint", w)
-    entry = entry_schema(m.name, "closed")
+    entry = entry_schema(m if m.user_defined else m.name, "closed")
     n = check_scalar_N(N, entry, w)
     t = check_times(times, w)
     check_params(params, m, entry, w, "params")

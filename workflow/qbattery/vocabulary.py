@@ -320,12 +320,48 @@ def _resource_family(kind: str) -> dict[str, Quantity]:
     }
 
 
+#: optimal-control charging (stage control)
+_CONTROL = {
+    "final_time": _q("final time T of the optimised charging pulse", T, "control: grid of control.times"),
+    "slice": _q("index of the piecewise-constant slice of the pulse (length T / slices)", ONE, "control"),
+    "control": _q("index of the control Hamiltonian (label in control_name)", ONE, "control"),
+    "control_name": _q("control Hamiltonian of each control amplitude (family, cell index)", ONE, "control"),
+    "restart": _q("index of the seeded random initial pulse", ONE, "control"),
+    "evaluation": _q("index of the optimiser's objective evaluation", ONE, "control"),
+    "optimal_ergotropy": _q("battery ergotropy at T under the optimised pulse", E, "control"),
+    "optimal_stored_energy": _q("stored energy E(T) - E(0) under the optimised pulse", E, "control"),
+    "optimal_power_ergotropy": _q("average ergotropy power Erg(T)/T of the optimised pulse", P, "control"),
+    "optimal_pulse": _q("optimised control amplitude u_k on each slice", E, "control"),
+    "restart_objective": _q("objective at T reached from each seeded initial pulse", E, "control"),
+    "restart_spread": _q("max - min over the initial pulses of the objective reached", E, "control"),
+    "optimiser_iterations": _q("optimiser iterations from each initial pulse", ONE, "control"),
+    "optimiser_converged": Quantity(
+        "optimiser reported convergence for the best start", ONE, "control", flag_values=(0, 1), flag_meanings="not_converged converged"
+    ),
+    "convergence": _q("objective at each optimiser evaluation of the best start (NaN-padded)", E, "control"),
+    "minimal_time": _q("minimal time to charge the fraction control.fraction of the capacity (bisection)", T, "control"),
+    "minimal_time_lower": _q(
+        "largest final time shown not to reach the target: the minimal time lies in (lower, minimal_time]", T, "control"
+    ),
+    "minimal_time_pulse": _q("optimised pulse at the minimal time", E, "control"),
+    "fixed_protocol_time": _q("time the model's fixed protocol (closed face) needs to charge the same fraction", T, "control"),
+    "time_gain": _q("fixed-protocol time over the minimal time (>= 1 when the fixed protocol is admissible)", ONE, "control"),
+    "speed_limit_time": _q(
+        "speed limit arcsin(sqrt f) / (w_0 + Lambda) of the constraint (Mandelstam-Tamm, Anandan-Aharonov)", T, "control"
+    ),
+    "speed_limit_ratio": _q("minimal time over the speed limit of the constraint (>= 1)", ONE, "control"),
+    "pulse_mt_time": _q("Anandan-Aharonov bound L(psi0, psi_T) / <Delta E>_T of the minimal-time pulse", T, "control"),
+    "control_capacity": _q("largest value of the objective any unitary reaches (ergotropy: e_max - e_min)", E, "control"),
+    "control_norm_bound": _q("bound Lambda on the operator norm of the total control Hamiltonian", E, "control"),
+}
+
+
 def at_switch_off(name: str) -> str:
     """Name of ``name`` evaluated at the switch-off time."""
     return f"{name}_at_switch_off"
 
 
-VOCABULARY: dict[str, Quantity] = {**_COORDS, **_BATTERY, **_MODEL, **_POWER, **_OPEN, **_CORRELATIONS, **_WORK, **_THERMAL}
+VOCABULARY: dict[str, Quantity] = {**_COORDS, **_BATTERY, **_MODEL, **_POWER, **_OPEN, **_CORRELATIONS, **_WORK, **_THERMAL, **_CONTROL}
 for _kind in RESOURCE_KINDS:
     VOCABULARY.update(_resource_family(_kind))
 for _name in CORRELATION_SERIES:

@@ -212,9 +212,14 @@ def work_statistics_dataset(cfg: dict, name: str, numerics: Numerics | None = No
     Dims: N, temperature, <swept parameters>, tau (and ``atom`` for the distributions)."""
     work_args(cfg, name, numerics)
     model = work_model(name)
-    max_N = model.max_N("work")
     ws = cfg["work_statistics"]
     entry = ws["protocols"][name]
+    if model.user_defined:  # a user battery (models.custom): its function, parameters under "parameters"
+        from .models.custom import bind_work
+
+        model = bind_work(cfg, name)
+        entry = {**entry.get("parameters", {}), "N": entry["N"]}
+    max_N = model.max_N("work")
     num = numerics or Numerics.from_config(cfg.get("numerics"), seed=cfg.get("seed"))
     s = settings_of(cfg)
     Ns = [int(n) for n in entry["N"]]

@@ -54,6 +54,7 @@ PALETTE = [
 BLACK = (0.15, 0.15, 0.15)
 INDIGO = (0.2, 0.133, 0.533)  # Tol's indigo and wine: two more colours that read on white
 WINE = (0.533, 0.133, 0.333)
+TEAL = (0.267, 0.667, 0.6)
 
 #: model (or protocol) -> (colour, marker, line style), in physical order: each global model next
 #: to its parallel reference (dashed). Every model has its own colour, kept in every figure.
@@ -70,6 +71,7 @@ MODEL_STYLES: dict[str, tuple[tuple[float, float, float], str, str]] = {
     "charger_mediated_ho": (BLACK, "p", "-"),
     "collective_drive": (INDIGO, "<", "-"),
     "splitting_quench": (WINE, "d", "--"),
+    "custom": (TEAL, ">", "-"),  # the user's battery (models.custom)
 }
 #: the physical order of the models in every figure and legend
 ORDER = tuple(MODEL_STYLES)

@@ -7,9 +7,22 @@ adding one module with a ``@register``-ed :class:`Model` subclass.
 import importlib
 import pkgutil
 
-from .base import FACES, MODELS, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, get_model, models_with, register
+from .base import (
+    FACES,
+    MODELS,
+    Diagnostic,
+    JointTrajectory,
+    Model,
+    Numerics,
+    Parameter,
+    Trajectory,
+    get_model,
+    models_with,
+    register,
+    user_models,
+)
 
-_HELPERS = {"base", "cavity_common"}
+_HELPERS = {"base", "cavity_common"}  # custom.py: the user battery (models.custom), registered too
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
     if _info.name not in _HELPERS and not _info.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_info.name}")
@@ -26,4 +39,5 @@ __all__ = [
     "Trajectory",
     "get_model",
     "register",
+    "user_models",
 ]

@@ -11,6 +11,7 @@ closed   ``run(N, times, params, numerics)``   simulate -> power (and thermal W_
 joint    ``joint_trajectory(...)``             correlations (battery (x) charger states)
 lindblad ``lindblad(N, params, cutoff)``       open systems (Lindblad generator, one point)
 work     ``work_sectors(N, params, n_max)``    work statistics (TPM symmetry blocks)
+control  ``control_system(N, params)``         control (optimal charging, GRAPE)
 ======== ===================================== ===========================================
 
 ``Model.faces`` lists the faces a model implements (the methods it overrides);
@@ -64,6 +65,7 @@ class Diagnostic:
     name: str
     long_name: str
     tolerance: str  # attribute name of Numerics holding the threshold ("" = recorded, not checked)
+    units: str = "1"
 
 
 @dataclass
@@ -208,9 +210,9 @@ class ChargerInfo:
     reuse_cutoff: bool = False
 
 
-FACES = ("closed", "joint", "lindblad", "work")
+FACES = ("closed", "joint", "lindblad", "work", "control")
 #: the method that implements each face
-FACE_METHODS = {"closed": "run", "joint": "joint_trajectory", "lindblad": "lindblad", "work": "work_sectors"}
+FACE_METHODS = {"closed": "run", "joint": "joint_trajectory", "lindblad": "lindblad", "work": "work_sectors", "control": "control_system"}
 
 
 class Model:
@@ -234,6 +236,11 @@ class Model:
     series: ClassVar[dict[str, tuple[str, str]]] = {}
     #: name of the parallel reference model for the quantum advantage, if any
     reference: ClassVar[str | None] = None
+    #: a battery from the user's operators (models.custom), not a catalogue model: not in
+    #: :func:`models_with`, its config entry added by name (see :func:`user_models`)
+    user_defined: ClassVar[bool] = False
+    #: keys its config entry requires besides N
+    entry_required: ClassVar[tuple[str, ...]] = ()
 
     # ---------------------------------------------------------------- face: closed
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
@@ -286,6 +293,18 @@ class Model:
         keys: dict = {"time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides open_systems.time)"}}
         keys.update({r: RATES[r].json_schema(override=True) for r in self.lindblad_rates})
         return keys
+
+    # ---------------------------------------------------------------- face: control
+    # Optimal-control charging (stage qbattery.stages.control): the model's battery, drift and
+    # initial state with the control families it offers (qbattery.physics.control_systems).
+    #: largest N of the control route (full tensor-product space)
+    control_max_N: ClassVar[int] = 4
+    #: frame of the drift and the controls (text for the dataset attrs)
+    control_frame: ClassVar[str] = ""
+
+    def control_system(self, N: int, params: dict[str, float]):
+        """Control face: a ``physics.control_systems.ControlSystem`` of N cells at one point."""
+        raise NotImplementedError(f"model {self.name!r} has no control face")
 
     # ---------------------------------------------------------------- face: work
     # Two-point-measurement work statistics (stage qbattery.work_statistics). A model with this face
@@ -413,7 +432,13 @@ def get_model(name: str, face: str | None = None) -> Model:
 
 
 def models_with(face: str) -> list[str]:
-    """Names of the catalogue models that implement ``face``, sorted."""
+    """Names of the catalogue models that implement ``face``, sorted (user batteries excluded:
+    :func:`user_models`)."""
     if face not in FACES:
         raise ValueError(f"unknown face {face!r}; faces: {', '.join(FACES)}")
-    return sorted(n for n, m in MODELS.items() if m.has(face))
+    return sorted(n for n, m in MODELS.items() if m.has(face) and not m.user_defined)
+
+
+def user_models(face: str = "closed") -> list[str]:
+    """Names of the registered user-battery models (``models.custom``) with ``face``, sorted."""
+    return sorted(n for n, m in MODELS.items() if m.user_defined and m.has(face))

@@ -47,6 +47,7 @@ from ..physics.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES, NE, SM, OpenProblem, cell_terms, n_thermal, thermal_margin
 from ..physics.quantities import Spectrum, capacity, cells_spectrum, ergotropy, ergotropy_from_spectrum
 from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
+from ..physics.control_systems import ControlSystem, charger_pairs_system
 from .base import ChargerInfo, Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory, register
 
 COUPLING = Parameter("coupling", "charger-battery exchange coupling g", "omega_a", 0.2, minimum=0.0, exclusive_minimum=True, maximum=100.0)
@@ -393,6 +394,14 @@ class ChargerMediatedTLS(Model):
             switch_on_work=float(np.real(np.trace(rho0 @ (H - H0)))),
         )
 
+    # ---------------------------------------------------------------- face: control
+    control_frame = "interaction picture of H_A + H_B at resonance (drift 0); coupling = modulated g(t) H_1"
+    control_max_N = 3
+
+    def control_system(self, N: int, params: dict[str, float]) -> ControlSystem:
+        """N cells (x) N charger qubits in |g...g>_B |e...e>_A; the fixed protocol is g(t) = g on [0, tau]."""
+        _check_N(self.name, N)
+        return charger_pairs_system(N)
 
 @register
 class ChargerMediatedOsc(Model):

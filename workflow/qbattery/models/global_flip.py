@@ -27,6 +27,7 @@ import numpy as np
 
 from ..physics.speed_limits import QSL_SERIES
 from ..physics.work_distributions import Sector, _flip_generator, collective_sectors
+from ..physics.control_systems import ControlSystem, cells_system
 from .base import Model, Numerics, Trajectory, register
 from .rabi_parallel import DIAGNOSTICS, DRIVE, check_N, pure_run
 
@@ -70,3 +71,11 @@ class GlobalFlip(Model):
     def work_sectors(self, N: int, params: dict[str, float], n_max: int) -> list[Sector]:
         """H(0) = H(tau) = H_B, K = g_N (|g..g><e..e| + h.c.) with the closed face's g_N = N g, every spin sector j."""
         return collective_sectors(N, 1.0, 1.0, _flip_generator(N * float(params["drive"]), N))
+
+    # ---------------------------------------------------------------- face: control
+    control_frame = "rotating frame of H_B at resonance (drift 0); control amplitudes are rotating-frame amplitudes"
+
+    def control_system(self, N: int, params: dict[str, float]) -> ControlSystem:
+        """N cells in |g...g>, rotating frame (drift 0); the fixed protocol is the flip g_N = N g."""
+        check_N(self.name, N)
+        return cells_system(N, frame=self.control_frame)

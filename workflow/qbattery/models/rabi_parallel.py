@@ -27,6 +27,7 @@ from ..open_systems.problem import CELL_RATES, DRIVE_WORK, NE, SX, OpenProblem, 
 from ..physics.propagation import propagate
 from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
 from ..physics.work_distributions import Sector, _rabi_generator, collective_sectors, spin_operators
+from ..physics.control_systems import ControlSystem, cells_system
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
 
 # g = 0 is allowed: the undriven battery (open face: relaxation to the Gibbs state)
@@ -139,3 +140,11 @@ class RabiParallel(Model):
             H_B_reduced=NE,
             copies=N,
         )
+
+    # ---------------------------------------------------------------- face: control
+    control_frame = "rotating frame of H_B at resonance (drift 0); control amplitudes are rotating-frame Rabi amplitudes"
+
+    def control_system(self, N: int, params: dict[str, float]) -> ControlSystem:
+        """N cells in |g...g>, rotating frame (drift 0); the fixed protocol is the drive g sum_i s^x_i."""
+        check_N(self.name, N)
+        return cells_system(N, frame=self.control_frame)

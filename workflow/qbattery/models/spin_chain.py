@@ -46,6 +46,7 @@ from ..open_systems.problem import CELL_RATES, OpenProblem, identity_battery, n_
 from ..physics.propagation import propagate
 from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
 from ..physics.work_distributions import Sector
+from ..physics.control_systems import ControlSystem, cells_system
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
 
 _DRIVE = Parameter("drive", "transverse charging field g", "omega_a", 0.5, minimum=0.0, exclusive_minimum=True, maximum=100.0)
@@ -227,6 +228,15 @@ class SpinChain(Model):
             H_B_reduced=HBd,
             switch_on_work=float(np.real(Hch[0, 0])),
         )
+
+    # ---------------------------------------------------------------- face: control
+    control_frame = "lab frame: drift H_B + H_int, real transverse controls (the fixed protocol is the constant field g sum_i s^x_i)"
+
+    def control_system(self, N: int, params: dict[str, float]) -> ControlSystem:
+        """N cells of the chain in |g...g> (an eigenstate of the drift H_B + H_int), lab frame."""
+        _check_N(self.name, N)
+        H_B, H_int, _ = self.operators(N, params)
+        return cells_system(N, drift=(H_B + H_int).toarray(), frame=self.control_frame)
 
 
 def single_cell_energy(g: float, times: np.ndarray, omega_a: float = 1.0) -> np.ndarray:

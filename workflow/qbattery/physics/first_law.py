@@ -23,6 +23,7 @@ and is checked against ``numerics.first_law_tol``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,19 +48,24 @@ def energy_flows(
     R: np.ndarray,
     switch_on_work: float = 0.0,
     support: np.ndarray | None = None,
+    driven: Sequence[tuple[sp.spmatrix, np.ndarray]] = (),
 ) -> EnergyFlows:
     """Energy, cumulative work and heat of operator ``A`` along vec rho(t) = V[t], vec R(t) = R[t].
 
     ``switch_on_work`` (Tr(rho(0) (H_S - H_S,0)), the sudden switch-on of the coupling) is
     added to the work; the energy is then Tr(rho A) with A the operator after switch-on
     minus that jump, so that E(0) is the energy before switch-on. With ``support``, V, R and
-    the generators live on that invariant subset of vec indices.
+    the generators live on that invariant subset of vec indices. ``driven``: the time-dependent
+    terms f_k(t) L_k of the coherent part, each with R_k(t) = int_0^t f_k rho ds
+    (lindblad.evolve_driven); their work Tr(A L_k[R_k(t)]) is added.
     """
     f = functional(A)
     if support is not None:
         f = f[support]
     energy = np.real(V @ f)
     work = np.real(R @ (L_H.T @ f)) + switch_on_work
+    for L_k, R_k in driven:
+        work = work + np.real(R_k @ (L_k.T @ f))
     heat = np.real(R @ (L_D.T @ f))
     e_before = energy[0] - switch_on_work
     residual = float(np.abs(energy - e_before - work - heat).max())

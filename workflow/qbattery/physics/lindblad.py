@@ -21,7 +21,7 @@ SIAM J. Sci. Comput. 33, 488 (2011)) over the uniform grid.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.linalg as sla
@@ -137,3 +137,49 @@ def evolve_to(L: sp.spmatrix, v0: np.ndarray, t: float, dense_max: int = DENSE_S
     if L.shape[0] <= dense_max:
         return sla.expm(L.toarray() * float(t)) @ v0
     return np.asarray(expm_multiply(L * float(t), v0))
+
+
+def evolve_driven(
+    L0: sp.spmatrix,
+    drives: Sequence[tuple[sp.spmatrix, Callable[[float], float]]],
+    v0: np.ndarray,
+    times: np.ndarray,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], str]:
+    """vec rho(t) of drho/dt = (L0 + sum_k f_k(t) L_k) rho, with R(t) = int_0^t rho ds and
+    R_k(t) = int_0^t f_k(s) rho(s) ds, for every t of ``times`` (times[0] = 0).
+
+    A time-dependent generator has no exact exponential: the augmented linear system
+        d/dt [rho, R, R_1, ..] = [(L0 + sum f_k L_k) rho, rho, f_1 rho, ..]
+    is integrated by scipy's DOP853 (Hairer, Norsett, Wanner, Solving ODEs I, 8th-order
+    Dormand-Prince) at ``rtol``/``atol``, so every first-law flow stays a linear functional,
+    int_0^t Tr(A L_k[rho]) f_k ds = Tr(A L_k[R_k(t)]), and its residual measures the ODE error.
+    Returns (V, R, [R_k], solver text).
+    """
+    from scipy.integrate import solve_ivp
+
+    t = np.asarray(times, dtype=float)
+    if t[0] != 0.0 or np.any(np.diff(t) <= 0):
+        raise ValueError("evolve_driven: times must start at 0 and increase")
+    L0 = _csr(L0)
+    Ls = [_csr(L) for L, _ in drives]
+    fs = [f for _, f in drives]
+    D, K = L0.shape[0], len(drives)
+
+    def rhs(s: float, y: np.ndarray) -> np.ndarray:
+        v = y[:D]
+        c = [float(f(s)) for f in fs]
+        dv = L0 @ v
+        for ck, Lk in zip(c, Ls):
+            if ck:
+                dv = dv + ck * (Lk @ v)
+        return np.concatenate([dv, v, *(ck * v for ck in c)])
+
+    y0 = np.concatenate([np.asarray(v0, dtype=complex), np.zeros((K + 1) * D, dtype=complex)])
+    sol = solve_ivp(rhs, (0.0, float(t[-1])), y0, method="DOP853", t_eval=t, rtol=rtol, atol=atol)
+    if not sol.success:
+        raise RuntimeError(f"evolve_driven: the ODE solver failed: {sol.message}")
+    Y = sol.y.T
+    parts = [Y[:, i * D : (i + 1) * D] for i in range(K + 2)]
+    return parts[0], parts[1], parts[2:], f"scipy.integrate.solve_ivp DOP853 (rtol {rtol:g}, atol {atol:g}) on [rho, int rho, int f_k rho]"

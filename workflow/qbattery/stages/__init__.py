@@ -1,5 +1,5 @@
 """The workflow's stages, each following the contract of :mod:`qbattery.stages.base`:
-``simulate`` (and ``power``), ``open``, ``correlations``, ``work``, ``thermal``.
+``simulate`` (and ``power``), ``open``, ``correlations``, ``work``, ``thermal``, ``control``.
 
 The Snakemake rules take from here which jobs exist, each job's config subtree (its ``params``),
 resources and inputs; one script runs any job through :func:`run_job`. Stage modules are
@@ -17,7 +17,7 @@ import xarray as xr
 from .base import JOB_FUNCTIONS, merge_attrs, merge_grid, prune
 
 #: stage name -> module; rule name -> stage whose module registers its job function
-STAGES = ("simulate", "open", "correlations", "work", "thermal")
+STAGES = ("simulate", "open", "correlations", "work", "thermal", "control")
 RULE_STAGES = {
     "simulate_point": "simulate",
     "simulate_reference": "simulate",
@@ -27,6 +27,7 @@ RULE_STAGES = {
     "correlations_model": "correlations",
     "work_statistics": "work",
     "thermal_operations": "thermal",
+    "control_point": "control",
 }
 
 
@@ -47,7 +48,7 @@ def run_job(rule: str, job_config: Mapping, inputs: Mapping[str, Any], wildcards
 
 def check(cfg: Mapping) -> None:
     """Every stage's checks that the schema cannot express (ConfigError), before any job runs."""
-    for name in ("open", "correlations"):
+    for name in ("open", "correlations", "control"):
         importlib.import_module(f"{__name__}.{name}").check(cfg)
 
 

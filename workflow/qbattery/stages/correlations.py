@@ -11,7 +11,7 @@ import numpy as np
 import xarray as xr
 
 from .. import correlations as corr
-from ..config import model_params, model_times
+from ..config import model_params, model_times, study_model
 from ..io import open_dataset
 from ..models import get_model, models_with
 from .base import job_function, job_numerics, merge_grid, numerics_subtree, prune
@@ -27,7 +27,7 @@ def models(cfg: Mapping) -> list[str]:
     if SECTION not in cfg:
         return []
     wanted = (cfg[SECTION] or {}).get("models")
-    joint = [n for n in sorted(cfg["models"]) if get_model(n).has("joint")]
+    joint = [n for n in sorted(cfg["models"]) if study_model(cfg, n).has("joint")]
     if wanted is None:
         return joint
     missing = [n for n in wanted if n not in cfg["models"]]
@@ -62,7 +62,8 @@ def correlations_point(job_cfg: Mapping, model: str, N: int, power: xr.Dataset, 
         raise ValueError(f"power dataset of {model!r} is on another time grid than the config's")
     switch = {n: power[corr.SWITCH_OFF_TIMES[n]] for n in job_cfg[SECTION]["switch_off"]}
     cut = simulated["fock_cutoff"] if simulated is not None and "fock_cutoff" in simulated else None
-    return corr.correlations_grid(model, int(N), times, model_params(job_cfg, model), job_numerics(job_cfg), switch, cut, dict(job_cfg))
+    m = study_model(dict(job_cfg), model) if get_model(model).user_defined else model
+    return corr.correlations_grid(m, int(N), times, model_params(job_cfg, model), job_numerics(job_cfg), switch, cut, dict(job_cfg))
 
 
 @job_function("correlations_point")
@@ -94,9 +95,13 @@ def check(cfg: Mapping) -> None:
 
     try:
         for m in models(cfg):
-            if not get_model(m).has("joint"):
-                raise ValueError(
-                    f"config key correlations.models: model {m!r} has no explicit charger; allowed: {', '.join(models_with('joint'))}"
-                )
+            if not study_model(cfg, m).has("joint"):
+                allowed = ", ".join(models_with("joint"))
+                if get_model(m).user_defined:
+                    raise ValueError(
+                        f"config key correlations.models: model {m!r} has no charger factor H_C or is open / time dependent "
+                        f"(its correlations need a closed, time-independent battery with H_C); allowed: {allowed}"
+                    )
+                raise ValueError(f"config key correlations.models: model {m!r} has no explicit charger; allowed: {allowed}")
     except ValueError as err:
         raise ConfigError(str(err)) from None

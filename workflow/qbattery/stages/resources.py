@@ -3,13 +3,16 @@ from a (job) config."""
 
 from __future__ import annotations
 
-from ..config import model_params, model_times
+from ..config import model_params, model_times, study_model
 from ..models import get_model
 
 
 def simulate_mem_mb(cfg: dict, model: str, N: int) -> int:
     """Memory request of one simulate job, from the model's estimate."""
-    return get_model(model).memory_mb(int(N), len(model_times(cfg, model)))
+    m = get_model(model)
+    if m.user_defined:  # a user battery: the size of its operators
+        m = study_model(cfg, model)
+    return m.memory_mb(int(N), len(model_times(cfg, model)))
 
 
 def grid_points(cfg: dict, model: str) -> int:
@@ -72,7 +75,8 @@ def work_statistics_runtime_min(cfg: dict, protocol: str, attempt: int = 1) -> i
     section = cfg["work_statistics"]
     entry = section["protocols"][protocol]
     points = len(entry["N"]) * len(ws.protocol_taus(cfg, protocol)) * len(section.get("temperature", [1.0]))
-    for key, value in entry.items():
+    values = entry.get("parameters", {}) if get_model(protocol).user_defined else entry  # a user battery's parameters
+    for key, value in values.items():
         if key not in ("N", "tau") and isinstance(value, list):
             points *= len(value)
     dim = dim_from_memory_mb(ws.memory_mb(cfg, protocol), base_mb=400.0, dense_copies=12)

@@ -131,8 +131,10 @@ def simulate_point(job_cfg: Mapping, model: str, N: int | list[int]) -> xr.Datas
     """``model`` at N (one or a list) over its whole parameter grid, from its job config subtree."""
     from .base import job_numerics
 
+    from ..config import study_model
+
     return simulate(
-        model,
+        study_model(dict(job_cfg), model) if get_model(model).user_defined else model,
         N=[int(n) for n in np.atleast_1d(N)],
         times=model_times(job_cfg, model),
         numerics=job_numerics(job_cfg),

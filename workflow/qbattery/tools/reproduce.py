@@ -472,6 +472,77 @@ def binder_campaioli_global_flip(size: str = "paper") -> list[Comparison]:
     return [Comparison(ours=float(p.quantum_advantage.values[0]), tolerance=1e-3, mode="rel", note=note, **row)]
 
 
+# --------------------------------------------------------------------------------------
+# Optimal control (issue 21): GRAPE minimal times against closed forms
+# --------------------------------------------------------------------------------------
+CONTROL = "Binder et al., NJP 17, 075015 (2015); optimal control (GRAPE, Khaneja et al. 2005)"
+
+
+def optimal_control_times(size: str = "paper") -> list[Comparison]:
+    """Minimal charging times of the control stage's GRAPE (``physics.optimal_control.minimal_time``)
+    against closed forms: the pi pulse pi / (2 g_max) of one cell, the N-fold speed-up of the flip
+    under the operator-norm bound N g of the parallel drive (Binder 2015), and no speed-up (Gamma = 1)
+    with independent drives on each cell."""
+    from ..physics import optimal_control as oc
+
+    g, f = 0.5, 0.99
+    N = _pick(size, 3, 4)
+    cells = MODELS["rabi_parallel"].control_system
+    rng = np.random.default_rng(21)
+    pi = oc.minimal_time(
+        cells(1, {}).problem(["local_x"]), oc.Constraint("amplitude", g), [1.0, 4.0], 1.0, 4, 1, rng, bisection=23, reach_tol=1e-13
+    )
+    flips = {
+        n: oc.minimal_time(
+            cells(n, {}).problem(["flip"]), oc.Constraint("norm", n * g), [0.2, 4.0], f, 4, 1, rng, bisection=18, reach_tol=1e-10
+        )
+        for n in (1, N)
+    }
+    local = oc.minimal_time(cells(2, {}).problem(["local_x"]), oc.Constraint("amplitude", g), [1.0, 4.0], f, 4, 2, rng, bisection=16)
+    at = f"g = {g}, 4 slices, bisection from the final times [lower, 4.0]; fraction f = {f} (pi pulse: f = 1)"
+    return [
+        Comparison(
+            key="control_pi_pulse_time",
+            paper=CONTROL,
+            claim="one cell, H = u(t) sigma^x, |u| <= g: minimal time to full charge",
+            published=np.pi / (2 * g),
+            published_text="pi / (2 g) = 3.1416",
+            source="closed form: the constant pi pulse is time optimal",
+            ours=pi.minimal_time,
+            tolerance=1e-6,
+            mode="abs",
+            config="control.cases.local (N 1)",
+            at=at,
+        ),
+        Comparison(
+            key="control_global_flip_speedup",
+            paper=CONTROL,
+            claim=f"flip control at operator norm N g: minimal-time ratio t(N = 1) / t(N = {N})",
+            published=float(N),
+            published_text=f"N = {N}",
+            source="closed form arcsin(sqrt f) / (N g): the norm bound N g concentrated on |g..g> <-> |e..e>",
+            ours=flips[1].minimal_time / flips[N].minimal_time,
+            tolerance=1e-4,
+            mode="rel",
+            config="control.cases.global",
+            at=at,
+        ),
+        Comparison(
+            key="control_local_no_speedup",
+            paper=CONTROL,
+            claim="independent drives |u_i| <= g on N = 2 cells: Gamma = t(one cell) / t_min",
+            published=1.0,
+            published_text="1 (no speed-up)",
+            source="closed form: the cells evolve independently, each at most a pi pulse",
+            ours=(np.arcsin(np.sqrt(f)) / g) / local.minimal_time,
+            tolerance=1e-3,
+            mode="abs",
+            config="control.cases.local (N 2)",
+            at=at,
+        ),
+    ]
+
+
 SECTIONS: tuple[tuple[str, Callable[[str], list[Comparison]]], ...] = (
     (FERRARO, ferraro_rabi_weak_coupling),
     (FERRARO, ferraro_scaling),
@@ -479,6 +550,7 @@ SECTIONS: tuple[tuple[str, Callable[[str], list[Comparison]]], ...] = (
     (ANDOLINA_PRB, andolina_transfer),
     (ANDOLINA_PRL, andolina_asymptotic_freedom),
     (BINDER, binder_campaioli_global_flip),
+    (CONTROL, optimal_control_times),
 )
 
 
