@@ -35,10 +35,12 @@ def test_saving_twice_gives_byte_identical_pdf_and_png_without_timestamps(tmp_pa
 
 
 def test_every_registered_model_has_its_own_colour_and_marker_and_no_yellow():
-    """Two models never share (colour, marker); the palette's yellow (unreadable on white) is not used."""
-    names = sorted(set(MODELS) | {"global_flip", "rabi_parallel"})
-    styles = [(tuple(style.model_colour(n, i)), style.model_marker(n, i)) for i, n in enumerate(names)]
-    assert len(set(styles)) == len(styles)
+    """Two models never share a colour (nor a marker); the palette's yellow (unreadable on white) is not used."""
+    names = sorted(MODELS)
+    assert set(names) <= set(style.MODEL_STYLES), "give every catalogue model a style in MODEL_STYLES"
+    colours = [tuple(style.model_colour(n)) for n in names]
+    assert len(set(colours)) == len(colours)
+    assert len({style.model_marker(n) for n in names}) == len(names)
     yellow = tuple(style.PALETTE[8])
     assert all(tuple(style.model_colour(n, i)) != yellow for i, n in enumerate(names))
 
@@ -54,7 +56,7 @@ def test_parallel_references_are_dashed_and_global_models_solid():
 
 def test_dimensionful_axis_labels_carry_units():
     """Labels of quantities with units end with [units]; dimensionless ones (N, Gamma, lambda, eta) do not need any."""
-    dimensionless = {"N", "quantum_advantage", "coupling", "efficiency", "probability"}
+    dimensionless = {"N", "quantum_advantage", "coupling", "efficiency", "probability", "interaction_share", "natural_time"}
     for key, text in style.LABELS.items():
         if key not in dimensionless:
             assert re.search(r"\[.+\]$", text), (key, text)
@@ -62,7 +64,7 @@ def test_dimensionful_axis_labels_carry_units():
 
 def test_journal_widths_and_the_legacy_api_stay_available():
     """Other stages import COLUMN_WIDTH_IN, DOUBLE_WIDTH_IN, PALETTE, MARKERS, model_colour, figure, save_figure."""
-    assert (style.COLUMN_WIDTH_IN, style.DOUBLE_WIDTH_IN) == style.JOURNAL_WIDTHS_IN["aps"]
+    assert (style.COLUMN_WIDTH_IN, style.DOUBLE_WIDTH_IN) == style.JOURNAL_WIDTHS_IN["aps"] == (3.4, 7.0)
     fig, ax = style.figure(width=style.DOUBLE_WIDTH_IN)
     assert fig.get_size_inches()[0] == pytest.approx(style.DOUBLE_WIDTH_IN)
     assert len(style.MARKERS) >= 8 and len(style.PALETTE) >= 8

@@ -48,14 +48,19 @@ def test_power_figures_draw_every_parameter_point_not_only_the_first():
     t = np.linspace(0, 20, 201)
     ds = qbattery.simulate("tavis_cummings", N=[1, 2, 3], coupling=[0.1, 0.3], times=t)
     pw = analyse_power(ds, qbattery.simulate("parallel", N=[1, 2, 3], coupling=[0.1, 0.3], times=t))
+    from qbattery.figures.labels import value_label
+
+    low, high = value_label("coupling", 0.1, "tavis_cummings"), value_label("coupling", 0.3, "tavis_cummings")
+    assert low == r"$\lambda = 0.1$"  # display form, not the config key "coupling=0.1"
     for plot in (plot_power_scaling, plot_quantum_advantage, plot_speed_limits):
         fig = plot([pw])
         lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
-        assert any(k.startswith("coupling=0.1") for k in lines) and any(k.startswith("coupling=0.3") for k in lines)
+        assert any(k.startswith(low) for k in lines) and any(k.startswith(high) for k in lines)
     fig = plot_power_scaling([pw])
-    for ln in fig.axes[0].get_lines():
-        if ln.get_label().startswith("coupling=0.3"):
-            np.testing.assert_allclose(ln.get_ydata(), pw.max_power.sel(coupling=0.3).values)
+    drawn = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith(high)]
+    assert drawn
+    for ln in drawn:
+        np.testing.assert_allclose(ln.get_ydata(), pw.max_power.sel(coupling=0.3).values)
 
 
 def test_speed_limit_variables_need_the_pure_state_series():

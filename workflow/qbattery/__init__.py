@@ -8,26 +8,82 @@ point checks its arguments with the config schema's rules and raises ``InputErro
 ValueError, the same type as the config's ``ConfigError``) naming the argument.
 """
 
-from .analysis import analyse_power
-from .api import Study, load
-from .custom_battery import charge
-from .io import open_dataset, write_netcdf
-from .models import MODELS, Numerics, get_model
-from .physics.power import average_power, instantaneous_power, stored_energy, summarise
-from .physics.quantities import (
-    Spectrum,
-    capacity,
-    cells_spectrum,
-    energy,
-    ergotropy,
-    gibbs_state,
-    mutual_information,
-    partial_trace,
-    passive_state,
-    von_neumann_entropy,
-)
-from .simulate import NumericalHealthError, simulate
-from .validation import InputError
+import sys
+import types
+
+#: public name -> submodule that defines it; imported on first access (PEP 562), so that
+#: ``import qbattery.figures`` or ``qbattery.io`` does not pay for the whole library
+_LAZY = {
+    "analyse_power": ".analysis",
+    "Study": ".api",
+    "load": ".api",
+    "open_dataset": ".io",
+    "write_netcdf": ".io",
+    "charge": ".custom_battery",
+    "MODELS": ".models",
+    "Numerics": ".models",
+    "get_model": ".models",
+    "average_power": ".physics.power",
+    "instantaneous_power": ".physics.power",
+    "stored_energy": ".physics.power",
+    "summarise": ".physics.power",
+    "Spectrum": ".physics.quantities",
+    "capacity": ".physics.quantities",
+    "cells_spectrum": ".physics.quantities",
+    "energy": ".physics.quantities",
+    "ergotropy": ".physics.quantities",
+    "gibbs_state": ".physics.quantities",
+    "mutual_information": ".physics.quantities",
+    "partial_trace": ".physics.quantities",
+    "passive_state": ".physics.quantities",
+    "von_neumann_entropy": ".physics.quantities",
+    "NumericalHealthError": ".simulate",
+    "simulate": ".simulate",
+    "InputError": ".validation",
+}
+
+
+def __getattr__(name: str):
+    """Import a public name (or a submodule, ``qbattery.models``) on first access."""
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    elif not name.startswith("__"):
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+class _Package(types.ModuleType):
+    """``qbattery.simulate`` is the function, as with an eager ``from .simulate import simulate``,
+    even after the submodule of the same name is imported (the import system then binds the
+    submodule on the package, which this setter ignores)."""
+
+    @property
+    def simulate(self):
+        from .simulate import simulate
+
+        return simulate
+
+    @simulate.setter
+    def simulate(self, value) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -66,6 +66,8 @@ rule figure_control:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        labels=FIGURE_LABELS,
     script:
         "../scripts/figure_control.py"
 

@@ -49,7 +49,13 @@ if CORR_SPLIT_N:
                 N=SIM.n_values(config, wc.model),
             ),
         output:
-            f"{RES}/correlations/{{model}}.nc",
+            report(
+                f"{RES}/correlations/{{model}}.nc",
+                caption="../report/data.rst",
+                category="Data (NetCDF)",
+                subcategory="correlations",
+                labels={"model": "{model}", "file": "correlations/{model}.nc"},
+            ),
         log:
             f"{RES}/logs/merge_correlations/{{model}}.log",
         wildcard_constraints:
@@ -78,7 +84,13 @@ else:
             ),
             power=f"{RES}/power/{{model}}.nc",
         output:
-            f"{RES}/correlations/{{model}}.nc",
+            report(
+                f"{RES}/correlations/{{model}}.nc",
+                caption="../report/data.rst",
+                category="Data (NetCDF)",
+                subcategory="correlations",
+                labels={"model": "{model}", "file": "correlations/{model}.nc"},
+            ),
         log:
             f"{RES}/logs/correlations/{{model}}.log",
         benchmark:
@@ -101,7 +113,12 @@ rule figure_correlations:
     input:
         expand(f"{RES}/correlations/{{model}}.nc", model=CORR_MODELS),
     output:
-        pdf=f"{RES}/figures/correlations.pdf",
+        pdf=report(
+            f"{RES}/figures/correlations.pdf",
+            caption="../report/pdf.rst",
+            category="Figures (PDF)",
+            labels={"figure": "correlations", "format": "PDF"},
+        ),
         png=report(
             f"{RES}/figures/correlations.png",
             caption="../report/correlations.rst",
@@ -118,6 +135,7 @@ rule figure_correlations:
         mem_mb=1000,
         runtime=10,
     params:
+        labels=FIGURE_LABELS,
         max_N=config.get("correlations", {}).get("figure", {}).get("max_N", 3),
     script:
         "../scripts/figure_correlations.py"

@@ -1,11 +1,22 @@
 # Figures from the NetCDF datasets only (no recomputation).
+from qbattery.figures.labels import catalogue_labels
+from qbattery.models import MODELS as _CATALOGUE
+
+# display name of every model (Model.label) as a param of every figure rule: changing a label
+# reruns the figures, and a figure job does not import the catalogue to find it
+FIGURE_LABELS = catalogue_labels(sorted(_CATALOGUE))
 
 
 rule figure_power_scaling:
     input:
         expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
     output:
-        pdf=f"{RES}/figures/power_scaling.pdf",
+        pdf=report(
+            f"{RES}/figures/power_scaling.pdf",
+            caption="../report/pdf.rst",
+            category="Figures (PDF)",
+            labels={"figure": "power_scaling", "format": "PDF"},
+        ),
         png=report(
             f"{RES}/figures/power_scaling.png",
             caption="../report/power_scaling.rst",
@@ -21,6 +32,8 @@ rule figure_power_scaling:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        labels=FIGURE_LABELS,
     script:
         "../scripts/figure_power_scaling.py"
 
@@ -29,7 +42,12 @@ rule figure_quantum_advantage:
     input:
         expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
     output:
-        pdf=f"{RES}/figures/quantum_advantage.pdf",
+        pdf=report(
+            f"{RES}/figures/quantum_advantage.pdf",
+            caption="../report/pdf.rst",
+            category="Figures (PDF)",
+            labels={"figure": "quantum_advantage", "format": "PDF"},
+        ),
         png=report(
             f"{RES}/figures/quantum_advantage.png",
             caption="../report/quantum_advantage.rst",
@@ -45,6 +63,8 @@ rule figure_quantum_advantage:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        labels=FIGURE_LABELS,
     script:
         "../scripts/figure_power_advantage.py"
 
@@ -53,7 +73,12 @@ rule figure_speed_limits:
     input:
         expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
     output:
-        pdf=f"{RES}/figures/speed_limits.pdf",
+        pdf=report(
+            f"{RES}/figures/speed_limits.pdf",
+            caption="../report/pdf.rst",
+            category="Figures (PDF)",
+            labels={"figure": "speed_limits", "format": "PDF"},
+        ),
         png=report(
             f"{RES}/figures/speed_limits.png",
             caption="../report/speed_limits.rst",
@@ -69,6 +94,8 @@ rule figure_speed_limits:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        labels=FIGURE_LABELS,
     script:
         "../scripts/figure_power_speed_limits.py"
 
@@ -80,9 +107,11 @@ rule figure_trajectories:
     output:
         report(
             directory(f"{RES}/figures/trajectories"),
-            patterns=["{model}.png"],
+            patterns=["{model}.png", "{model}.pdf"],
             caption="../report/trajectories.rst",
             category="Charging curves",
+            subcategory="{model}",
+            labels={"model": "{model}", "figure": "charging curves"},
         ),
     log:
         f"{RES}/logs/figures/trajectories.log",
@@ -94,10 +123,26 @@ rule figure_trajectories:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        labels=FIGURE_LABELS,
     script:
         "../scripts/figure_trajectories.py"
 
 
+# the validated config of the study, as a report item (category Configuration)
+rule study_config:
+    output:
+        report(f"{RES}/config.yaml", caption="../report/config.rst", category="Configuration"),
+    params:
+        config=config,
+    localrule: True
+    run:
+        import yaml
+
+        Path(output[0]).write_text(yaml.safe_dump(dict(params.config), sort_keys=False))
+
+
+ALL_TARGETS.append(rules.study_config.output[0])
 ALL_TARGETS.extend(rules.figure_power_scaling.output)
 ALL_TARGETS.extend(rules.figure_quantum_advantage.output)
 ALL_TARGETS.extend(rules.figure_speed_limits.output)

@@ -32,7 +32,13 @@ rule merge_open:
     input:
         lambda wc: expand(f"{RES}/open/{{model}}/N{{N}}.nc", model=wc.model, N=OPEN.n_values(config, wc.model)),
     output:
-        f"{RES}/open/{{model}}.nc",
+        report(
+            f"{RES}/open/{{model}}.nc",
+            caption="../report/data.rst",
+            category="Data (NetCDF)",
+            subcategory="open systems",
+            labels={"model": "{model}", "file": "open/{model}.nc"},
+        ),
     log:
         f"{RES}/logs/merge_open/{{model}}.log",
     wildcard_constraints:
@@ -50,7 +56,12 @@ rule figure_open_systems:
     input:
         expand(f"{RES}/open/{{model}}.nc", model=OPEN_MODEL_NAMES),
     output:
-        pdf=f"{RES}/figures/open_systems.pdf",
+        pdf=report(
+            f"{RES}/figures/open_systems.pdf",
+            caption="../report/pdf.rst",
+            category="Figures (PDF)",
+            labels={"figure": "open_systems", "format": "PDF"},
+        ),
         png=report(
             f"{RES}/figures/open_systems.png",
             caption="../report/open_systems.rst",
@@ -66,6 +77,8 @@ rule figure_open_systems:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        labels=FIGURE_LABELS,
     script:
         "../scripts/open_figure.py"
 

@@ -52,7 +52,13 @@ rule merge_simulate:
     input:
         lambda wc: expand(f"{RES}/simulate/{{model}}/N{{N}}.nc", model=wc.model, N=SIM.n_values(config, wc.model)),
     output:
-        f"{RES}/simulate/{{model}}.nc",
+        report(
+            f"{RES}/simulate/{{model}}.nc",
+            caption="../report/data.rst",
+            category="Data (NetCDF)",
+            subcategory="simulate",
+            labels={"model": "{model}", "file": "simulate/{model}.nc"},
+        ),
     log:
         f"{RES}/logs/merge_simulate/{{model}}.log",
     localrule: True
@@ -68,7 +74,13 @@ rule analyse_power:
     input:
         unpack(power_inputs),
     output:
-        f"{RES}/power/{{model}}.nc",
+        report(
+            f"{RES}/power/{{model}}.nc",
+            caption="../report/data.rst",
+            category="Data (NetCDF)",
+            subcategory="power",
+            labels={"model": "{model}", "file": "power/{model}.nc"},
+        ),
     log:
         f"{RES}/logs/analyse_power/{{model}}.log",
     benchmark:

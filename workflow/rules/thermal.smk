@@ -7,7 +7,13 @@ THERMAL = _stages.thermal
 
 rule thermal_operations:
     output:
-        f"{RES}/thermal/thermal_operations.nc",
+        report(
+            f"{RES}/thermal/thermal_operations.nc",
+            caption="../report/data.rst",
+            category="Data (NetCDF)",
+            subcategory="thermal",
+            labels={"file": "thermal/thermal_operations.nc"},
+        ),
     log:
         f"{RES}/logs/thermal/thermal_operations.log",
     benchmark:
@@ -28,7 +34,12 @@ rule figure_thermal:
     input:
         f"{RES}/thermal/thermal_operations.nc",
     output:
-        pdf=f"{RES}/figures/thermal.pdf",
+        pdf=report(
+            f"{RES}/figures/thermal.pdf",
+            caption="../report/pdf.rst",
+            category="Figures (PDF)",
+            labels={"figure": "thermal", "format": "PDF"},
+        ),
         png=report(
             f"{RES}/figures/thermal.png",
             caption="../report/thermal.rst",
@@ -44,6 +55,8 @@ rule figure_thermal:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        labels=FIGURE_LABELS,
     script:
         "../scripts/figure_thermal.py"
 

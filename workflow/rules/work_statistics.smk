@@ -7,7 +7,13 @@ WORK_MODELS = WORK.models(config)
 
 rule work_statistics:
     output:
-        f"{RES}/work/{{model}}.nc",
+        report(
+            f"{RES}/work/{{model}}.nc",
+            caption="../report/data.rst",
+            category="Data (NetCDF)",
+            subcategory="work statistics",
+            labels={"model": "{model}", "file": "work/{model}.nc"},
+        ),
     log:
         f"{RES}/logs/work_statistics/{{model}}.log",
     benchmark:
@@ -32,7 +38,12 @@ rule figure_work_statistics:
     input:
         expand(f"{RES}/work/{{model}}.nc", model=WORK_MODELS),
     output:
-        pdf=f"{RES}/figures/work_statistics.pdf",
+        pdf=report(
+            f"{RES}/figures/work_statistics.pdf",
+            caption="../report/pdf.rst",
+            category="Figures (PDF)",
+            labels={"figure": "work_statistics", "format": "PDF"},
+        ),
         png=report(
             f"{RES}/figures/work_statistics.png",
             caption="../report/work_statistics.rst",
@@ -49,6 +60,7 @@ rule figure_work_statistics:
         mem_mb=1000,
         runtime=10,
     params:
+        labels=FIGURE_LABELS,
         max_N=config.get("work_statistics", {}).get("figure", {}).get("max_N", 3),
     script:
         "../scripts/figure_work_statistics.py"

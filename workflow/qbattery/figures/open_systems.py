@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .style import DOUBLE_WIDTH_IN, MARKERS, figure, model_colour
+from .labels import model_label, point_label, quantity
+from .style import DOUBLE_WIDTH_IN, coinciding, figure, model_colour, model_marker, note, panel_letters, physical_order
 
 PREFERRED = ("charger_mediated_osc", "tavis_cummings", "dicke", "charger_mediated_tls", "collective_drive", "spin_chain", "rabi_parallel")
 
@@ -21,13 +22,26 @@ def _gamma_index(ds: xr.Dataset) -> int:
 
 
 def _label(ds: xr.Dataset, **choice: int) -> str:
-    parts = []
+    """The grid point drawn, in display form (every rate, swept or fixed)."""
+    point = {}
     for d in ("N", "gamma", "gamma_phi", "kappa", "temperature"):
         if d in ds.coords and ds[d].ndim == 1:
-            parts.append(f"{d}={float(ds[d].values[choice.get(d, 0)]):g}")
+            point[d] = ds[d].values[choice.get(d, 0)]
         elif d in ds.coords and ds[d].ndim == 0:  # a fixed rate (0-d coordinate)
-            parts.append(f"{d}={float(ds[d].values):g}")
-    return ", ".join(parts)
+            point[d] = ds[d].values
+    return point_label(point, ds.attrs["model"])
+
+
+def _common_slice(by_name: dict, skip: tuple[str, ...]) -> str:
+    """ ", T = 0" for panels (b), (c): the first value of every other swept axis, if all models share it."""
+    texts = set()
+    for ds in by_name.values():
+        dims = [d for d in ds.efficiency_at_tau_star.dims if d not in skip]
+        texts.add(point_label({d: ds[d].values[0] for d in dims}))
+    texts.discard("")
+    if not texts:
+        return ""
+    return ", " + texts.pop() if len(texts) == 1 else ", first value of every other swept rate"
 
 
 def plot_open_systems(datasets: list[xr.Dataset]):
@@ -43,41 +57,56 @@ def plot_open_systems(datasets: list[xr.Dataset]):
         for var, style, lab in (
             ("work", "-", "work $W$"),
             ("heat", "--", "heat $Q$"),
-            ("stored_energy", "-.", r"$\Delta E_B$"),
-            ("ergotropy", ":", "ergotropy"),
+            ("stored_energy", "-.", r"$\Delta E_B = W + Q$"),
+            ("ergotropy", ":", r"ergotropy $\mathcal{E}$"),
         ):
             a.plot(show.time, select(show[var], **ch), style, label=lab)
-        a.set_title(f"{show.attrs.get('model_title', show.attrs['model'])}\n[{_label(show, **ch)}]", fontsize=6)
-        a.set_xlabel(r"time $t$ [$1/\omega_a$]")
+        a.set_title(f"{model_label(show.attrs['model'])}\n{_label(show, **ch)}", fontsize=6)
+        a.set_xlabel(quantity("time"))
         a.set_ylabel(r"energy [$\omega_a$]")
-        a.legend(frameon=False)
+        lo, hi = a.get_ylim()
+        a.set_ylim(lo, hi + 0.35 * (hi - lo))  # room for the legend above the curves
+        a.legend(frameon=False, loc="upper center", ncol=2)
         gi = show.gamma.values if "gamma" in show.dims else [0.0]
         for k in range(len(gi)):
             cur = select(show.ergotropy_discharge, N=-1, **({"gamma": k} if "gamma" in show.dims else {}))
             e0 = float(cur.values[0])
             if np.isfinite(e0) and e0 > 1e-12:
-                d.plot(show.discharge_time, cur / e0, label=rf"$\gamma$={float(gi[k]):g}")
-        d.axhline(np.exp(-1), color="0.6", lw=0.6, ls="--")
-        d.set_xlabel(r"time after switch-off at $\tau^*$ [$1/\omega_a$]")
-        d.set_ylabel("ergotropy / ergotropy at switch-off")
-        d.set_title(show.attrs.get("model_title", show.attrs["model"]), fontsize=6)
-        d.legend(frameon=False)
-    for i, ds in enumerate(sorted(datasets, key=lambda x: x.attrs["model"])):
-        name = ds.attrs["model"]
-        col, mk = model_colour(name, i), MARKERS[i % len(MARKERS)]
+                d.plot(show.discharge_time, cur / e0, label=rf"$\gamma = {float(gi[k]):g}\,\omega_a$")
+        d.axhline(np.exp(-1), color="0.6", lw=0.6, ls="--", label="$1/e$")
+        d.set_xlabel(r"time after switch-off at $\tau^*$ [$\omega_a^{-1}$]")
+        d.set_ylabel(r"$\mathcal{E}(t) / \mathcal{E}(\tau^*)$")
+        d.set_title(model_label(show.attrs["model"]) + "\n" + _label(show, N=-1).split(", ", 1)[0], fontsize=6)
+        d.legend(frameon=False, loc="best")
+    order = physical_order(by_name)
+    curves_b, curves_c = {}, {}
+    for name in order:
+        ds = by_name[name]
         eff = ds.efficiency_at_tau_star
         if "gamma" in ds.dims and ds.sizes["gamma"] > 1:
-            b.plot(ds.gamma, select(eff, N=-1, gamma=slice(None)), mk + "-", color=col, label=name)
-        c.plot(ds.N, select(eff, N=slice(None), gamma=_gamma_index(ds)), mk + "-", color=col, label=name)
-    b.set_xlabel(r"cell decay rate $\gamma$ [$\omega_a$]")
-    b.set_ylabel(r"efficiency $\mathcal{E}(\tau^*)/W(\tau^*)$")
-    b.set_title("largest N, first point of the other axes", fontsize=6)
+            curves_b[name] = (ds.gamma.values, select(eff, N=-1, gamma=slice(None)).values)
+        curves_c[name] = (ds.N.values, select(eff, N=slice(None), gamma=_gamma_index(ds)).values)
+    for ax, curves in ((b, curves_b), (c, curves_c)):
+        same = coinciding({n: np.concatenate([x, y]) for n, (x, y) in curves.items()})
+        for group in same:
+            name = group[0]
+            x, y = curves[name]
+            lab = model_label(name) + "".join(f" = {model_label(o)}" for o in group[1:])
+            ax.plot(x, y, model_marker(name) + "-", color=model_colour(name), label=lab, ms=4)
+        joined = [g for g in same if len(g) > 1]
+        if joined:
+            note(ax, "; ".join(" and ".join(model_label(n) for n in g) + " coincide" for g in joined), loc="lower left")
+    b.set_xlabel(quantity("gamma_rate"))
+    b.set_ylabel(quantity("efficiency"))
+    b.set_title(r"largest $N$ of each model" + _common_slice(by_name, ("N", "gamma")), fontsize=6)
     c.set_xscale("log", base=2)
-    c.set_xlabel(r"number of cells $N$")
-    c.set_ylabel(r"efficiency $\mathcal{E}(\tau^*)/W(\tau^*)$")
-    c.set_title(r"largest $\gamma$, first point of the other axes", fontsize=6)
+    c.set_xlabel(quantity("N"))
+    c.set_ylabel(quantity("efficiency"))
+    c.set_title(r"largest $\gamma$ of each model" + _common_slice(by_name, ("N", "gamma")), fontsize=6)
     c.get_xaxis().set_major_formatter("{x:g}")
+    c.minorticks_off()
     for ax in (b, c):
-        ax.set_ylim(bottom=0)
-    b.legend(frameon=False, fontsize=5)
+        ax.set_ylim(bottom=0, top=1.08)
+    b.legend(frameon=False, fontsize=5, loc="lower left", bbox_to_anchor=(0.0, 0.06))
+    panel_letters([a, b, c, d])
     return fig

@@ -5,7 +5,7 @@ byte-reproducible PDF/PNG output (fixed metadata, no timestamps).
 Typical use in a figure module::
 
     from .style import figure, label, model_style, save_figure
-    fig, ax = figure()                           # one APS column, 3.375 in wide
+    fig, ax = figure()                           # one APS column, 3.4 in wide
     ax.plot(t, E, label=legend_name("dicke"), **model_style("dicke"))
     ax.set_xlabel(label("time")); ax.set_ylabel(label("energy"))
     save_figure(fig, "x.pdf", "x.png")
@@ -23,11 +23,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-import seaborn as sns
+from matplotlib import ticker
+
+from .labels import QUANTITIES, model_label
 
 # Journal widths [inch]: (single column, double column)
 JOURNAL_WIDTHS_IN = {
-    "aps": (3.375, 7.0),  # Phys. Rev. / PRL
+    "aps": (3.4, 7.0),  # Phys. Rev. / PRL (3 3/8 in and 7 in, rounded to the 0.1 in the issue asks)
     "nature": (3.504, 7.205),  # 89 mm / 183 mm
     "iop": (3.31, 6.69),  # New J. Phys. (84 mm / 170 mm)
     "quantum": (3.4, 6.9),
@@ -35,76 +37,51 @@ JOURNAL_WIDTHS_IN = {
 COLUMN_WIDTH_IN, DOUBLE_WIDTH_IN = JOURNAL_WIDTHS_IN["aps"]
 GOLDEN = 0.618
 
-PALETTE = sns.color_palette("colorblind")  # 10 colours; index 8 (yellow) is not used for lines
+#: seaborn's "colorblind" palette (Wong 2011), written out so that no figure job imports seaborn
+#: (1 to 5 s); index 8 (yellow) is not used for lines
+PALETTE = [
+    (0.0039, 0.451, 0.698),
+    (0.8706, 0.5608, 0.0196),
+    (0.0078, 0.6196, 0.451),
+    (0.8353, 0.3686, 0.0),
+    (0.8, 0.4706, 0.7373),
+    (0.7922, 0.5686, 0.3804),
+    (0.9843, 0.6863, 0.8941),
+    (0.5804, 0.5804, 0.5804),
+    (0.9255, 0.8824, 0.2),
+    (0.3373, 0.7059, 0.9137),
+]
 BLACK = (0.15, 0.15, 0.15)
+INDIGO = (0.2, 0.133, 0.533)  # Tol's indigo and wine: two more colours that read on white
+WINE = (0.533, 0.133, 0.333)
+TEAL = (0.267, 0.667, 0.6)
 
-#: model (or protocol) -> (colour, marker, line style); a global model and its parallel reference
-#: get distinct colours, the reference is dashed
+#: model (or protocol) -> (colour, marker, line style), in physical order: each global model next
+#: to its parallel reference (dashed). Every model has its own colour, kept in every figure.
 MODEL_STYLES: dict[str, tuple[tuple[float, float, float], str, str]] = {
     "dicke": (PALETTE[0], "o", "-"),
     "tavis_cummings": (PALETTE[2], "^", "-"),
     "parallel": (PALETTE[1], "s", "--"),
-    "global_flip": (PALETTE[4], "D", "-"),
-    "rabi_parallel": (PALETTE[9], "v", "--"),
-    "spin_chain": (PALETTE[5], "P", "-"),
+    "spin_chain": (PALETTE[4], "P", "-"),
     "spin_chain_parallel": (PALETTE[7], "X", "--"),
-    "charger_mediated_osc": (PALETTE[3], "*", "-"),
+    "global_flip": (PALETTE[3], "D", "-"),
+    "rabi_parallel": (PALETTE[9], "v", "--"),
+    "charger_mediated_osc": (PALETTE[5], "*", "-"),
     "charger_mediated_tls": (PALETTE[6], "h", "--"),
     "charger_mediated_ho": (BLACK, "p", "-"),
-    "charger_mediated": (PALETTE[3], "*", "-"),
-    "splitting_quench": (BLACK, "d", "-"),
-    "custom": (PALETTE[7], "<", "-"),  # the user's battery (models.custom)
+    "collective_drive": (INDIGO, "<", "-"),
+    "splitting_quench": (WINE, "d", "--"),
+    "custom": (TEAL, ">", "-"),  # the user's battery (models.custom)
 }
+#: the physical order of the models in every figure and legend
+ORDER = tuple(MODEL_STYLES)
 MODEL_COLOURS = {name: s[0] for name, s in MODEL_STYLES.items()}
 _FALLBACK = [PALETTE[i] for i in (0, 1, 2, 3, 4, 5, 6, 7, 9)] + [BLACK]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "p"]
+LINESTYLES = ["-", "--", "-.", ":"]
 
-#: legend names as the papers use them (the parallel cavity QB is Ferraro's "Rabi QB")
-LEGEND_NAMES = {
-    "dicke": "Dicke QB",
-    "parallel": "Rabi QB (parallel cavities)",
-    "tavis_cummings": "Tavis-Cummings QB",
-    "global_flip": "global flip drive",
-    "rabi_parallel": "parallel drive",
-    "spin_chain": "XXZ chain QB",
-    "spin_chain_parallel": "free cells (J = 0)",
-    "charger_mediated_tls": "qubit chargers",
-    "charger_mediated_osc": "oscillator charger, N cells",
-    "charger_mediated_ho": "oscillator charger, oscillator battery",
-    "splitting_quench": "splitting quench",
-    "custom": "custom battery",
-}
-
-#: axis labels: symbol [units], hbar = k_B = 1, energies in omega_a
-LABELS = {
-    "N": r"number of cells $N$",
-    "time": r"time $t$ [$\omega_a^{-1}$]",
-    "tau": r"pulse duration $\tau$ [$\omega_a^{-1}$]",
-    "switch_off": r"switch-off time $\tau$ [$\omega_a^{-1}$]",
-    "energy": r"stored energy $E$ [$\omega_a$]",
-    "energy_per_cell": r"stored energy per cell $E/N$ [$\omega_a$]",
-    "ergotropy": r"ergotropy $\mathcal{E}$ [$\omega_a$]",
-    "ergotropy_per_cell": r"ergotropy per cell $\mathcal{E}/N$ [$\omega_a$]",
-    "capacity": r"capacity $\mathcal{C}$ [$\omega_a$]",
-    "power": r"average power $P = E/t$ [$\omega_a^2$]",
-    "max_power": r"maximal average power $P_{\max}$ [$\omega_a^2$]",
-    "quantum_advantage": r"quantum advantage $\Gamma = P_{\max}/P_{\max}^{\parallel}$",
-    "tau_star": r"optimal charging time $\tau^*$ [$\omega_a^{-1}$]",
-    "t_qsl": r"speed-limit time $t_{\mathrm{QSL}}$ [$\omega_a^{-1}$]",
-    "coupling": r"coupling $\lambda$",
-    "drive": r"drive $g$ [$\omega_a$]",
-    "J": r"exchange $J$ [$\omega_a$]",
-    "temperature": r"temperature $T$ [$\omega_a$]",
-    "gamma_rate": r"decay rate $\gamma$ [$\omega_a$]",
-    "work": r"work $W$ [$\omega_a$]",
-    "work_per_cell": r"work per cell $W/N$ [$\omega_a$]",
-    "heat": r"heat $Q$ [$\omega_a$]",
-    "efficiency": r"efficiency $\eta = \mathcal{E}/W$",
-    "probability": r"probability $P(W)$",
-    "mutual_information": r"mutual information $I(B{:}C)$ [nats]",
-    "interaction_energy": r"interaction energy $\langle H_{\mathrm{int}}\rangle$ [$\omega_a$]",
-    "entropy": r"entropy $S$ [nats]",
-}
+#: axis labels: symbol [units] (the one table is qbattery.figures.labels.QUANTITIES)
+LABELS = QUANTITIES
 
 
 def label(quantity: str) -> str:
@@ -113,8 +90,14 @@ def label(quantity: str) -> str:
 
 
 def legend_name(model: str, title: str | None = None) -> str:
-    """The model's name as the papers use it (falls back to the dataset's ``model_title``, then the key)."""
-    return LEGEND_NAMES.get(model, title or model)
+    """The model's display name (``Model.label``, see qbattery.figures.labels)."""
+    return model_label(model)
+
+
+def physical_order(names) -> list[str]:
+    """``names`` in the physical order of :data:`ORDER` (unknown names last, alphabetically)."""
+    rank = {n: i for i, n in enumerate(ORDER)}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
 
 
 def model_colour(name: str, i: int = 0):
@@ -138,6 +121,69 @@ def model_style(name: str, i: int = 0) -> dict:
     return {"color": model_colour(name, i), "marker": model_marker(name, i), "linestyle": model_linestyle(name)}
 
 
+def shades(name: str, n: int) -> list[tuple[float, float, float]]:
+    """``n`` shades of a model's colour, light to dark (parameter points or N of one model keep
+    the model's colour; they differ by shade and by marker or line style)."""
+    base = model_colour(name)
+    if n <= 1:
+        return [tuple(base)]
+    out = []
+    for k in range(n):
+        f = -0.45 + 0.8 * k / (n - 1)  # < 0: towards white, > 0: towards black
+        out.append(tuple((1 - f) * c + f * 0.0 if f > 0 else (1 + f) * c - f * 1.0 for c in base))
+    return out
+
+
+def readable_log_axis(ax, which: str = "y") -> None:
+    """A log axis that spans less than a decade or two gets ticks at 1, 2, 5 x 10^k with plain
+    labels, so that it always shows at least two tick labels."""
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    lo, hi = ax.get_ylim() if which == "y" else ax.get_xlim()
+    if lo <= 0 or hi / lo >= 100:
+        return
+    subs = (1.0, 2.0, 5.0) if hi / lo >= 4 else (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)
+    axis.set_major_locator(ticker.LogLocator(base=10, subs=subs))
+    axis.set_major_formatter(ticker.FuncFormatter(lambda x, _: f"{x:g}"))
+    axis.set_minor_formatter(ticker.NullFormatter())
+
+
+def panel_letters(axes, start: int = 0) -> None:
+    """(a), (b), ... on every axes, in reading order (captions cite them): in front of a left-aligned
+    title if the panel has one, else at the top left corner, above the frame."""
+    for k, ax in enumerate(axes):
+        letter = f"({chr(ord('a') + start + k)})"
+        if ax.get_title(loc="left"):
+            ax.set_title(f"{letter} {ax.get_title(loc='left')}", loc="left", fontsize=7)
+        else:
+            ax.text(0.0, 1.01, letter, transform=ax.transAxes, ha="left", va="bottom", fontsize=7, gid="panel_letter")
+
+
+def note(ax, text: str, loc: str = "lower right") -> None:
+    """A short note inside a panel (e.g. which curves coincide)."""
+    x, ha = (0.98, "right") if "right" in loc else (0.02, "left")
+    y, va = (0.03, "bottom") if "lower" in loc else (0.97, "top")
+    ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=5.5, color="0.25")
+
+
+def coinciding(curves: dict, rtol: float = 1e-3, atol: float = 1e-4) -> list[list]:
+    """Groups of keys of ``curves`` (key -> array) whose curves coincide to the eye: within
+    ``rtol`` point by point or ``atol`` of the largest value (drawn once, with a note)."""
+    import numpy as np
+
+    keys = list(curves)
+    scale = max((float(np.nanmax(np.abs(v))) for v in curves.values() if np.size(v)), default=1.0) or 1.0
+    groups: list[list] = []
+    for k in keys:
+        for g in groups:
+            a, b = np.asarray(curves[g[0]], float), np.asarray(curves[k], float)
+            if a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol * scale, equal_nan=True):
+                g.append(k)
+                break
+        else:
+            groups.append([k])
+    return groups
+
+
 RC = {
     "font.family": "DejaVu Sans",  # ships with matplotlib: identical glyphs (and bytes) on every machine
     "mathtext.fontset": "dejavusans",
@@ -158,7 +204,7 @@ RC = {
     "lines.linewidth": 1.2,
     "lines.markersize": 4,
     "axes.prop_cycle": matplotlib.cycler(color=_FALLBACK),
-    "savefig.dpi": 300,
+    "savefig.dpi": 200,  # the PNG is for the report and screens; the PDF next to it is vector
     "figure.dpi": 150,
     "pdf.fonttype": 42,  # TrueType in the PDF: editable text, journals accept it
     "ps.fonttype": 42,
@@ -170,8 +216,7 @@ RC = {
 
 
 def apply_style() -> None:
-    """Seaborn 'paper' context with ticks, then the fixed rcParams above."""
-    sns.set_theme(context="paper", style="ticks", palette=PALETTE)
+    """The fixed rcParams above (on matplotlib's defaults: reruns do not depend on earlier state)."""
     plt.rcParams.update(RC)
 
 
@@ -186,10 +231,12 @@ PNG_METADATA = {"Software": "qbattery"}
 
 
 def save_figure(fig, pdf_path: str, png_path: str | None = None) -> None:
-    """Save as vector PDF (and PNG at 300 dpi) with fixed metadata and no timestamps, so that reruns are
-    byte-identical; the figure is closed afterwards."""
+    """Save as vector PDF (and PNG at 200 dpi) with fixed metadata and no timestamps, so that reruns are
+    byte-identical; the figure is closed afterwards. The constrained layout is computed once (on
+    the first save) and then frozen: the second file does not pay for it again."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    fig.savefig(pdf_path, format="pdf", metadata=PDF_METADATA)
     if png_path:
         fig.savefig(png_path, format="png", metadata=PNG_METADATA)
+        fig.set_layout_engine("none")
+    fig.savefig(pdf_path, format="pdf", metadata=PDF_METADATA)
     plt.close(fig)

@@ -9,7 +9,8 @@ import numpy as np
 import xarray as xr
 
 from ..physics.thermal_ops import binary_entropy
-from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure
+from .labels import model_label
+from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure, shades
 
 #: values exactly 0 are drawn at this floor on the log axis of the no-go panel
 LOG_FLOOR = 1e-18
@@ -28,7 +29,7 @@ def _nogo_panel(ax, ds: xr.Dataset) -> None:
             e = np.maximum(ds.nogo_max_ergotropy.isel(N=iN, temperature=iT).values, LOG_FLOOR)
             d = np.maximum(ds.nogo_max_D_after.isel(N=iN, temperature=iT).values, LOG_FLOOR)
             c = PALETTE[k % len(PALETTE)]
-            ax.semilogy(sizes, e, MARKERS[k % len(MARKERS)] + "-", color=c, label=f"N={N}, T={T:g}")
+            ax.semilogy(sizes, e, MARKERS[k % len(MARKERS)] + "-", color=c, label=rf"$N = {N}$, $T = {T:g}\,\omega_a$")
             ax.semilogy(sizes, d, MARKERS[k % len(MARKERS)] + ":", color=c, mfc="none")
             k += 1
     comm = max(float(ds.commutator_norm_nogo.max()), LOG_FLOOR)
@@ -36,10 +37,12 @@ def _nogo_panel(ax, ds: xr.Dataset) -> None:
     ax.axhline(comm, color="0.5", lw=0.8, ls="-.", label=r"max $\|[U,H]\|_F$")
     ax.set_ylim(LOG_FLOOR / 3, 1.0)
     ax.set_xticks(sizes)
-    ax.set_xlabel("bath size")
+    ax.set_xlabel(r"bath size $M$ (qubits)")
     ax.set_ylabel(r"max over samples [$\omega_a$ / nat]")
     ax.set_title("(a) no-go: TO of the Gibbs battery", fontsize=7)
-    ax.text(0.98, 0.55, f"solid: ergotropy, dotted: D\n(0 drawn at {LOG_FLOOR:g})", transform=ax.transAxes, ha="right", fontsize=5)
+    floor = rf"(0 drawn at $10^{{{int(np.log10(LOG_FLOOR))}}}$)"
+    text = r"solid: ergotropy $\mathcal{E}$, dotted: $D(\rho'\|\gamma)$" + "\n" + floor
+    ax.text(0.98, 0.55, text, transform=ax.transAxes, ha="right", fontsize=5)
     ax.legend(fontsize=5, ncol=2, loc="upper left")
 
 
@@ -52,14 +55,14 @@ def _resource_panel(ax, ds: xr.Dataset, kind: str, label: str) -> None:
     for iM, M in enumerate(ds.bath_size.values):
         y = ds[f"{kind}_max_ergotropy"].isel(sel).isel(bath_size=iM).values
         # shrinking markers: equal maxima at different bath sizes stay visible
-        ax.plot(x, y, MARKERS[iM % len(MARKERS)] + "-", color=PALETTE[iM], ms=max(5.5 - 1.5 * iM, 2), label=f"bath size {M}")
+        ax.plot(x, y, MARKERS[iM % len(MARKERS)] + "-", color=PALETTE[iM], ms=max(5.5 - 1.5 * iM, 2), label=rf"$M = {M}$")
     ax.plot(x, ds[f"{kind}_free_energy"].isel(temperature=0).values, "k--", label=r"bound $\Delta F_X$")
     if kind == "hot":
         ax.set_xscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(r"max ergotropy [$\omega_a$]")
     ax.set_title(f"({label}) {title}", fontsize=7)
-    ax.legend(fontsize=5, title=f"N={N}, T={T:g}", title_fontsize=5)
+    ax.legend(fontsize=5, title=rf"$N = {N}$, $T = {T:g}\,\omega_a$", title_fontsize=5)
 
 
 def _catalyst_panel(ax, ds: xr.Dataset) -> None:
@@ -71,7 +74,7 @@ def _catalyst_panel(ax, ds: xr.Dataset) -> None:
     for i, kind in enumerate(colours):
         t = ds[f"{kind}_catalyst_trace_distance"].isel(temperature=0).values.ravel()
         e = ds[f"{kind}_ergotropy"].isel(temperature=0).values.ravel()
-        label = "catalyst (X-controlled)" if kind == "catalyst" else kind
+        label = "catalyst (X-controlled)" if kind == "catalyst" else RESOURCE_TITLES[kind][0]
         ax.plot(
             t,
             e,
@@ -88,10 +91,10 @@ def _catalyst_panel(ax, ds: xr.Dataset) -> None:
     h = binary_entropy(tt)
     for omega_X in sorted({float(ds[f"{k}_free_energy"].attrs["omega_X"]) for k in ("inverted", "hot")}):
         style = "k--" if omega_X == float(ds["inverted_free_energy"].attrs["omega_X"]) else "k:"
-        ax.plot(tt, T * h + omega_X * tt, style, lw=0.8, label=rf"$T h(t) + t\,\omega_X$, $\omega_X$={omega_X:g}")
+        ax.plot(tt, T * h + omega_X * tt, style, lw=0.8, label=rf"$T h(t) + t\,\omega_X$, $\omega_X = {omega_X:g}\,\omega_a$")
     ax.set_xlabel(r"resource trace distance $t = \|\rho_X' - \sigma_X\|_1/2$")
     ax.set_ylabel(r"battery ergotropy [$\omega_a$]")
-    ax.set_title(f"(e) catalysts: returned X, no charge (T={T:g})", fontsize=7)
+    ax.set_title(rf"(e) catalysts ($T = {T:g}\,\omega_a$)", fontsize=7)
     ax.legend(fontsize=5, markerscale=2)
 
 
@@ -99,11 +102,18 @@ def _protocol_panel(ax, ds: xr.Dataset) -> None:
     T = ds.bath_temperature.values
     k = 0
     for im, model in enumerate(ds.protocol_model.values):
+        tones = shades(str(model), len(ds.protocol_N.values))  # the model's colour, light to dark in N
         for iN, N in enumerate(ds.protocol_N.values):
             if int(ds.protocol_status.values[im, iN]) != 0:
                 continue
-            c = PALETTE[k % len(PALETTE)]
-            ax.plot(T, ds.protocol_W_TO.values[im, iN] / N, MARKERS[k % len(MARKERS)] + "-", color=c, label=f"{model} N={N}")
+            c = tones[iN]
+            ax.plot(
+                T,
+                ds.protocol_W_TO.values[im, iN] / N,
+                MARKERS[k % len(MARKERS)] + "-",
+                color=c,
+                label=rf"{model_label(str(model))}, $N = {N}$",
+            )
             ax.axhline(float(ds.protocol_ergotropy.values[im, iN]) / N, color=c, ls=":", lw=0.8)
             ax.axhline(float(ds.protocol_stored_energy.values[im, iN]) / N, color=c, ls="-.", lw=0.6)
             k += 1
@@ -112,7 +122,7 @@ def _protocol_panel(ax, ds: xr.Dataset) -> None:
     ax.minorticks_off()
     ax.set_xlabel(r"bath temperature $T$ [$\omega_a$]")
     ax.set_ylabel(r"per cell [$\omega_a$]")
-    ax.set_title(r"(f) protocol: $W_{TO}/N$, Erg$/N$ (:), $E/N$ (-.)", fontsize=7)
+    ax.set_title(r"(f) protocol: $W_{\mathrm{TO}}/N$, $\mathcal{E}/N$ (:), $E/N$ (-.)", fontsize=7)
     if k:
         ax.legend(fontsize=5)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure, label, legend_name, model_colour
+from .labels import model_label, point_label
+from .style import DOUBLE_WIDTH_IN, MARKERS, figure, label, model_colour, panel_letters, physical_order, shades
 
 RESIDUAL_FLOOR = 1e-17  # exact zeros are drawn here on the log axis
 STEM_MIN_PROBABILITY = 1e-4  # atoms below this are not drawn as stems
@@ -41,15 +42,18 @@ def _atoms(ds: xr.Dataset, N: int, it: int, itau: int) -> tuple[np.ndarray, np.n
 
 
 def _point_label(ds: xr.Dataset) -> str:
-    parts = [f"{d}={float(ds[d].values[0]):g}" for d in ds.mean_work.dims if d not in ("N", "temperature")]
-    return ", ".join(parts)
+    """The parameter point drawn (first value of every swept parameter), in display form."""
+    dims = [d for d in ds.mean_work.dims if d not in ("N", "temperature", "tau")]
+    return point_label({d: ds[d].values[0] for d in dims}, ds.attrs["protocol"])
 
 
 def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
     """Stem plots of P(W) against W/N (lowest and highest temperature per protocol, up to ``max_N``
     values of N, the most charging pulse duration, first parameter point; atoms with P > 1e-4 drawn, x range
     from atoms with P > 1e-3) and, at the bottom, the Jarzynski residual of every grid point of every protocol."""
-    datasets = sorted(datasets, key=lambda d: d.attrs["protocol"])
+    by = {d.attrs["protocol"]: d for d in datasets}
+    datasets = [by[n] for n in physical_order(by)]
+    lettered = []
     n_p = len(datasets)
     per_row = 2  # protocols per row, two temperature panels each
     rows = (n_p + per_row - 1) // per_row
@@ -80,8 +84,8 @@ def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
                 W, P = W[shown], P[shown]
                 visible = W[P > 1e-3] / N
                 lo, hi = min(lo, visible.min(initial=0.0)), max(hi, visible.max(initial=0.0))
-                colour = PALETTE[iN % len(PALETTE)]
-                m, s, b = ax.stem(W / N, P, linefmt="-", markerfmt=MARKERS[iN % len(MARKERS)], basefmt=" ", label=f"N={N}")
+                colour = shades(ds.attrs["protocol"], min(len(ds.N), max_N))[iN]
+                m, s, b = ax.stem(W / N, P, linefmt="-", markerfmt=MARKERS[iN % len(MARKERS)], basefmt=" ", label=rf"$N = {N}$")
                 for artist in (m, s):
                     artist.set_color(colour)
                 m.set_markersize(2.5)
@@ -90,7 +94,8 @@ def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
                 pad = 0.08 * max(hi - lo, 1.0)
                 ax.set_xlim(lo - pad, hi + pad)
             tau = float(ds.tau.values[itau])
-            name = legend_name(ds.attrs["protocol"], ds.attrs.get("protocol_title"))
+            name = model_label(ds.attrs["protocol"]) + (f", {_point_label(ds)}" if _point_label(ds) else "")
+            lettered.append(ax)
             ax.set_title(f"{name}\n" + rf"$T={temps[it]:g}\,\omega_a$, $\tau={tau:g}/\omega_a$", fontsize=6.5, linespacing=1.1)
             ax.set_xlabel(label("work_per_cell"))
             if k == 0:
@@ -113,13 +118,14 @@ def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
         ax.semilogy(x, r, "o", ms=2, color=model_colour(ds.attrs["protocol"], ip), alpha=0.8)
         tol = ds.jarzynski_residual.attrs.get("tolerance", tol)
     if tol is not None:
-        ax.axhline(float(tol), ls="--", color="0.3", lw=0.8, label=f"tolerance {float(tol):g}")
+        ax.axhline(float(tol), ls="--", color="0.3", lw=0.8, label=rf"tolerance $10^{{{np.log10(float(tol)):.0f}}}$")
         ax.legend(frameon=False, loc="upper right")
     ax.set_xticks(range(n_p))
     ax.set_xticklabels(
-        [legend_name(ds.attrs["protocol"]) + ("" if ds.attrs.get("cyclic", 1) else "\n" + r"($\Delta F\neq 0$)") for ds in datasets],
+        [model_label(ds.attrs["protocol"]) + ("" if ds.attrs.get("cyclic", 1) else "\n" + r"($\Delta F\neq 0$)") for ds in datasets],
         fontsize=6,
     )
     ax.set_ylabel("Jarzynski residual\n" + r"$|\langle e^{-\beta W}\rangle e^{\beta\Delta F} - 1|$")
     ax.set_title(r"Jarzynski residual at every grid point ($N$, $T$, parameters, $\tau$); exact zeros drawn at $10^{-17}$", fontsize=7)
+    panel_letters(lettered + [ax])
     return fig

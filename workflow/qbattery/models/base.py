@@ -220,7 +220,10 @@ class Model:
     (see the module docstring). Attributes common to every face first, then each face's own."""
 
     name: ClassVar[str]
-    title: ClassVar[str]  # legend label, as the papers name it
+    title: ClassVar[str]  # the model's name as the papers use it (dataset attrs)
+    #: display name in every figure and the report (mathtext allowed, e.g. r"$N$ qubit chargers");
+    #: short, one per model (qbattery.figures.labels.model_label; "" falls back to ``title``)
+    label: ClassVar[str] = ""
     kind: ClassVar[str]  # "parallel" (local charging) or "global"
     hamiltonian: ClassVar[str]
     initial_state: ClassVar[str]

@@ -266,6 +266,7 @@ class ChargerMediatedTLS(Model):
     joint_charger = ChargerInfo(pair_product=True)
     numerics_used = {"closed": ("state_tol", "truncation_tol"), "joint": ("state_tol", "truncation_tol")}
     title = "Qubit chargers (parallel)"
+    label = r"$N$ qubit chargers (parallel)"  # figures and report (mathtext)
     kind = "parallel"
     hamiltonian = "H = sum_i [omega_a |e><e|_{A,i} + omega_a |e><e|_{B,i} + g (s^+_{A,i} s^-_{B,i} + h.c.)], on for 0 <= t <= tau"
     initial_state = "(|e>_A (x) |g>_B)^{(x) N}: each cell with its own charged qubit charger"
@@ -409,6 +410,7 @@ class ChargerMediatedOsc(Model):
     closed_battery_basis = "dicke"
     numerics_used = {"closed": ("state_tol", "truncation_tol"), "joint": ("state_tol", "truncation_tol")}
     title = "Oscillator charger, N cells"
+    label = r"Oscillator charger, $N$ cells"  # figures and report (mathtext)
     kind = "global"
     hamiltonian = "H = omega_a a^dag a + omega_a sum_i |e><e|_i + g (a J_+ + a^dag J_-), J_+ = sum_i s^+_i, on for 0 <= t <= tau"
     initial_state = "|N> (coherent = 0) or |alpha = sqrt(N)> (coherent = 1) charger (x) |g...g>"
@@ -474,6 +476,7 @@ class ChargerMediatedHO(Model):
     name = "charger_mediated_ho"
     numerics_used = {"closed": ("state_tol", "truncation_tol"), "joint": ("state_tol", "truncation_tol")}
     title = "Oscillator charger, oscillator battery"
+    label = "Oscillator charger, oscillator battery"  # figures and report (mathtext)
     kind = "global"
     hamiltonian = "H = omega_a a^dag a + omega_a b^dag b + g (a^dag b + a b^dag), on for 0 <= t <= tau"
     initial_state = "|N> (coherent = 0) or |alpha = sqrt(N)> (coherent = 1) charger (x) |0> battery"

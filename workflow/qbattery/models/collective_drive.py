@@ -33,6 +33,7 @@ GAMMA_COLLECTIVE = Parameter(
 class CollectiveDrive(Model):
     name = "collective_drive"
     title = "Collective drive with local and collective decay (piqs)"
+    label = "Collective drive, collective decay"  # figures and report (mathtext)
     kind = "global"  # the decay gamma_c D[J_-] couples the cells (the drive 2 g J_x is a sum of one-cell terms)
     hamiltonian = "rotating frame H = 2 g J_x = g sum_i s^x_i (resonant drive), J = sum_i sigma_i / 2"
     initial_state = "|g...g>"

@@ -28,6 +28,7 @@ class Dicke(CavityBattery):
         "joint": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"),
     }
     title = "Dicke QB"
+    label = "Dicke QB"  # figures and report (mathtext)
     kind = "global"
     hamiltonian = "H = omega_c a^dag a + omega_a J_z + 2 omega_c lambda J_x (a + a^dag), J = sum_i sigma_i/2"
     initial_state = "|N photons> (x) |g...g>"

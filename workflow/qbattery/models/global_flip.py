@@ -37,6 +37,7 @@ class GlobalFlip(Model):
     name = "global_flip"
     numerics_used = {"closed": ("dense_max_dim",)}
     title = "Global flip (equal norm)"
+    label = "Global flip (equal norm)"  # figures and report (mathtext)
     kind = "global"
     hamiltonian = "V = g_N (|g...g><e...e| + h.c.), g_N = N g (rotating frame of H_B = omega_a sum_i |e><e|_i)"
     initial_state = "|g...g>"

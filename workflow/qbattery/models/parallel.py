@@ -27,6 +27,7 @@ class Parallel(Model):
         "closed": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol")
     }
     title = "Parallel QB"
+    label = "Parallel cavities QB"  # figures and report (mathtext)
     kind = "parallel"
     hamiltonian = "H = sum_i [omega_c a_i^dag a_i + omega_a sigma_i^z/2 + omega_c lambda sigma_i^x (a_i + a_i^dag)]"
     initial_state = "(|1 photon> (x) |g>)^{(x) N}"

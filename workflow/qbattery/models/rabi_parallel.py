@@ -69,6 +69,7 @@ class RabiParallel(Model):
     name = "rabi_parallel"
     numerics_used = {"closed": ("dense_max_dim",)}
     title = "Rabi (parallel drive)"
+    label = "Parallel Rabi drive"  # figures and report (mathtext)
     kind = "parallel"
     hamiltonian = "H(t) = omega_a sum_i |e><e|_i + g sum_i (s^+_i e^{-i omega_a t} + h.c.); rotating frame: V = g sum_i s^x_i"
     initial_state = "|g...g>"

@@ -62,6 +62,7 @@ class SpinChain(Model):
     name = "spin_chain"
     numerics_used = {"closed": ("dense_max_dim",)}
     title = "XXZ spin chain QB"
+    label = "XXZ chain QB"  # figures and report (mathtext)
     kind = "global"
     hamiltonian = (
         "H = omega_a sum_i |e><e|_i + J sum_<ij> [s^x_i s^x_j + s^y_i s^y_j + Delta s^z_i s^z_j] + g sum_i s^x_i; "
@@ -250,6 +251,7 @@ class SpinChainParallel(Model):
     name = "spin_chain_parallel"
     numerics_used = {"closed": ()}
     title = "Free cells in a transverse field"
+    label = r"Free cells ($J = 0$)"  # figures and report (mathtext)
     kind = "parallel"
     hamiltonian = "H = sum_i [omega_a |e><e|_i + g s^x_i] (the spin chain at J = 0)"
     initial_state = "|g...g>"

@@ -24,6 +24,7 @@ from .base import Model, Parameter, register
 class SplittingQuench(Model):
     name = "splitting_quench"
     title = "Splitting quench"
+    label = r"Splitting quench $\omega_i \to \omega_f$"  # figures and report (mathtext)
     kind = "parallel"
     hamiltonian = "H(0) = omega_i sum_i n_i; 0 < t < tau: omega_f sum_i n_i + g sum_i s^x_i; H(tau) = omega_f sum_i n_i (non-cyclic)"
     initial_state = "Gibbs state exp(-beta H(0)) / Z_0 of the N cells"

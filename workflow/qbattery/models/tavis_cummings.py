@@ -26,6 +26,7 @@ class TavisCummings(CavityBattery):
         "joint": ("dense_max_dim", "fock_auto", "fock_extra", "fock_max_dim", "fock_max_factor", "state_tol", "truncation_tol"),
     }
     title = "Tavis-Cummings QB"
+    label = "Tavis-Cummings QB"  # figures and report (mathtext)
     kind = "global"
     hamiltonian = "H = omega_c a^dag a + omega_a J_z + omega_c lambda (J_+ a + J_- a^dag), J = sum_i sigma_i/2"
     initial_state = "|N photons> (x) |g...g>"
