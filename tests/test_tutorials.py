@@ -49,7 +49,8 @@ def test_documentation_builds_without_warnings(tmp_path):
     env = {**os.environ, "QBATTERY_DOCS_RUN_TUTORIALS": "0", "MPLBACKEND": "Agg"}
     out = tmp_path / "html"
     p = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-W", "--keep-going", "-b", "html", "-d", str(tmp_path / "doctrees"), str(ROOT / "docs"), str(out)],
+        [sys.executable, "-m", "sphinx", "-q", "-W", "--keep-going", "-b", "html"]
+        + ["-d", str(tmp_path / "doctrees"), str(ROOT / "docs"), str(out)],
         capture_output=True,
         text=True,
         env=env,

@@ -19,7 +19,8 @@ Every number below is checked against its closed form.
 # %%
 # A qubit in a pure state
 # -----------------------
-# :math:`H = \omega_a |e\rangle\langle e|` and :math:`|\psi\rangle = \cos(\theta/2)|g\rangle + e^{i\phi}\sin(\theta/2)|e\rangle`. A pure state's
+# :math:`H = \omega_a |e\rangle\langle e|` and
+# :math:`|\psi\rangle = \cos(\theta/2)|g\rangle + e^{i\phi}\sin(\theta/2)|e\rangle`. A pure state's
 # passive state is the ground state, so the ergotropy equals the energy omega_a sin^2(theta/2).
 import matplotlib.pyplot as plt
 import numpy as np

@@ -87,10 +87,10 @@ basis = example.symmetric_basis(N)
 configs = list(product(range(3), repeat=N))
 embed = np.zeros((3**N, len(basis)))                # symmetric state |n_0 n_1 n_2> in the 3^N space
 for j, occ in enumerate(basis):
-    members = [i for i, c in enumerate(configs) if tuple(c.count(l) for l in range(3)) == occ]
+    members = [i for i, c in enumerate(configs) if tuple(c.count(level) for level in range(3)) == occ]
     embed[members, j] = 1 / np.sqrt(len(members))
     assert len(members) == factorial(N) // np.prod([factorial(n) for n in occ])
-H_full = np.diag([sum((0.0, 1.0, 2.0 - anh)[l] for l in c) for c in configs])
+H_full = np.diag([sum((0.0, 1.0, 2.0 - anh)[level] for level in c) for c in configs])
 erg_brute = qbattery.ergotropy(embed @ rho @ embed.T, H_full)
 erg_subspace = qbattery.ergotropy(rho, ops["H_B"])
 assert np.isclose(erg_full, erg_brute, atol=1e-10) and erg_subspace < erg_brute - 1e-3
