@@ -52,3 +52,47 @@ def cavity_cells(N: int, photons: int, lam: float, omega_c: float, times: np.nda
         en.append(float(np.real(np.trace(rho @ HB))))
         erg.append(ergotropy_numpy(rho, HB))
     return np.array(en), np.array(erg)
+
+
+# ---------------------------------------------------------------------- SYK (Jordan-Wigner)
+def jordan_wigner_annihilators(N: int) -> list:
+    """c_i = Z_0 ... Z_{i-1} a_i on N qubits (qutip tensor order = mode order), a = |0><1|, Z = 1 - 2 n."""
+    return [qt.tensor([qt.sigmaz()] * i + [qt.destroy(2)] + [qt.qeye(2)] * (N - i - 1)) for i in range(N)]
+
+
+def syk_full_space(N: int, couplings: np.ndarray, p: int) -> np.ndarray:
+    """H = sum_{I,K} J_IK c^dag_{i_1}..c^dag_{i_p} c_{k_p}..c_{k_1} (ordered p-subsets, lexicographic)
+    as a 2^N matrix in qutip's tensor basis, from Jordan-Wigner operators."""
+    from itertools import combinations
+
+    c = jordan_wigner_annihilators(N)
+    subs = list(combinations(range(N), p))
+    H = 0
+    for a, I in enumerate(subs):
+        cdag = c[I[0]].dag()
+        for i in I[1:]:
+            cdag = cdag * c[i].dag()
+        for b, K in enumerate(subs):
+            if couplings[a, b] == 0:
+                continue
+            ann = c[K[-1]]
+            for k in reversed(K[:-1]):
+                ann = ann * c[k]
+            H = H + complex(couplings[a, b]) * cdag * ann
+    return H.full()
+
+
+def syk_battery_energy(N: int, H1: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """E(t) = <H_B>, H_B = sum_i (1 + sigma^y_i)/2, from psi(0) = prod_i (|0> - i|1>)/sqrt(2), in the full space."""
+    from scipy.linalg import expm
+
+    HB = sum(qt.tensor([qt.qeye(2)] * i + [(qt.qeye(2) + qt.sigmay()) / 2] + [qt.qeye(2)] * (N - i - 1)) for i in range(N)).full()
+    cell = (qt.basis(2, 0) - 1j * qt.basis(2, 1)).unit()
+    psi = qt.tensor([cell] * N).full().ravel()
+    dt = times[1] - times[0]
+    U = expm(-1j * H1 * dt)
+    out = []
+    for _ in times:
+        out.append(float(np.real(psi.conj() @ HB @ psi)))
+        psi = U @ psi
+    return np.array(out)

@@ -70,7 +70,8 @@ def face_entry_schema(name: str, face: str = "closed") -> dict:
     props.update(m.stage_keys_schema(face))
     for p in m.parameters:
         props[p.name] = p.json_schema()
-    return {"type": "object", "additionalProperties": False, "required": ["N"], "description": m.title, "properties": props}
+    required = ["N", "realisations"] if (m.random and face == "closed") else ["N"]
+    return {"type": "object", "additionalProperties": False, "required": required, "description": m.title, "properties": props}
 
 
 def model_schema(name: str) -> dict:
@@ -149,4 +150,4 @@ def model_times(cfg: dict, model: str) -> np.ndarray:
 
 def model_params(cfg: dict, model: str) -> dict:
     """Parameter grid of ``model`` from the config (lists sweep, scalars fix)."""
-    return {k: v for k, v in cfg["models"][model].items() if k not in ("N", "time")}
+    return {k: v for k, v in cfg["models"][model].items() if k not in ("N", "time", "realisations", "realisations_per_job")}
