@@ -96,3 +96,32 @@ def syk_battery_energy(N: int, H1: np.ndarray, times: np.ndarray) -> np.ndarray:
         out.append(float(np.real(psi.conj() @ HB @ psi)))
         psi = U @ psi
     return np.array(out)
+
+
+# ---------------------------------------------------------------------- chains with any couplings and fields
+def chain_energies(N: int, pairs: dict, delta: float, g: float, fields, times: np.ndarray):
+    """Energy <H_B> (H_B = sum_i (1 + h_i) |e><e|_i), <H_int> and the ergotropy w.r.t. H_B + H_int
+    from |g...g>, full 2^N space: H_int = sum_{(i,j): J_ij} J_ij [xx + yy + Delta zz], field g sum sigma^x."""
+    from scipy.linalg import expm
+
+    def site(op, i):
+        return qt.tensor([op if j == i else qt.qeye(2) for j in range(N)])
+
+    proj = EXCITED * EXCITED.dag()
+    HB = sum((1.0 + float(fields[i])) * site(proj, i) for i in range(N)).full()
+    Hint = 0 * HB
+    for (i, j), Jij in pairs.items():
+        Hint = Hint + Jij * (
+            site(qt.sigmax(), i) * site(qt.sigmax(), j) + site(qt.sigmay(), i) * site(qt.sigmay(), j) + delta * site(qt.sigmaz(), i) * site(qt.sigmaz(), j)
+        ).full()
+    Hch = g * sum(site(qt.sigmax(), i) for i in range(N)).full()
+    psi = qt.tensor([GROUND] * N).full().ravel()
+    U = expm(-1j * (HB + Hint + Hch) * (times[1] - times[0]))
+    e0 = np.linalg.eigvalsh(HB + Hint)[0]
+    en, ei = [], []
+    for _ in times:
+        en.append(float(np.real(psi.conj() @ HB @ psi)))
+        ei.append(float(np.real(psi.conj() @ Hint @ psi)))
+        psi = U @ psi
+    en, ei = np.array(en), np.array(ei)
+    return en, ei, en + ei - e0
