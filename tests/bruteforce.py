@@ -68,9 +68,9 @@ def syk_full_space(N: int, couplings: np.ndarray, p: int) -> np.ndarray:
     c = jordan_wigner_annihilators(N)
     subs = list(combinations(range(N), p))
     H = 0
-    for a, I in enumerate(subs):
-        cdag = c[I[0]].dag()
-        for i in I[1:]:
+    for a, create in enumerate(subs):
+        cdag = c[create[0]].dag()
+        for i in create[1:]:
             cdag = cdag * c[i].dag()
         for b, K in enumerate(subs):
             if couplings[a, b] == 0:
@@ -112,7 +112,9 @@ def chain_energies(N: int, pairs: dict, delta: float, g: float, fields, times: n
     Hint = 0 * HB
     for (i, j), Jij in pairs.items():
         Hint = Hint + Jij * (
-            site(qt.sigmax(), i) * site(qt.sigmax(), j) + site(qt.sigmay(), i) * site(qt.sigmay(), j) + delta * site(qt.sigmaz(), i) * site(qt.sigmaz(), j)
+            site(qt.sigmax(), i) * site(qt.sigmax(), j)
+            + site(qt.sigmay(), i) * site(qt.sigmay(), j)
+            + delta * site(qt.sigmaz(), i) * site(qt.sigmaz(), j)
         ).full()
     Hch = g * sum(site(qt.sigmax(), i) for i in range(N)).full()
     psi = qt.tensor([GROUND] * N).full().ravel()

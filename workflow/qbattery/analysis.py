@@ -201,7 +201,8 @@ def disorder_statistics(out: xr.Dataset) -> None:
         err = x.std("realisation", ddof=1) / np.sqrt(R) if R > 1 else xr.full_like(x.isel(realisation=0, drop=True), np.nan)
         out[disorder_stderr(name)] = err.assign_attrs(attrs(disorder_stderr(name), realisations=R))
     if out.sizes.get("N", 0) >= 3:
-        for pmax, alpha in (("max_power", "power_exponent_disorder_mean"), ("max_power_ergotropy", "power_exponent_ergotropy_disorder_mean")):
+        pairs = (("max_power", "power_exponent_disorder_mean"), ("max_power_ergotropy", "power_exponent_ergotropy_disorder_mean"))
+        for pmax, alpha in pairs:
             pm = out[disorder_mean(pmax)]
             other = [d for d in pm.dims if d != "N"]
             flat = pm.transpose("N", *other).values.reshape(out.sizes["N"], -1)

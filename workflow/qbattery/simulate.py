@@ -104,7 +104,8 @@ def simulate(
     reasons: list[str] = []
     total, done, t0 = int(np.prod(shape)), 0, _time.perf_counter()
     for iN, n in enumerate(Ns):
-        for ir, idx in itertools.product(range(len(reals)) if reals is not None else [None], itertools.product(*(range(len(swept[d])) for d in dims))):
+        r_axis = range(len(reals)) if reals is not None else [None]
+        for ir, idx in itertools.product(r_axis, itertools.product(*(range(len(swept[d])) for d in dims))):
             point = dict(fixed)
             point.update({d: float(swept[d][i]) for d, i in zip(dims, idx)})
             if reals is None:

@@ -72,7 +72,9 @@ _COORDS = {
     "beta": _q("inverse temperature beta = 1/T", T, "work statistics: coordinate along temperature"),
     "atom": _q("atom index of the padded work distribution", ONE, "work statistics"),
     "realisation": _q(
-        "disorder realisation index r (random couplings drawn from [seed, model, N, r])", ONE, "simulate, power: models with random parameters"
+        "disorder realisation index r (random couplings drawn from [seed, model, N, r])",
+        ONE,
+        "simulate, power: models with random parameters",
     ),
     # open-system rates (a dimension when swept, a 0-d coordinate when fixed)
     "gamma": _q("cell decay rate gamma (emission gamma (n_T + 1), absorption gamma n_T)", E, "open systems: the only meaning of gamma"),
@@ -138,11 +140,13 @@ _POWER = {
     "power_exponent_ergotropy": _q("exponent alpha of P_max ~ N^alpha (ergotropy-based, log-log least squares)", ONE),
     "power_exponent_ergotropy_stderr": _q("standard error of the power exponent alpha (ergotropy-based)", ONE),
     "late_energy_spread": _q(
-        "temporal standard deviation of E(t) over the late half t >= t_max / 2 of the time grid (temporal fluctuation of the stored energy)",
+        "temporal standard deviation of E(t) over t >= t_max / 2 (temporal fluctuation of the stored energy once charged)",
         E,
         "Rosa et al., JHEP 2020, 067",
     ),
-    "power_exponent_disorder_mean": _q("exponent alpha of <P_max>_dis ~ N^alpha (disorder mean, energy-based, log-log least squares)", ONE),
+    "power_exponent_disorder_mean": _q(
+        "exponent alpha of <P_max>_dis ~ N^alpha (disorder mean, energy-based, log-log least squares)", ONE
+    ),
     "power_exponent_disorder_mean_stderr": _q("standard error of the power exponent of the disorder mean (energy-based)", ONE),
     "power_exponent_ergotropy_disorder_mean": _q("exponent alpha of <P_max>_dis ~ N^alpha (disorder mean, ergotropy-based)", ONE),
     "power_exponent_ergotropy_disorder_mean_stderr": _q("standard error of the power exponent of the disorder mean (ergotropy-based)", ONE),

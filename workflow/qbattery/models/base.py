@@ -400,7 +400,7 @@ class Model:
             "computation_route": self.route,
             "model_references": self.references,
             "parallel_reference": self.reference or "",
-            **({"disorder": self.disorder, "disorder_seeding": "numpy default_rng([seed, crc32(model), N, realisation])"} if self.random else {}),
+            **({"disorder": self.disorder, "disorder_seeding": DISORDER_SEEDING} if self.random else {}),
         }
 
 
@@ -437,6 +437,7 @@ def realisation_rng(seed: int, model: str, N: int, realisation: int) -> np.rando
 
 
 MODELS: dict[str, Model] = {}
+DISORDER_SEEDING = "numpy default_rng([seed, crc32(model), N, realisation])"
 
 
 def register(cls: type[Model]) -> type[Model]:

@@ -72,7 +72,8 @@ class LongRangeXXZ(Model):
     def operators(self, N: int, params: dict[str, float]):
         periodic = bool(int(round(float(params["periodic"]))))
         bonds = ops.long_range_bonds(N, float(params["J"]), float(params["alpha_LR"]), periodic)
-        return ops.cells_hamiltonian(N), ops.xxz_bond_hamiltonian(N, bonds, float(params["anisotropy"])), ops.field_hamiltonian(N, float(params["drive"]))
+        Hint = ops.xxz_bond_hamiltonian(N, bonds, float(params["anisotropy"]))
+        return ops.cells_hamiltonian(N), Hint, ops.field_hamiltonian(N, float(params["drive"]))
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, symmetric: bool = True) -> Trajectory:
         if N < 1:

@@ -51,7 +51,9 @@ class SYKBattery(Model):
     title = "SYK battery"
     kind = "global"
     random = True
-    disorder = "complex Gaussian couplings J_IK (unit-variance GUE over the p-subsets, drawn for q = 2 and q = 4), scaled by sqrt(<|J_IK|^2>)"
+    disorder = (
+        "complex Gaussian couplings J_IK (unit-variance GUE over the p-subsets, drawn for q = 2 and q = 4), scaled by sqrt(<|J_IK|^2>)"
+    )
     hamiltonian = (
         "H_B = (omega_a/2) sum_i (1 + s^y_i); charging: H_1 = sum_{I,K} J_IK c^dag_I c_K, |I| = |K| = q/2, "
         "c_i = prod_{j<i} s^z_j s^-_i, <|J_IK|^2> = J^2 p! (p-1)! / N^(q-1) (quench H_B -> H_1)"
