@@ -127,3 +127,28 @@ def chain_energies(N: int, pairs: dict, delta: float, g: float, fields, times: n
         psi = U @ psi
     en, ei = np.array(en), np.array(ei)
     return en, ei, en + ei - e0
+
+
+def two_photon_cavity_cells(N: int, lam: float, omega_c: float, times: np.ndarray, n_max: int):
+    """Energy and ergotropy of N cells + one cavity with two-photon coupling, full space:
+    H = omega_c a^dag a + sum_i |e><e|_i + omega_c lam sum_i sigma^x_i (a^2 + a^dag^2), psi(0) = |2N> (x) |g...g>."""
+    ide = [qt.qeye(2)] * N
+
+    def cell(op, i):
+        ops = [qt.qeye(n_max)] + list(ide)
+        ops[i + 1] = op
+        return qt.tensor(ops)
+
+    a = qt.tensor([qt.destroy(n_max)] + list(ide))
+    proj = EXCITED * EXCITED.dag()
+    Sx = sum(cell(qt.sigmax(), i) for i in range(N))
+    H = omega_c * a.dag() * a + sum(cell(proj, i) for i in range(N)) + omega_c * lam * Sx * (a * a + a.dag() * a.dag())
+    psi0 = qt.tensor([qt.basis(n_max, 2 * N)] + [GROUND] * N)
+    res = qt.sesolve(H, psi0, times, options={"atol": 1e-13, "rtol": 1e-12, "max_step": 0.01})
+    HB = battery_hamiltonian(N)
+    en, erg = [], []
+    for s in res.states:
+        rho = s.ptrace(list(range(1, N + 1))).full()
+        en.append(float(np.real(np.trace(rho @ HB))))
+        erg.append(ergotropy_numpy(rho, HB))
+    return np.array(en), np.array(erg)

@@ -139,3 +139,9 @@ def test_le_long_range_advantage_grows_with_N_only_for_long_range(rows):
     check(rows["le_lmg_mean_field"])
     check(rows["le_short_range_extensive"])
     assert rows["le_long_range_gain_grows"].ours > 0.0
+
+
+def test_crescente_two_photon_dicke_is_stable_only_below_lambda_one_over_2N(rows):
+    """Crescente 2020: the two-photon Dicke Hamiltonian is bounded below only for lambda < 1/(2N): the coupling
+    where the truncated spectrum starts to diverge with the Fock cutoff is N lambda_c = 1/2 (within 0.02)."""
+    check(rows["crescente_two_photon_stability"])

@@ -124,9 +124,27 @@ def validate_config(config: dict) -> dict:
     return cfg
 
 
+def refused_point(model, N: int, params: dict) -> tuple[str, str] | None:
+    """(key, reason) of the first point of the parameter grid ``params`` (lists sweep) at N that
+    ``model.refuse``s, or None."""
+    import itertools
+
+    names = [p.name for p in model.parameters]
+    values = [params.get(k, p.default) for k, p in zip(names, model.parameters)]
+    for combo in itertools.product(*[v if isinstance(v, (list, tuple)) else [v] for v in values]):
+        msg = model.refuse(int(N), dict(zip(names, (float(x) for x in combo))))
+        if msg:
+            return msg
+    return None
+
+
 def _semantic_checks(cfg: dict) -> None:
     max_mem = cfg["resources"]["max_mem_mb"]
     for name, entry in cfg["models"].items():
+        for N in entry["N"]:
+            bad = refused_point(MODELS[name], int(N), model_params(cfg, name))
+            if bad:
+                raise ConfigError(f"{CONFIG}models.{name}.{bad[0]}: {bad[1]}; lower it or N")
         t = model_times(cfg, name)
         for N in entry["N"]:
             check_memory(f"{CONFIG}models.{name}.N", N, MODELS[name].memory_mb(int(N), len(t)), max_mem, "resources.max_mem_mb")

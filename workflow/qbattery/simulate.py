@@ -91,6 +91,13 @@ def simulate(
     times = simulate_args(model, N, times, numerics, params, config, max_mem_mb)
     m = get_model(model)
     reals, seed = realisation_args(m, realisations, seed, config)
+    from .config import refused_point
+    from .validation import InputError
+
+    for n in np.atleast_1d(N):
+        bad = refused_point(m, int(n), params)
+        if bad:
+            raise InputError(f"simulate: argument {bad[0]} of model {m.name!r}: {bad[1]}")
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)

@@ -239,6 +239,12 @@ class Model:
     #: what ``draw`` samples (text for the dataset attrs of a random model)
     disorder: ClassVar[str] = ""
 
+    def refuse(self, N: int, params: dict[str, float]) -> tuple[str, str] | None:
+        """(parameter name, reason) if the point (N, params) is outside the model's domain (e.g. a
+        coupling beyond which H is unbounded below: a bound that depends on N), else None; the config
+        check and ``qbattery.simulate`` refuse such a point, naming the key."""
+        return None
+
     def draw(self, N: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """One disorder realisation of N cells: the *standardised* random numbers (unit-scale,
         independent of the parameter values, so a sweep of the disorder strength or coupling
