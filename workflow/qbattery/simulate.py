@@ -91,17 +91,11 @@ def simulate(
     times = simulate_args(model, N, times, numerics, params, config, max_mem_mb)
     m = get_model(model)
     reals, seed = realisation_args(m, realisations, seed, config)
-    from .config import refused_point
-    from .validation import InputError
-
-    for n in np.atleast_1d(N):
-        bad = refused_point(m, int(n), params)
-        if bad:
-            raise InputError(f"simulate: argument {bad[0]} of model {m.name!r}: {bad[1]}")
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)
     dims, swept, fixed = parameter_grid(m, params)
+    refuse_points(m, Ns, swept, fixed)
     rdims = ("realisation",) if reals is not None else ()
     shape = (len(Ns),) + ((len(reals),) if reals is not None else ()) + tuple(len(swept[d]) for d in dims)
     nt = len(t)
@@ -147,6 +141,18 @@ def simulate(
         ds = ds.assign_coords(realisation=var_of("realisation", "realisation", np.asarray(reals, dtype=np.int64)))
         ds.attrs["disorder_seed"] = int(seed)
     return ds
+
+
+def refuse_points(m, Ns: list[int], swept: dict, fixed: dict) -> None:
+    """Refuse, before any computation, a grid point outside the model's domain (``Model.refuse``)."""
+    from .config import refused_point
+    from .validation import InputError
+
+    grid = {**fixed, **{k: [float(x) for x in v] for k, v in swept.items()}}
+    for n in Ns:
+        bad = refused_point(m, int(n), grid)
+        if bad:
+            raise InputError(f"simulate: argument {bad[0]} of model {m.name!r}: {bad[1]}")
 
 
 def realisation_args(m, realisations, seed, config) -> tuple[list[int] | None, int | None]:
