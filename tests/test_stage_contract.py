@@ -37,7 +37,11 @@ def job_table(cfg: dict) -> dict[tuple, str]:
     jobs: dict[tuple, dict] = {}
     for m in sim_stage.models(cfg):
         for N in sim_stage.n_values(cfg, m):
-            jobs[("simulate_point", m, N)] = sim_stage.job_config(cfg, m, N)
+            if sim_stage.is_random(m):  # one job per N and chunk of disorder realisations
+                for c in sim_stage.chunks(cfg, m):
+                    jobs[("simulate_realisations", m, N, c)] = sim_stage.job_config(cfg, m, N)
+            else:
+                jobs[("simulate_point", m, N)] = sim_stage.job_config(cfg, m, N)
     for m in sim_stage.reference_models(cfg):
         jobs[("simulate_reference", m)] = sim_stage.reference_job_config(cfg, m)
     for m in open_stage.models(cfg):
@@ -137,8 +141,15 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
     allow: set[tuple] = set()
     head = path[0]
 
-    def sim_jobs(m, c=cfg):
-        return {("simulate_point", m, N) for N in c["models"][m]["N"]} if m in c["models"] else set()
+    def sim_jobs(m, c=cfg, Ns=None):
+        if m not in c["models"]:
+            return set()
+        Ns = c["models"][m]["N"] if Ns is None else Ns
+        if get_model(m).random:  # chunk k of R realisations: ceil(R / k) jobs per N
+            entry = c["models"][m]
+            n_chunks = -(-entry["realisations"] // entry["realisations_per_job"])
+            return {("simulate_realisations", m, N, k) for N in Ns for k in range(n_chunks)}
+        return {("simulate_point", m, N) for N in Ns}
 
     def ref_jobs(m, c=cfg):
         return {("simulate_reference", m)} if m in sim_stage.reference_models(c) else set()
@@ -165,8 +176,11 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
     for m in set(cfg["models"]) | set(new["models"]):
         allow |= ref_jobs(m) | ref_jobs(m, new)
 
-    if head == "seed":
+    if head == "seed":  # the thermal stage's samples and every disorder realisation
         req |= {("thermal_operations",)} | control_jobs()
+        for m in cfg["models"]:
+            if get_model(m).random:
+                req |= sim_jobs(m)
     elif head == "time":
         for m in cfg["models"]:
             if uses_study_time(m):
@@ -205,14 +219,14 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
         m, key = path[1], path[2]
         if key == "N":  # only the jobs of added or removed N, and the per-model jobs
             old, now = set(cfg["models"][m]["N"]), set(new["models"][m]["N"])
-            req |= {("simulate_point", m, N) for N in old ^ now}
+            req |= sim_jobs(m, Ns=old ^ now) | sim_jobs(m, new, Ns=old ^ now)
             req |= ref_jobs(m)  # the reference job computes every N of the model
             if not corr_stage.split_by_N(cfg):
                 req |= corr_jobs(m)
             else:
                 req |= {("correlations_point", m, N) for N in old ^ now}
-        else:
-            req |= sim_jobs(m) | corr_jobs(m)
+        else:  # a parameter, the time grid, or the realisations (chunks may appear or vanish)
+            req |= sim_jobs(m) | sim_jobs(m, new) | corr_jobs(m)
             ref = get_model(m).reference
             if key == "time" or (ref and key in {p.name for p in get_model(ref).parameters}):
                 req |= ref_jobs(m)

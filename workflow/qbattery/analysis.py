@@ -25,7 +25,7 @@ from .physics.power import average_power, summarise
 from .provenance import provenance_attrs
 from .physics.speed_limits import QSL_SERIES, margolus_levitin_time, mandelstam_tamm_time
 from .validation import power_args
-from .vocabulary import attrs, var
+from .vocabulary import DISORDER_STATISTICS, attrs, disorder_mean, disorder_stderr, var
 
 #: power summaries of E(t) - E(0) and their names for the ergotropy Erg(t) - Erg(0) (qbattery.vocabulary)
 SUMMARY_NAMES = {
@@ -145,6 +145,7 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
         out[name] = var(name, grid_dims, val)
     for name, v in speed_limits(sim, out).items():
         out[name] = v
+    out["late_energy_spread"] = var("late_energy_spread", grid_dims, late_spread(t, sim.energy.transpose(*grid_dims, "time").values))
     if any(k in sim for k in QSL_SERIES):
         out.attrs["speed_limits"] = (
             "pure-state quantum speed limits of the full charging Hamiltonian H (time independent; rotating frame for driven models): "
@@ -153,7 +154,7 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
             "the maximal ergotropy (grid time t_erg)"
         )
     other = [d for d in grid_dims if d != "N"]
-    if "N" in grid_dims and sim.sizes["N"] >= 3:
+    if "N" in grid_dims and sim.sizes["N"] >= 3 and "realisation" not in grid_dims:
         for pmax, alpha in (("max_power", "power_exponent"), ("max_power_ergotropy", "power_exponent_ergotropy")):
             pm = out[pmax].transpose("N", *other).values.reshape(sim.sizes["N"], -1)
             fits = np.array([fit_exponent(sim.N.values, pm[:, j]) for j in range(pm.shape[1])])
@@ -172,6 +173,40 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
             f"Gamma = P_max({sim.attrs['model']}) / P_max({reference.attrs['model']}) at equal N and parameters; "
             f"{sim.attrs['model']}: {sim.attrs['normalisation']}; {reference.attrs['model']}: {reference.attrs['normalisation']}"
         )
+    if "realisation" in grid_dims:
+        disorder_statistics(out)
     out.attrs.update({k: v for k, v in sim.attrs.items() if not k.startswith(("history", "config_"))})
     out.attrs.update(provenance_attrs(config))
     return out
+
+
+def late_spread(t: np.ndarray, energy: np.ndarray) -> np.ndarray:
+    """Temporal standard deviation of E(t) over t >= t_max / 2 (Rosa et al., JHEP 2020, 067: the
+    temporal fluctuation of the stored energy once charged); NaN where the curve is NaN."""
+    late = energy[..., t >= t[-1] / 2]
+    return late.std(axis=-1)
+
+
+def disorder_statistics(out: xr.Dataset) -> None:
+    """Disorder means and standard errors (sample std / sqrt(R), NaN for R = 1) over the
+    ``realisation`` axis of the quantities in ``vocabulary.DISORDER_STATISTICS``, and the power
+    exponent of the disorder-mean P_max (a realisation at one N is an independent draw from one at
+    another N, so the exponent is fitted to the means, with the fit's standard error)."""
+    R = out.sizes["realisation"]
+    for name in DISORDER_STATISTICS:
+        if name not in out:
+            continue
+        x = out[name]
+        out[disorder_mean(name)] = x.mean("realisation").assign_attrs(attrs(disorder_mean(name), realisations=R))
+        err = x.std("realisation", ddof=1) / np.sqrt(R) if R > 1 else xr.full_like(x.isel(realisation=0, drop=True), np.nan)
+        out[disorder_stderr(name)] = err.assign_attrs(attrs(disorder_stderr(name), realisations=R))
+    if out.sizes.get("N", 0) >= 3:
+        pairs = (("max_power", "power_exponent_disorder_mean"), ("max_power_ergotropy", "power_exponent_ergotropy_disorder_mean"))
+        for pmax, alpha in pairs:
+            pm = out[disorder_mean(pmax)]
+            other = [d for d in pm.dims if d != "N"]
+            flat = pm.transpose("N", *other).values.reshape(out.sizes["N"], -1)
+            fits = np.array([fit_exponent(out.N.values, flat[:, j]) for j in range(flat.shape[1])])
+            shape = tuple(out.sizes[d] for d in other)
+            out[alpha] = var(alpha, tuple(other), fits[:, 0].reshape(shape))
+            out[alpha + "_stderr"] = var(alpha + "_stderr", tuple(other), fits[:, 1].reshape(shape))

@@ -71,7 +71,7 @@ def face_entry_schema(name, face: str = "closed") -> dict:
     props.update(m.stage_keys_schema(face))
     for p in m.parameters:
         props[p.name] = p.json_schema()
-    required = ["N", *m.entry_required]
+    required = ["N", *m.entry_required] + (["realisations"] if (m.random and face == "closed") else [])
     return {"type": "object", "additionalProperties": False, "required": required, "description": m.title, "properties": props}
 
 
@@ -126,9 +126,27 @@ def validate_config(config: dict) -> dict:
     return cfg
 
 
+def refused_point(model, N: int, params: dict) -> tuple[str, str] | None:
+    """(key, reason) of the first point of the parameter grid ``params`` (lists sweep) at N that
+    ``model.refuse``s, or None."""
+    import itertools
+
+    names = [p.name for p in model.parameters]
+    values = [params.get(k, p.default) for k, p in zip(names, model.parameters)]
+    for combo in itertools.product(*[v if isinstance(v, (list, tuple)) else [v] for v in values]):
+        msg = model.refuse(int(N), dict(zip(names, (float(x) for x in combo))))
+        if msg:
+            return msg
+    return None
+
+
 def _semantic_checks(cfg: dict) -> None:
     max_mem = cfg["resources"]["max_mem_mb"]
     for name, entry in cfg["models"].items():
+        for N in entry["N"]:
+            bad = refused_point(MODELS[name], int(N), model_params(cfg, name))
+            if bad:
+                raise ConfigError(f"{CONFIG}models.{name}.{bad[0]}: {bad[1]}; lower it or N")
         t = model_times(cfg, name)
         if MODELS[name].user_defined:  # import the user's module, check its operators at the smallest point
             from .models.custom import check_entry
@@ -165,7 +183,7 @@ def model_params(cfg: dict, model: str) -> dict:
     are its entry's ``parameters``."""
     if MODELS[model].user_defined:
         return dict(cfg["models"][model].get("parameters") or {})
-    return {k: v for k, v in cfg["models"][model].items() if k not in ("N", "time")}
+    return {k: v for k, v in cfg["models"][model].items() if k not in ("N", "time", "realisations", "realisations_per_job")}
 
 
 def study_model(cfg: dict, name: str):

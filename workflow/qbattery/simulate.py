@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from .models import Numerics, get_model
+from .models.base import realisation_rng
 from .provenance import provenance_attrs
 from .validation import simulate_args
 from .vocabulary import var as var_of
@@ -65,6 +66,8 @@ def simulate(
     numerics: Numerics | dict | None = None,
     config: dict | None = None,
     max_mem_mb: int | None = None,
+    realisations: int | Sequence[int] | None = None,
+    seed: int | None = None,
     **params,
 ) -> xr.Dataset:
     """Simulate ``model`` for every N and every point of the parameter grid.
@@ -79,15 +82,23 @@ def simulate(
     bounds (a swept list non-empty and unique), known numerics settings, and the model's memory
     estimate within ``max_mem_mb`` (default: ``resources.max_mem_mb`` of ``config``; without a
     config the schema default 16000); a violation raises a ValueError naming the argument.
+
+    A model with random parameters (``Model.random``) needs ``realisations`` (a count R, meaning
+    r = 0..R-1, or a list of realisation indices) and ``seed`` (default: the config's ``seed``):
+    realisation r is drawn from :func:`qbattery.models.base.realisation_rng` (seed, model, N, r), so
+    ``realisations=[r]`` reproduces it alone; the dataset gains the dimension ``realisation``.
     """
     times = simulate_args(model, N, times, numerics, params, config, max_mem_mb)
     m = get_model(model) if isinstance(model, str) else model  # a Model instance: a user battery (qbattery.charge)
     model = m.name
+    reals, seed = realisation_args(m, realisations, seed, config)
     num = numerics if isinstance(numerics, Numerics) else Numerics.from_config(numerics)
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)
     dims, swept, fixed = parameter_grid(m, params)
-    shape = (len(Ns),) + tuple(len(swept[d]) for d in dims)
+    refuse_points(m, Ns, swept, fixed)
+    rdims = ("realisation",) if reals is not None else ()
+    shape = (len(Ns),) + ((len(reals),) if reals is not None else ()) + tuple(len(swept[d]) for d in dims)
     nt = len(t)
     data = {k: np.full(shape + (nt,), np.nan) for k in ("energy", "ergotropy", "capacity", *m.series)}
     diag = {d.name: np.full(shape, np.nan) for d in m.diagnostics}
@@ -95,11 +106,16 @@ def simulate(
     reasons: list[str] = []
     total, done, t0 = int(np.prod(shape)), 0, _time.perf_counter()
     for iN, n in enumerate(Ns):
-        for idx in itertools.product(*(range(len(swept[d])) for d in dims)):
+        r_axis = range(len(reals)) if reals is not None else [None]
+        for ir, idx in itertools.product(r_axis, itertools.product(*(range(len(swept[d])) for d in dims))):
             point = dict(fixed)
             point.update({d: float(swept[d][i]) for d, i in zip(dims, idx)})
-            traj = m.run(n, t, point, num)
-            where = (iN,) + idx
+            if reals is None:
+                traj, where = m.run(n, t, point, num), (iN,) + idx
+            else:  # the same draw at every parameter point of this (N, r)
+                draw = m.draw(n, realisation_rng(seed, m.name, n, reals[ir]))
+                traj, where = m.run(n, t, point, num, disorder=draw), (iN, ir) + idx
+                point = {"realisation": reals[ir], **point}
             bad = [
                 f"{d.name}={traj.diagnostics[d.name]:.3e} > {d.tolerance}={getattr(num, d.tolerance):g}"
                 for d in m.diagnostics
@@ -121,11 +137,50 @@ def simulate(
             done += 1
             el = _time.perf_counter() - t0
             log.info("%s: %d/%d points done, %.1f s elapsed, ~%.1f s left", model, done, total, el, el / done * (total - done))
-    return _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config)
+    ds = _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config, rdims)
+    if reals is not None:
+        ds = ds.assign_coords(realisation=var_of("realisation", "realisation", np.asarray(reals, dtype=np.int64)))
+        ds.attrs["disorder_seed"] = int(seed)
+    return ds
 
 
-def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config) -> xr.Dataset:
-    grid_dims = ("N", *dims)
+def refuse_points(m, Ns: list[int], swept: dict, fixed: dict) -> None:
+    """Refuse, before any computation, a grid point outside the model's domain (``Model.refuse``)."""
+    from .config import refused_point
+    from .validation import InputError
+
+    grid = {**fixed, **{k: [float(x) for x in v] for k, v in swept.items()}}
+    for n in Ns:
+        bad = refused_point(m, int(n), grid)
+        if bad:
+            raise InputError(f"simulate: argument {bad[0]} of model {m.name!r}: {bad[1]}")
+
+
+def realisation_args(m, realisations, seed, config) -> tuple[list[int] | None, int | None]:
+    """The realisation indices and seed of a random model (None, None for a deterministic one)."""
+    from .validation import InputError
+
+    if not m.random:
+        if realisations is not None:
+            raise InputError(f"simulate: realisations = {realisations!r} given, but model {m.name!r} has no random parameters")
+        return None, None
+    if realisations is None:
+        raise InputError(f"simulate: model {m.name!r} has random parameters; give realisations (a count R or a list of indices)")
+    if seed is None:
+        seed = (config or {}).get("seed")
+    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"simulate: seed = {seed!r} for the random model {m.name!r}; allowed: an integer >= 0 (or a config with seed)")
+    if isinstance(realisations, (int, np.integer)) and not isinstance(realisations, bool):
+        reals = list(range(int(realisations)))
+    else:
+        reals = [int(r) for r in realisations] if isinstance(realisations, (list, tuple, np.ndarray)) else []
+    if not reals or any(r < 0 for r in reals) or len(set(reals)) != len(reals):
+        raise InputError(f"simulate: realisations = {realisations!r}; allowed: a count >= 1 or a non-empty list of distinct indices >= 0")
+    return reals, int(seed)
+
+
+def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config, rdims=()) -> xr.Dataset:
+    grid_dims = ("N", *rdims, *dims)
     tdims = grid_dims + ("time",)
     data = dict(data, stored_energy=data["energy"] - data["energy"][..., :1])
     var = {k: var_of(k, tdims, data[k]) for k in ("energy", "stored_energy", "ergotropy", "capacity")}

@@ -71,6 +71,11 @@ _COORDS = {
     "tau": _q("pulse duration tau", T, "work statistics: duration of the charging pulse"),
     "beta": _q("inverse temperature beta = 1/T", T, "work statistics: coordinate along temperature"),
     "atom": _q("atom index of the padded work distribution", ONE, "work statistics"),
+    "realisation": _q(
+        "disorder realisation index r (random couplings drawn from [seed, model, N, r])",
+        ONE,
+        "simulate, power: models with random parameters",
+    ),
     # open-system rates (a dimension when swept, a 0-d coordinate when fixed)
     "gamma": _q("cell decay rate gamma (emission gamma (n_T + 1), absorption gamma n_T)", E, "open systems: the only meaning of gamma"),
     "gamma_phi": _q("pure dephasing rate gamma_phi of every cell (coherences decay as exp(-gamma_phi t))", E, "open systems"),
@@ -134,6 +139,17 @@ _POWER = {
     "power_exponent_stderr": _q("standard error of the power exponent alpha (energy-based)", ONE),
     "power_exponent_ergotropy": _q("exponent alpha of P_max ~ N^alpha (ergotropy-based, log-log least squares)", ONE),
     "power_exponent_ergotropy_stderr": _q("standard error of the power exponent alpha (ergotropy-based)", ONE),
+    "late_energy_spread": _q(
+        "temporal standard deviation of E(t) over t >= t_max / 2 (temporal fluctuation of the stored energy once charged)",
+        E,
+        "Rosa et al., JHEP 2020, 067",
+    ),
+    "power_exponent_disorder_mean": _q(
+        "exponent alpha of <P_max>_dis ~ N^alpha (disorder mean, energy-based, log-log least squares)", ONE
+    ),
+    "power_exponent_disorder_mean_stderr": _q("standard error of the power exponent of the disorder mean (energy-based)", ONE),
+    "power_exponent_ergotropy_disorder_mean": _q("exponent alpha of <P_max>_dis ~ N^alpha (disorder mean, ergotropy-based)", ONE),
+    "power_exponent_ergotropy_disorder_mean_stderr": _q("standard error of the power exponent of the disorder mean (ergotropy-based)", ONE),
     "quantum_advantage": _q(
         "quantum advantage Gamma = P_max(model) / P_max(parallel reference) (energy-based)",
         ONE,
@@ -367,6 +383,37 @@ for _kind in RESOURCE_KINDS:
 for _name in CORRELATION_SERIES:
     _base = VOCABULARY[_name]
     VOCABULARY.setdefault(at_switch_off(_name), _q(f"{_base.long_name}, at the switch-off time", _base.units, "correlations, open"))
+
+
+#: power-stage quantities of a random model averaged over the ``realisation`` axis
+DISORDER_STATISTICS = (
+    "max_power",
+    "max_power_ergotropy",
+    "tau_star",
+    "tau_star_ergotropy",
+    "max_energy",
+    "max_ergotropy",
+    "late_energy_spread",
+    "quantum_advantage",
+    "quantum_advantage_ergotropy",
+)
+
+
+def disorder_mean(name: str) -> str:
+    """Name of the disorder mean of ``name`` (its standard error: ``<name>_disorder_stderr``)."""
+    return f"{name}_disorder_mean"
+
+
+def disorder_stderr(name: str) -> str:
+    return f"{name}_disorder_stderr"
+
+
+for _name in DISORDER_STATISTICS:
+    _base = VOCABULARY[_name]
+    VOCABULARY[disorder_mean(_name)] = _q(f"{_base.long_name}, mean over disorder realisations", _base.units, "power (random models)")
+    VOCABULARY[disorder_stderr(_name)] = _q(
+        f"{_base.long_name}, standard error of the disorder mean (sample std / sqrt(R))", _base.units, "power (random models)"
+    )
 
 
 def entry(name: str) -> Quantity:

@@ -148,3 +148,32 @@ ALL_TARGETS.extend(rules.figure_quantum_advantage.output)
 ALL_TARGETS.extend(rules.figure_speed_limits.output)
 ALL_TARGETS.extend(rules.figure_trajectories.output)
 
+
+
+# disorder means +- standard errors of the models with random parameters (only if the study has one)
+rule figure_disorder:
+    input:
+        expand(f"{RES}/power/{{model}}.nc", model=SIM.random_models(config)),
+    output:
+        pdf=f"{RES}/figures/disorder.pdf",
+        png=report(
+            f"{RES}/figures/disorder.png",
+            caption="../report/disorder.rst",
+            category="Power and quantum advantage",
+        ),
+    log:
+        f"{RES}/logs/figures/disorder.log",
+    benchmark:
+        f"{RES}/benchmarks/figures/disorder.tsv"
+    conda:
+        "../../envs/qbattery.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/figure_disorder.py"
+
+
+if SIM.random_models(config):
+    ALL_TARGETS.extend(rules.figure_disorder.output)

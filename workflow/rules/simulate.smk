@@ -25,6 +25,31 @@ rule simulate_point:
         "../scripts/stage_job.py"
 
 
+# a model with random parameters: one job per N and chunk of disorder realisations (chunk c holds
+# realisations c k .. (c + 1) k - 1 of models.<model>.realisations, k = realisations_per_job)
+rule simulate_realisations:
+    output:
+        f"{RES}/simulate/{{model}}/N{{N}}_R{{chunk}}.nc",
+    log:
+        f"{RES}/logs/simulate_realisations/{{model}}_N{{N}}_R{{chunk}}.log",
+    benchmark:
+        f"{RES}/benchmarks/simulate_realisations/{{model}}_N{{N}}_R{{chunk}}.tsv"
+    wildcard_constraints:
+        chunk=r"\d+",
+    group:
+        lambda wc: _res.simulate_group(config, wc.model, wc.N)
+    conda:
+        "../../envs/qbattery.yaml"
+    threads: 1
+    resources:
+        mem_mb=retried(lambda wc: _res.simulate_mem_mb(config, wc.model, wc.N)),
+        runtime=lambda wc, attempt: _res.simulate_runtime_min(config, wc.model, wc.N, attempt),
+    params:
+        job=lambda wc: SIM.job_config(config, wc.model, wc.N),
+    script:
+        "../scripts/stage_job.py"
+
+
 # the parallel reference of a global model on exactly its grid, all N in one job (a parallel
 # reference is one cell scaled by N: cheap), when the study's own grid of it does not cover it
 rule simulate_reference:
@@ -50,7 +75,11 @@ rule simulate_reference:
 
 rule merge_simulate:
     input:
-        lambda wc: expand(f"{RES}/simulate/{{model}}/N{{N}}.nc", model=wc.model, N=SIM.n_values(config, wc.model)),
+        lambda wc: (
+            expand(f"{RES}/simulate/{{model}}/N{{N}}_R{{chunk}}.nc", model=wc.model, N=SIM.n_values(config, wc.model), chunk=SIM.chunks(config, wc.model))
+            if SIM.is_random(wc.model)
+            else expand(f"{RES}/simulate/{{model}}/N{{N}}.nc", model=wc.model, N=SIM.n_values(config, wc.model))
+        ),
     output:
         report(
             f"{RES}/simulate/{{model}}.nc",

@@ -241,6 +241,25 @@ class Model:
     user_defined: ClassVar[bool] = False
     #: keys its config entry requires besides N
     entry_required: ClassVar[tuple[str, ...]] = ()
+    #: the model has random parameters (couplings, fields): its closed face takes one disorder
+    #: realisation ``disorder = model.draw(N, realisation_rng(seed, name, N, r))``, its config
+    #: entry needs ``realisations`` and its grids have a ``realisation`` axis (disorder means and
+    #: standard errors in the power stage)
+    random: ClassVar[bool] = False
+    #: what ``draw`` samples (text for the dataset attrs of a random model)
+    disorder: ClassVar[str] = ""
+
+    def refuse(self, N: int, params: dict[str, float]) -> tuple[str, str] | None:
+        """(parameter name, reason) if the point (N, params) is outside the model's domain (e.g. a
+        coupling beyond which H is unbounded below: a bound that depends on N), else None; the config
+        check and ``qbattery.simulate`` refuse such a point, naming the key."""
+        return None
+
+    def draw(self, N: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """One disorder realisation of N cells: the *standardised* random numbers (unit-scale,
+        independent of the parameter values, so a sweep of the disorder strength or coupling
+        rescales the same draw: common random numbers across the grid)."""
+        raise NotImplementedError(f"model {self.name!r} has no random parameters")
 
     # ---------------------------------------------------------------- face: closed
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
@@ -361,7 +380,10 @@ class Model:
     def stage_keys_schema(self, face: str) -> dict:
         """Schema of the keys a model entry of ``face`` has besides N and the parameters."""
         if face == "closed":
-            return {"time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides the study's)"}}
+            keys: dict = {"time": {"$ref": "#/definitions/time", "description": "time grid of this model (overrides the study's)"}}
+            if self.random:
+                keys.update(REALISATION_KEYS)
+            return keys
         if face == "work":
             return {
                 "tau": {
@@ -406,10 +428,44 @@ class Model:
             "computation_route": self.route,
             "model_references": self.references,
             "parallel_reference": self.reference or "",
+            **({"disorder": self.disorder, "disorder_seeding": DISORDER_SEEDING} if self.random else {}),
         }
 
 
+#: config keys of a random model's closed-face entry (``realisations`` is required)
+REALISATION_KEYS: dict = {
+    "realisations": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100000,
+        "description": "number of disorder realisations r = 0..R-1 (each seeded with [seed, model, N, r]: reproducible alone)",
+    },
+    "realisations_per_job": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100000,
+        "default": 8,
+        "description": "disorder realisations per job (one job per N and chunk of realisations)",
+    },
+}
+
+
+def model_key(name: str) -> int:
+    """A stable integer of a model name (CRC-32), a component of the disorder seed."""
+    import zlib
+
+    return zlib.crc32(name.encode())
+
+
+def realisation_rng(seed: int, model: str, N: int, realisation: int) -> np.random.Generator:
+    """The generator of one disorder realisation: numpy's PCG64 seeded with
+    [seed, crc32(model), N, realisation] (SeedSequence), so realisation r of a model at N is the
+    same whether it runs alone, in any chunk of any job, or on any machine."""
+    return np.random.default_rng([int(seed), model_key(model), int(N), int(realisation)])
+
+
 MODELS: dict[str, Model] = {}
+DISORDER_SEEDING = "numpy default_rng([seed, crc32(model), N, realisation])"
 
 
 def register(cls: type[Model]) -> type[Model]:

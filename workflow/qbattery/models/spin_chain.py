@@ -112,42 +112,8 @@ class SpinChain(Model):
         under H (dimension ~2^(N-1), resp. ~2^N / 2N); else in the full 2^N space."""
         _check_N(self.name, N)
         HB, Hint, Hch = self.operators(N, params)
-        Hfull = (HB + Hint + Hch).tocsr()
-        # ground energy of H_B + H_int over the full space (its ground state may break the symmetry)
-        e0_chain = ops.ground_energy((HB + Hint).tocsr(), numerics.dense_max_dim)
-        nexc = ops.excitations(N).astype(float)
-        if symmetric:
-            sec = ops.symmetric_sector(N, ops.chain_symmetry_group(N, bool(int(round(float(params["periodic"]))))))
-            H, Hint, nexc = sec.project(Hfull), sec.project(Hint), nexc[sec.reps]
-        else:
-            H = Hfull
-        dim, nt = H.shape[0], len(times)
-        psi0 = np.zeros(dim, dtype=complex)
-        psi0[0] = 1.0  # |g...g> (basis state 0, its own orbit)
-        energy, e_int, e_tot, norm, overlap = (np.empty(nt) for _ in range(5))
-
-        def observe(sl: slice, states: np.ndarray) -> None:
-            p = np.abs(states) ** 2
-            norm[sl] = p.sum(axis=1)
-            overlap[sl] = np.abs(states[:, 0])  # psi0 = basis state 0
-            energy[sl] = p @ nexc
-            e_int[sl] = np.real(np.einsum("ti,ti->t", states.conj(), (Hint @ states.T).T))
-            e_tot[sl] = np.real(np.einsum("ti,ti->t", states.conj(), (H @ states.T).T))
-
-        ops.propagate_observables(H, psi0, times, observe, numerics.dense_max_dim)
-        h0 = float(np.real(psi0.conj() @ (H @ psi0)))
-        return Trajectory(
-            energy=energy,
-            ergotropy=energy.copy(),  # pure state: passive state |g...g> has energy 0
-            capacity=np.full(nt, float(N)),  # pure state: e_max - e_min = N omega_a
-            diagnostics={
-                "norm_error": float(np.abs(norm - 1.0).max()),
-                "energy_drift": float(np.abs(e_tot - h0).max() / (1.0 + abs(h0))),
-                "hilbert_dim": float(dim),
-            },
-            series={"interaction_energy": e_int, "interacting_ergotropy": energy + e_int - e0_chain, **qsl_series(H, psi0, overlap)},
-            states=None,
-        )
+        group = ops.chain_symmetry_group(N, bool(int(round(float(params["periodic"]))))) if symmetric else None
+        return chain_trajectory(N, times, HB, Hint, Hch, numerics, group)
 
     def memory_mb(self, N: int, n_times: int) -> int:
         dim = 2**N
@@ -237,6 +203,53 @@ class SpinChain(Model):
         _check_N(self.name, N)
         H_B, H_int, _ = self.operators(N, params)
         return cells_system(N, drift=(H_B + H_int).toarray(), frame=self.control_frame)
+
+
+def chain_trajectory(N: int, times: np.ndarray, HB, Hint, Hch, numerics: Numerics, group=None, e0_chain: float | None = None) -> Trajectory:
+    """Pure-state charging of a chain of N cells from |g...g> under H = H_B + H_int + H_ch (sparse
+    2^N operators, H_B diagonal with lowest level |g...g>), inside the fully symmetric sector of the
+    site-permutation ``group`` (which must leave H invariant) or, if None, in the full space.
+    Energy <H_B> from populations, ergotropy = energy (passive state |g...g>), capacity = spread of
+    H_B's levels; series: <H_int>, the ergotropy w.r.t. H_B + H_int, the speed-limit series.
+    ``e0_chain``: the ground energy of H_B + H_int over the full 2^N space when the operators are
+    given on a subspace only (default: computed from them)."""
+    Hfull = (HB + Hint + Hch).tocsr()
+    if e0_chain is None:  # ground energy of H_B + H_int over the full space (its ground state may break the symmetry)
+        e0_chain = ops.ground_energy((HB + Hint).tocsr(), numerics.dense_max_dim)
+    levels = np.real(HB.diagonal())
+    nexc = levels.copy()
+    if group is not None:
+        sec = ops.symmetric_sector(N, group)
+        H, Hint, nexc = sec.project(Hfull), sec.project(Hint), nexc[sec.reps]
+    else:
+        H = Hfull
+    dim, nt = H.shape[0], len(times)
+    psi0 = np.zeros(dim, dtype=complex)
+    psi0[0] = 1.0  # |g...g> (basis state 0, its own orbit)
+    energy, e_int, e_tot, norm, overlap = (np.empty(nt) for _ in range(5))
+
+    def observe(sl: slice, states: np.ndarray) -> None:
+        p = np.abs(states) ** 2
+        norm[sl] = p.sum(axis=1)
+        overlap[sl] = np.abs(states[:, 0])  # psi0 = basis state 0
+        energy[sl] = p @ nexc
+        e_int[sl] = np.real(np.einsum("ti,ti->t", states.conj(), (Hint @ states.T).T))
+        e_tot[sl] = np.real(np.einsum("ti,ti->t", states.conj(), (H @ states.T).T))
+
+    ops.propagate_observables(H, psi0, times, observe, numerics.dense_max_dim)
+    h0 = float(np.real(psi0.conj() @ (H @ psi0)))
+    return Trajectory(
+        energy=energy,
+        ergotropy=energy - levels.min(),  # pure state: passive state |g...g> (lowest level of H_B)
+        capacity=np.full(nt, float(levels.max() - levels.min())),  # pure state: e_max - e_min
+        diagnostics={
+            "norm_error": float(np.abs(norm - 1.0).max()),
+            "energy_drift": float(np.abs(e_tot - h0).max() / (1.0 + abs(h0))),
+            "hilbert_dim": float(dim),
+        },
+        series={"interaction_energy": e_int, "interacting_ergotropy": energy + e_int - e0_chain, **qsl_series(H, psi0, overlap)},
+        states=None,
+    )
 
 
 def single_cell_energy(g: float, times: np.ndarray, omega_a: float = 1.0) -> np.ndarray:

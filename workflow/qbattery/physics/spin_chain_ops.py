@@ -47,18 +47,34 @@ def excitations(N: int) -> np.ndarray:
 
 def xxz_hamiltonian(N: int, J: float, anisotropy: float, periodic: bool) -> sp.csr_matrix:
     """H_int = J sum_<ij> [sigma^x_i sigma^x_j + sigma^y_i sigma^y_j + Delta sigma^z_i sigma^z_j], sparse."""
+    return xxz_bond_hamiltonian(N, [(i, j, J) for i, j in bonds(N, periodic)], anisotropy)
+
+
+def long_range_bonds(N: int, J: float, alpha: float, periodic: bool) -> list[tuple[int, int, float]]:
+    """All pairs i < j with J_ij = J / r_ij^alpha, r_ij = |i - j| (open) or min(|i - j|, N - |i - j|)
+    (periodic: the chord distance on the ring); alpha = 0 is all-to-all (Lipkin-Meshkov-Glick)."""
+    out = []
+    for i in range(N):
+        for j in range(i + 1, N):
+            r = j - i if not periodic else min(j - i, N - (j - i))
+            out.append((i, j, float(J) / float(r) ** float(alpha)))
+    return out
+
+
+def xxz_bond_hamiltonian(N: int, couplings: list[tuple[int, int, float]], anisotropy: float) -> sp.csr_matrix:
+    """H_int = sum_(i,j,J_ij) J_ij [sigma^x_i sigma^x_j + sigma^y_i sigma^y_j + Delta sigma^z_i sigma^z_j], sparse."""
     dim = 2**N
     s = np.arange(dim, dtype=np.int64)
     diag = np.zeros(dim)
     rows, cols, vals = [], [], []
-    for i, j in bonds(N, periodic):
+    for i, j, Jij in couplings:
         bi, bj = (s >> _bit(N, i)) & 1, (s >> _bit(N, j)) & 1
-        diag += J * anisotropy * (2 * bi - 1) * (2 * bj - 1)
+        diag += Jij * anisotropy * (2 * bi - 1) * (2 * bj - 1)
         anti = np.flatnonzero(bi != bj)
         mask = (1 << _bit(N, i)) | (1 << _bit(N, j))
         rows.append(anti ^ mask)
         cols.append(anti)
-        vals.append(np.full(anti.size, 2.0 * J))
+        vals.append(np.full(anti.size, 2.0 * Jij))
     H = sp.diags(diag, format="csr")
     if rows:
         H = H + sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(dim, dim))
@@ -74,9 +90,13 @@ def field_hamiltonian(N: int, g: float) -> sp.csr_matrix:
     return sp.csr_matrix((np.full(rows.size, float(g)), (rows, cols)), shape=(dim, dim))
 
 
-def cells_hamiltonian(N: int, omega_a: float = 1.0) -> sp.csr_matrix:
-    """H_B = omega_a sum_i |e><e|_i (diagonal), sparse."""
-    return sp.diags(omega_a * excitations(N).astype(float), format="csr")
+def cells_hamiltonian(N: int, omega_a: float = 1.0, fields: np.ndarray | None = None) -> sp.csr_matrix:
+    """H_B = sum_i (omega_a + h_i) |e><e|_i (diagonal), sparse; ``fields`` h_i (default 0)."""
+    if fields is None:
+        return sp.diags(omega_a * excitations(N).astype(float), format="csr")
+    s = np.arange(2**N, dtype=np.int64)
+    diag = sum((omega_a + float(fields[i])) * ((s >> _bit(N, i)) & 1) for i in range(N))
+    return sp.diags(np.asarray(diag, dtype=float), format="csr")
 
 
 def ground_energy(H: sp.spmatrix, dense_max_dim: int) -> float:

@@ -21,6 +21,7 @@ STAGES = ("simulate", "open", "correlations", "work", "thermal", "control")
 RULE_STAGES = {
     "simulate_point": "simulate",
     "simulate_reference": "simulate",
+    "simulate_realisations": "simulate",
     "analyse_power": "simulate",
     "open_point": "open",
     "correlations_point": "correlations",

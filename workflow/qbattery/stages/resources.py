@@ -16,8 +16,10 @@ def simulate_mem_mb(cfg: dict, model: str, N: int) -> int:
 
 
 def grid_points(cfg: dict, model: str) -> int:
-    """Number of parameter points one simulate job computes: product of the swept axes."""
-    n = 1
+    """Number of parameter points one simulate job computes: product of the swept axes (times the
+    realisations of one chunk for a random model)."""
+    entry = cfg["models"][model]
+    n = min(int(entry["realisations"]), int(entry.get("realisations_per_job", 8))) if "realisations" in entry else 1
     for value in model_params(cfg, model).values():
         if isinstance(value, list):
             n *= len(value)

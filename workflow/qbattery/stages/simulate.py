@@ -44,8 +44,42 @@ def _entry_job(cfg: Mapping, model: str, entry: dict, N) -> dict:
 
 def job_config(cfg: Mapping, model: str, N: int | str) -> dict:
     """Config subtree of ``simulate_point``: the model's entry at this N, its time grid and the
-    numerics its closed face reads."""
-    return _entry_job(cfg, model, dict(cfg["models"][model]), [int(N)])
+    numerics its closed face reads; for a random model also the study ``seed`` (the entry's
+    ``realisations`` and ``realisations_per_job`` fix the job's chunk of realisations)."""
+    job = _entry_job(cfg, model, dict(cfg["models"][model]), [int(N)])
+    if is_random(model):
+        job["seed"] = int(cfg["seed"])
+    return job
+
+
+# ---------------------------------------------------------------------- disorder realisations
+def is_random(model: str) -> bool:
+    """Whether ``model`` has random parameters (jobs per N and chunk of realisations)."""
+    return bool(get_model(model).random)
+
+
+def random_models(cfg: Mapping) -> list[str]:
+    return [m for m in models(cfg) if is_random(m)]
+
+
+def deterministic_models(cfg: Mapping) -> list[str]:
+    return [m for m in models(cfg) if not is_random(m)]
+
+
+def chunks(cfg: Mapping, model: str) -> list[int]:
+    """Chunk indices c = 0..ceil(R / k) - 1 of a random model (R realisations, k per job)."""
+    entry = cfg["models"][model]
+    R, k = int(entry["realisations"]), int(entry.get("realisations_per_job", 8))
+    return list(range(-(-R // k)))
+
+
+def chunk_realisations(job_cfg: Mapping, model: str, chunk: int | str) -> list[int]:
+    """Realisation indices of chunk c: [c k, min((c + 1) k, R))."""
+    entry = job_cfg["models"][model]
+    R, k, c = int(entry["realisations"]), int(entry.get("realisations_per_job", 8)), int(chunk)
+    if not 0 <= c * k < R:
+        raise ValueError(f"chunk {c} of model {model!r} is outside its {R} realisations ({k} per job)")
+    return list(range(c * k, min((c + 1) * k, R)))
 
 
 # ---------------------------------------------------------------------- parallel reference
@@ -127,18 +161,23 @@ def select_reference(ref: xr.Dataset, sim: xr.Dataset) -> xr.Dataset:
 
 
 # ---------------------------------------------------------------------- job functions
-def simulate_point(job_cfg: Mapping, model: str, N: int | list[int]) -> xr.Dataset:
-    """``model`` at N (one or a list) over its whole parameter grid, from its job config subtree."""
+def simulate_point(job_cfg: Mapping, model: str, N: int | list[int], chunk: int | str | None = None) -> xr.Dataset:
+    """``model`` at N (one or a list) over its whole parameter grid, from its job config subtree
+    (a random model: the realisations of ``chunk``)."""
     from .base import job_numerics
 
     from ..config import study_model
 
+    extra = {}
+    if is_random(model):
+        extra = {"realisations": chunk_realisations(job_cfg, model, 0 if chunk is None else chunk), "seed": int(job_cfg["seed"])}
     return simulate(
         study_model(dict(job_cfg), model) if get_model(model).user_defined else model,
         N=[int(n) for n in np.atleast_1d(N)],
         times=model_times(job_cfg, model),
         numerics=job_numerics(job_cfg),
         config=dict(job_cfg),
+        **extra,
         **model_params(job_cfg, model),
     )
 
@@ -146,6 +185,11 @@ def simulate_point(job_cfg: Mapping, model: str, N: int | list[int]) -> xr.Datas
 @job_function("simulate_point")
 def _simulate_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
     return simulate_point(job_cfg, wildcards["model"], int(wildcards["N"]))
+
+
+@job_function("simulate_realisations")
+def _realisations_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
+    return simulate_point(job_cfg, wildcards["model"], int(wildcards["N"]), wildcards["chunk"])
 
 
 @job_function("simulate_reference")
