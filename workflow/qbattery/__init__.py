@@ -8,7 +8,7 @@ ValueError, the same type as the config's ``ConfigError``) naming the argument.
 """
 
 from .analysis import analyse_power
-from .api import Study, load
+from .api import export, load
 from .io import open_dataset, write_netcdf
 from .models import MODELS, Numerics, get_model
 from .physics.power import average_power, instantaneous_power, stored_energy, summarise
@@ -35,13 +35,13 @@ __all__ = [
     "NumericalHealthError",
     "Numerics",
     "Spectrum",
-    "Study",
     "analyse_power",
     "average_power",
     "capacity",
     "cells_spectrum",
     "energy",
     "ergotropy",
+    "export",
     "get_model",
     "gibbs_state",
     "instantaneous_power",

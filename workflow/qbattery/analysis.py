@@ -168,7 +168,8 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
             adv, ref_name = "quantum_advantage" + suffix, "reference_max_power" + suffix
             # drop_attrs: the ratio is dimensionless, it must not keep the attributes (reduced_units) of P_max
             out[adv] = (out[pmax] / ref[pmax]).drop_attrs(deep=False).assign_attrs(attrs(adv, comment=ratio))
-            out[ref_name] = ref[pmax].drop_attrs(deep=False).assign_attrs(attrs(ref_name, comment=f"reference model {reference.attrs['model']}"))
+            ref_attrs = attrs(ref_name, comment=f"reference model {reference.attrs['model']}")
+            out[ref_name] = ref[pmax].drop_attrs(deep=False).assign_attrs(ref_attrs)
         out.attrs["quantum_advantage_normalisation"] = (
             f"Gamma = P_max({sim.attrs['model']}) / P_max({reference.attrs['model']}) at equal N and parameters; "
             f"{sim.attrs['model']}: {sim.attrs['normalisation']}; {reference.attrs['model']}: {reference.attrs['normalisation']}"

@@ -55,6 +55,16 @@ def cf_dataset(ds: xr.Dataset, path: str | os.PathLike | None = None) -> xr.Data
     return out
 
 
+def netcdf_encoding(ds: xr.Dataset) -> dict[str, dict]:
+    """Encoding of every file: zlib level 4 on numeric arrays, no ``_FillValue`` on coordinates (CF 2.5.1)."""
+    encoding = {
+        name: {"zlib": True, "complevel": 4} for name, var in ds.variables.items() if np.issubdtype(var.dtype, np.number) and var.ndim > 0
+    }
+    for name in ds.coords:
+        encoding.setdefault(name, {})["_FillValue"] = None
+    return encoding
+
+
 def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> None:
     """Write ``ds`` to ``path`` (netcdf4, zlib) through a temporary file and an atomic rename,
     so that an interrupted job never leaves a half-written file under the final name.
@@ -64,11 +74,7 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed earlier attempt
         stale.unlink(missing_ok=True)
-    encoding = {
-        name: {"zlib": True, "complevel": 4} for name, var in ds.variables.items() if np.issubdtype(var.dtype, np.number) and var.ndim > 0
-    }
-    for name in ds.coords:
-        encoding.setdefault(name, {})["_FillValue"] = None
+    encoding = netcdf_encoding(ds)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
