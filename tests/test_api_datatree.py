@@ -61,3 +61,14 @@ def test_export_writes_one_grouped_netcdf_that_round_trips(study_dir, tmp_path):
         g = nc["/simulate/parallel"]
         assert "_FillValue" not in g["time"].ncattrs() and g["time"].units == "1" and g["time"].reduced_units == "omega_a^-1"
         assert nc.groups.keys() == {"power", "simulate"} and g.title.startswith("qbattery simulate")
+
+
+def test_export_command_line_writes_the_file_and_names_a_missing_study(study_dir, tmp_path, capsys):
+    from qbattery.tools.export import main
+
+    root, _ = study_dir
+    assert main(["s", str(tmp_path / "cli.nc"), "--results-dir", str(root)]) == 0
+    with xr.open_datatree(tmp_path / "cli.nc") as back:
+        assert sorted(back.children) == ["power", "simulate"]
+    assert main(["nope", str(tmp_path / "x.nc"), "--results-dir", str(root)]) == 2
+    assert "no results for study 'nope'" in capsys.readouterr().err
