@@ -108,6 +108,11 @@ def datasets() -> list[tuple[str, xr.Dataset]]:
     return out
 
 
+def _cf(attrs: dict) -> dict:
+    """The label and unit attributes of a variable (long_name, units, reduced_units, description)."""
+    return {k: attrs[k] for k in ("long_name", "units", "reduced_units", "description") if k in attrs}
+
+
 def test_every_variable_and_coordinate_carries_its_vocabulary_entry(datasets):
     """(a) long_name and units of every variable/coordinate equal its vocabulary entry (model
     parameters: their catalogue declaration); flags are integers with the entry's flag_values
@@ -117,11 +122,13 @@ def test_every_variable_and_coordinate_carries_its_vocabulary_entry(datasets):
         for name, v in ds.variables.items():
             where = f"{stage}/{ds.attrs.get('model', ds.attrs.get('protocol', ''))}: {name}"
             if name in params:
-                assert (v.attrs["long_name"], v.attrs["units"]) == (params[name].long_name, params[name].units), where
+                assert _cf(v.attrs) == voc.declared_attrs(params[name].long_name, params[name].units), where
                 continue
             assert name in voc.VOCABULARY, f"{where} is not in qbattery.vocabulary"
             q = voc.VOCABULARY[name]
-            assert v.attrs.get("long_name") == q.long_name and v.attrs.get("units") == q.units, (where, v.attrs)
+            assert v.attrs.get("long_name") == q.long_name, (where, v.attrs)
+            assert {k: v.attrs.get(k) for k in ("units", "reduced_units")} == {"reduced_units": None, **voc.cf_units(q.units)}, where
+            assert v.attrs.get("description") == (q.description or None), where
             if q.is_flag:
                 assert np.issubdtype(v.dtype, np.integer), (where, v.dtype)
                 assert v.attrs["flag_values"].dtype == v.dtype, (where, v.attrs["flag_values"].dtype, v.dtype)
@@ -140,14 +147,14 @@ def test_no_name_has_two_units_or_long_names_across_stages(datasets):
         assert not set(params) & set(voc.VOCABULARY), (stage, set(params) & set(voc.VOCABULARY))
         for name, v in ds.variables.items():
             if name not in params:
-                seen.setdefault(name, set()).add((v.attrs.get("long_name"), v.attrs.get("units")))
+                seen.setdefault(name, set()).add((v.attrs.get("long_name"), v.attrs.get("units"), v.attrs.get("reduced_units")))
     clashes = {k: v for k, v in seen.items() if len(v) > 1}
     assert not clashes, clashes
     # the names the issue singles out: one spelling per quantity, gamma only the decay rate
     names = set(seen)
     assert {"tau_star_ergotropy", "max_power_ergotropy", "t_max_energy", "t_max_ergotropy", "quantum_advantage", "power_exponent"} <= names
     assert not names & {"ergotropy_tau_star", "ergotropy_max_power", "ergotropy_t_max_energy", "alpha", "ergotropy_gamma"}
-    assert seen["gamma"] == {(voc.VOCABULARY["gamma"].long_name, "omega_a")}
+    assert seen["gamma"] == {(voc.VOCABULARY["gamma"].long_name, "1", "omega_a")}
 
 
 def test_every_fixed_scalar_is_a_0d_coordinate(datasets):
@@ -174,15 +181,19 @@ def test_every_fixed_scalar_is_a_0d_coordinate(datasets):
     assert all(d in ("N", "time") for ds in simulated for d in ds.dims)  # every parameter fixed here
 
 
-def test_open_scalar_rates_give_the_same_numbers_as_length_one_sweeps():
-    """A scalar rate (0-d coordinate) and the same rate as a one-element list (a length-1
-    dimension) run the same physics: equal series and scalars to round-off."""
+def test_open_rates_given_as_one_element_lists_are_0d_coordinates_with_the_same_numbers():
+    """A rate given as one number and the same rate as a one-element list are both fixed: 0-d
+    coordinates (no length-1 axis), the same dataset and the same physics to round-off; a list of
+    two values sweeps (a dimension)."""
     a = open_grid("rabi_parallel", [1], T, {"gamma": 0.1, "temperature": 0.3}, {"drive": 0.4}, FAST_OPEN)
     b = open_grid("rabi_parallel", [1], T, {"gamma": [0.1], "temperature": [0.3], "gamma_phi": [0.0]}, {"drive": 0.4}, FAST_OPEN)
-    assert a.gamma.ndim == 0 and b.sizes["gamma"] == 1
+    for r in ("gamma", "temperature", "gamma_phi"):
+        assert a[r].ndim == 0 and b[r].ndim == 0 and float(b[r]) == float(a[r]), r
+    assert dict(a.sizes) == dict(b.sizes)
     for k in ("ergotropy", "work", "heat", "tau_star", "self_discharge_time", "ergotropy_at_late_time", "ergotropy_discharge"):
-        one = b[k].squeeze(["gamma", "temperature", "gamma_phi"], drop=True)
-        np.testing.assert_allclose(one.values, a[k].values, rtol=1e-12, err_msg=k)
+        np.testing.assert_allclose(b[k].values, a[k].values, rtol=1e-12, err_msg=k)
+    c = open_grid("rabi_parallel", [1], T, {"gamma": [0.0, 0.1]}, {"drive": 0.4}, FAST_OPEN)
+    assert c.sizes["gamma"] == 2
 
 
 def test_switch_off_names_are_power_variables_and_the_schema_enum():
@@ -211,7 +222,10 @@ def test_flag_entries_match_the_codes_the_stages_write():
 def test_a_model_series_outside_the_vocabulary_keeps_its_declaration_and_a_known_name_its_units():
     """A dropped-in model's new series keeps its own (long_name, units); a known name declared with
     other units is refused (one name, one quantity)."""
-    assert voc.attrs("brand_new_series", fallback=("my series", "omega_a")) == {"long_name": "my series", "units": "omega_a"}
+    new = voc.attrs("brand_new_series", fallback=("my series", "omega_a"))
+    assert new == {"long_name": "my series", "units": "1", "reduced_units": "omega_a"}
+    long = voc.attrs("brand_new_series", fallback=("my series (summed over cavities)", "1"))
+    assert long == {"long_name": "my series", "units": "1", "description": "my series (summed over cavities)"}
     assert voc.attrs("photon_number", comment="mean photon number in the cavity", fallback=("x", "1"))["comment"]
     with pytest.raises(ValueError, match="photon_number"):
         voc.attrs("photon_number", fallback=("mean photon number", "omega_a"))
@@ -233,3 +247,19 @@ def test_vocabulary_reference_is_up_to_date():
     assert (ROOT / "docs" / "vocabulary.md").read_text() == voc.render(), (
         "docs/vocabulary.md is stale: run `cd workflow && python -m qbattery.vocabulary > ../docs/vocabulary.md`"
     )
+
+
+def test_long_names_are_short_labels_and_units_are_udunits_or_reduced():
+    """long_name is an axis label (at most LABEL_MAX = 48 characters, no formula sentence); the sentence is the
+    description; units are "1" or a reduced unit (stored as "1" + reduced_units, CF/UDUNITS-valid)."""
+    import cf_units
+
+    for name, q in voc.VOCABULARY.items():
+        assert len(q.long_name) <= voc.LABEL_MAX, (name, q.long_name)
+        assert q.description, name
+        assert q.units in (voc.ONE, *voc.REDUCED_UNITS), (name, q.units)
+        cf_units.Unit(voc.cf_units(q.units)["units"])  # parses under UDUNITS-2
+    for u in (voc.E, voc.T, voc.P):  # why they are not written as units: UDUNITS does not know them ...
+        with pytest.raises(ValueError):
+            cf_units.Unit(u)
+    assert cf_units.Unit(voc.NAT).is_convertible("Pa")  # ... and reads "nat" as nano-technical-atmospheres

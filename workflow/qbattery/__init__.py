@@ -15,7 +15,7 @@ import types
 #: ``import qbattery.figures`` or ``qbattery.io`` does not pay for the whole library
 _LAZY = {
     "analyse_power": ".analysis",
-    "Study": ".api",
+    "export": ".api",
     "load": ".api",
     "open_dataset": ".io",
     "write_netcdf": ".io",
@@ -93,7 +93,6 @@ __all__ = [
     "NumericalHealthError",
     "Numerics",
     "Spectrum",
-    "Study",
     "analyse_power",
     "average_power",
     "capacity",
@@ -101,6 +100,7 @@ __all__ = [
     "charge",
     "energy",
     "ergotropy",
+    "export",
     "get_model",
     "gibbs_state",
     "instantaneous_power",

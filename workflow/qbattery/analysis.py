@@ -167,8 +167,10 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
         ratio = f"P_max({sim.attrs['model']}) / P_max({reference.attrs['model']})"
         for pmax, suffix in (("max_power", ""), ("max_power_ergotropy", "_ergotropy")):
             adv, ref_name = "quantum_advantage" + suffix, "reference_max_power" + suffix
-            out[adv] = (out[pmax] / ref[pmax]).assign_attrs(attrs(adv, comment=ratio))
-            out[ref_name] = ref[pmax].assign_attrs(attrs(ref_name, comment=f"reference model {reference.attrs['model']}"))
+            # drop_attrs: the ratio is dimensionless, it must not keep the attributes (reduced_units) of P_max
+            out[adv] = (out[pmax] / ref[pmax]).drop_attrs(deep=False).assign_attrs(attrs(adv, comment=ratio))
+            ref_attrs = attrs(ref_name, comment=f"reference model {reference.attrs['model']}")
+            out[ref_name] = ref[pmax].drop_attrs(deep=False).assign_attrs(ref_attrs)
         out.attrs["quantum_advantage_normalisation"] = (
             f"Gamma = P_max({sim.attrs['model']}) / P_max({reference.attrs['model']}) at equal N and parameters; "
             f"{sim.attrs['model']}: {sim.attrs['normalisation']}; {reference.attrs['model']}: {reference.attrs['normalisation']}"

@@ -445,7 +445,7 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
     var["status"] = var_of("status", grid_dims, status)
     coords = {
         "N": var_of("N", "N", np.array([N], dtype=np.int64)),
-        "time": var_of("time", "time", t, standard_name="time"),
+        "time": var_of("time", "time", t),
     }
     if names:
         coords["switch_off"] = var_of("switch_off", "switch_off", np.array(names, dtype=object).astype(str))

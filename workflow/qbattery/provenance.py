@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-UNITS_NOTE = "hbar = k_B = 1; energies in units of omega_a, times in units of 1/omega_a, entropies in nats"
+UNITS_NOTE = (
+    "hbar = k_B = 1; energies in units of omega_a, times in units of 1/omega_a, entropies in nats; "
+    'such a variable has units = "1" and its unit of reference in the attribute reduced_units (omega_a, omega_a^-1, omega_a^2, nat)'
+)
 
 
 def package_version(name: str) -> str:

@@ -16,6 +16,7 @@ from .models import Numerics, get_model
 from .models.base import realisation_rng
 from .provenance import provenance_attrs
 from .validation import simulate_args
+from .vocabulary import declared_attrs
 from .vocabulary import var as var_of
 
 log = logging.getLogger("qbattery")
@@ -191,7 +192,7 @@ def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, 
         if d.tolerance:
             var[d.name][2]["tolerance"] = getattr(num, d.tolerance)
     var["status"] = var_of("status", grid_dims, status)
-    coords = {"N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)), "time": var_of("time", "time", t, standard_name="time")}
+    coords = {"N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)), "time": var_of("time", "time", t)}
     coords.update(parameter_coords(m, dims, swept, fixed))
     ds = xr.Dataset(var, coords=coords)
     ds.attrs.update(m.attrs())
@@ -205,6 +206,6 @@ def parameter_coords(model, dims, swept: dict, fixed: dict) -> dict[str, tuple]:
     """Coordinates of the model parameters: a swept one is a dimension, a fixed one a 0-d coordinate
     (long_name and units as the catalogue declares them)."""
     pmeta = {p.name: p for p in model.parameters}
-    coords = {d: (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units}) for d in dims}
-    coords.update({k: ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units}) for k, v in fixed.items()})
+    coords = {d: (d, swept[d], declared_attrs(pmeta[d].long_name, pmeta[d].units)) for d in dims}
+    coords.update({k: ((), v, declared_attrs(pmeta[k].long_name, pmeta[k].units)) for k, v in fixed.items()})
     return coords

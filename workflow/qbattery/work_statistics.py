@@ -290,6 +290,7 @@ def work_statistics_dataset(cfg: dict, name: str, numerics: Numerics | None = No
         W[where][: len(d.values)] = d.values
         P[where][: len(d.values)] = d.probabilities
         count[where] = len(d.values)
+    from .vocabulary import declared_attrs
     from .vocabulary import var as var_of
 
     var: dict = {}
@@ -318,9 +319,9 @@ def work_statistics_dataset(cfg: dict, name: str, numerics: Numerics | None = No
         "atom": var_of("atom", "atom", np.arange(n_atoms, dtype=np.int64)),
     }
     for d in dims:
-        coords[d] = (d, swept[d], {"long_name": pmeta[d].long_name, "units": pmeta[d].units})
+        coords[d] = (d, swept[d], declared_attrs(pmeta[d].long_name, pmeta[d].units))
     for k, v in fixed.items():
-        coords[k] = ((), v, {"long_name": pmeta[k].long_name, "units": pmeta[k].units})
+        coords[k] = ((), v, declared_attrs(pmeta[k].long_name, pmeta[k].units))
     ds = xr.Dataset(var, coords=coords)
     ds.attrs.update(
         {

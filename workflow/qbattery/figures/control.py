@@ -72,7 +72,8 @@ def plot_control(datasets: list[xr.Dataset]):
             if np.isfinite(val):
                 ax_e.axvline(val, color=c, ls=ls, lw=0.8)
         ax_t.plot(ds.N.values, ds.minimal_time.values, mk + "-", color=c, ms=4, label="optimal" if i == 0 else None)
-        ax_t.plot(ds.N.values, ds.fixed_protocol_time.values, mk + "-.", color=c, mfc="none", ms=4, label="fixed protocol" if i == 0 else None)
+        fixed_label = "fixed protocol" if i == 0 else None
+        ax_t.plot(ds.N.values, ds.fixed_protocol_time.values, mk + "-.", color=c, mfc="none", ms=4, label=fixed_label)
         ax_t.plot(ds.N.values, ds.speed_limit_time.values, "--", color=c, lw=0.8, label="speed limit" if i == 0 else None)
     f = datasets[0].attrs.get("fraction", np.nan) if datasets else np.nan
     ax_e.axhline(f, color="k", lw=0.6, ls=":")

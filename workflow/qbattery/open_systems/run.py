@@ -307,7 +307,7 @@ def open_grid(
     config: dict | None = None,
 ) -> xr.Dataset:
     """Open-system grid of ``model``: dims N, each swept rate the model uses (a rate given as one
-    number, or omitted (0), is a 0-d coordinate), swept model parameters, time. Example::
+    number, a list of one value, or omitted (0), is a 0-d coordinate), swept model parameters, time. Example::
 
         open_grid("rabi_parallel", N=[1, 4], times=np.linspace(0, 20, 401),
                   rates={"gamma": [0.0, 0.05], "temperature": 0.0}, params={"drive": 0.5})
@@ -323,9 +323,10 @@ def open_grid(
     foreign = sorted(set(rates) - set(m.lindblad_rates))
     if foreign:
         raise ValueError(f"open model {model!r} has no bath for {foreign}; its rates: {', '.join(m.lindblad_rates)}")
-    rate_dims = [r for r in m.lindblad_rates if isinstance(rates.get(r, 0.0), (list, tuple, np.ndarray))]
+    # a list of two or more values sweeps (a dimension); one value, as a number or a list of one, fixes (a 0-d coordinate)
+    rate_dims = [r for r in m.lindblad_rates if len(_as_list(rates.get(r, 0.0))) > 1]
     rate_axes = {r: np.asarray(_as_list(rates[r]), dtype=float) for r in rate_dims}
-    fixed_rates = {r: float(rates.get(r, 0.0)) for r in m.lindblad_rates if r not in rate_dims}
+    fixed_rates = {r: _as_list(rates.get(r, 0.0))[0] for r in m.lindblad_rates if r not in rate_dims}
     pdims, swept, fixed = parameter_grid(m, dict(params or {}))
     Ns = [int(n) for n in np.atleast_1d(N)]
     t = np.asarray(list(times), dtype=float)
@@ -388,7 +389,7 @@ def open_grid(
     var["status"] = var_of("status", grid_dims, status)
     coords = {
         "N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)),
-        "time": var_of("time", "time", t, standard_name="time"),
+        "time": var_of("time", "time", t),
         "discharge_time": var_of("discharge_time", "discharge_time", s.discharge_times),
     }
     coords.update({r: var_of(r, r, rate_axes[r]) for r in rate_dims})

@@ -1,8 +1,11 @@
 """Core state functionals of a quantum battery: energy, ergotropy, capacity, entropies.
 
-Conventions (DESIGN.md): hbar = k_B = 1, entropies in nats. Every function takes numpy
-arrays or qutip ``Qobj``; ``energy``, ``ergotropy`` and ``capacity`` also take a stack of
-states of shape ``(..., d, d)`` and return an array of shape ``(...)``.
+Conventions (DESIGN.md): hbar = k_B = 1, entropies in nats. Every public function takes numpy
+arrays or qutip ``Qobj``, and a state as a density matrix or a ket (|psi> means |psi><psi|);
+a function returning a state (``passive_state``, ``gibbs_state``, ``partial_trace``) returns a
+``Qobj`` with the input's dims when it was given one, an array otherwise (one adapter:
+:func:`qbattery.physics.qobj.qobj_io`). ``energy``, ``ergotropy`` and ``capacity`` also take a
+stack of states of shape ``(..., d, d)`` and return an array of shape ``(...)``.
 
 References
 ----------
@@ -37,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from .qobj import factor_dims, operator_array, qobj_io
+
 ArrayLike = Any  # numpy array or qutip.Qobj
 
 #: default tolerance for the Hermiticity / trace / positivity checks of input states
@@ -45,9 +50,7 @@ STATE_TOL = 1e-8
 
 def as_array(x: ArrayLike) -> np.ndarray:
     """Return ``x`` as a numpy array (``Qobj`` -> dense matrix)."""
-    if hasattr(x, "full") and callable(x.full):
-        return np.asarray(x.full())
-    return np.asarray(x)
+    return operator_array(x)
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,7 @@ def _mean(rho: np.ndarray, H: np.ndarray) -> np.ndarray:
     return np.real(np.einsum("...ij,ji->...", rho, H))
 
 
+@qobj_io(states=("rho",), operators=("H",))
 def energy(rho: ArrayLike, H: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarray | float:
     """Mean energy E = Tr(rho H)."""
     r, h = _prepare(rho, H, tol)
@@ -338,6 +342,7 @@ def energy(rho: ArrayLike, H: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarra
     return float(out) if out.ndim == 0 else out
 
 
+@qobj_io(states=("rho",), operators=("H",))
 def ergotropy(
     rho: ArrayLike,
     H: ArrayLike,
@@ -357,6 +362,7 @@ def ergotropy(
     return float(out) if np.ndim(out) == 0 else out
 
 
+@qobj_io(states=("rho",), operators=("H",))
 def capacity(
     rho: ArrayLike,
     H: ArrayLike,
@@ -375,7 +381,8 @@ def capacity(
     return float(out) if np.ndim(out) == 0 else out
 
 
-def passive_state(rho: ArrayLike, H: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarray:
+@qobj_io(states=("rho",), operators=("H",), returns="rho")
+def passive_state(rho: ArrayLike, H: ArrayLike, *, tol: float = STATE_TOL) -> ArrayLike:
     """Passive state pi = sum_k r_k |e_k><e_k| (r decreasing, |e_k> increasing energy)."""
     r, h = _prepare(rho, H, tol)
     if r.ndim != 2:
@@ -385,6 +392,7 @@ def passive_state(rho: ArrayLike, H: ArrayLike, *, tol: float = STATE_TOL) -> np
     return (vecs * p) @ vecs.conj().T
 
 
+@qobj_io(states=("rho",))
 def von_neumann_entropy(rho: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarray | float:
     """S(rho) = -Tr rho ln rho in nats (eigenvalues below 1e-300 contribute 0)."""
     r = as_array(rho).astype(complex, copy=False)
@@ -396,7 +404,8 @@ def von_neumann_entropy(rho: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarray
     return float(out) if np.ndim(out) == 0 else out
 
 
-def partial_trace(rho: ArrayLike, dims: tuple[int, int], keep: int) -> np.ndarray:
+@qobj_io(states=("rho",), returns=lambda a: factor_dims(a.arguments["rho"], a.arguments["dims"], a.arguments["keep"]))
+def partial_trace(rho: ArrayLike, dims: tuple[int, int], keep: int) -> ArrayLike:
     """Reduced state of a bipartite (stack of) state(s) on dims (d_A, d_B); keep 0 (A) or 1 (B)."""
     r = as_array(rho)
     dA, dB = dims
@@ -410,6 +419,7 @@ def partial_trace(rho: ArrayLike, dims: tuple[int, int], keep: int) -> np.ndarra
     raise ValueError("keep must be 0 or 1")
 
 
+@qobj_io(states=("rho_ab",))
 def mutual_information(rho_ab: ArrayLike, dims: tuple[int, int], *, tol: float = STATE_TOL) -> np.ndarray | float:
     """I(A:B) = S(rho_A) + S(rho_B) - S(rho_AB) in nats; 0 <= I <= 2 ln min(d_A, d_B)."""
     r = as_array(rho_ab).astype(complex, copy=False)
@@ -421,7 +431,8 @@ def mutual_information(rho_ab: ArrayLike, dims: tuple[int, int], *, tol: float =
     )
 
 
-def gibbs_state(H: ArrayLike, beta: float) -> np.ndarray:
+@qobj_io(operators=("H",), returns="H")
+def gibbs_state(H: ArrayLike, beta: float) -> ArrayLike:
     """Gibbs state exp(-beta H)/Z (computed with the ground energy shifted out)."""
     h = as_array(H)
     e, v = np.linalg.eigh(h)

@@ -30,6 +30,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from .qobj import qobj_io
+
 #: time series a pure-state model returns for the speed limits (name -> long_name, units)
 QSL_SERIES: dict[str, tuple[str, str]] = {
     "overlap": ("overlap |<psi(0)|psi(t)>| of the full (battery + charger) state with the initial state", "1"),
@@ -120,6 +122,7 @@ def ground_energy(H: sp.spmatrix | np.ndarray, dense_max_dim: int = _DENSE_GROUN
     return float(eigsh(sp.csr_matrix(H), k=1, which="SA", tol=1e-12, v0=v0, return_eigenvectors=False)[0])
 
 
+@qobj_io(operators=("H", "psi0"))
 def energy_moments(H: sp.spmatrix | np.ndarray, psi0: np.ndarray) -> tuple[float, float]:
     """(<H>, Delta E) of a normalised pure state."""
     h = H @ psi0

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .qobj import qobj_io
 from .quantities import Spectrum, von_neumann_entropy
 
 #: energies closer than this [omega_a] form one degenerate eigenspace
@@ -71,6 +72,7 @@ def log_partition(levels: Spectrum | np.ndarray, beta: float) -> float:
     return float(m + np.log(np.exp(x - m).sum()))
 
 
+@qobj_io(states=("rho",), operators=("H",))
 def relative_entropy_to_gibbs(
     rho: np.ndarray, H: np.ndarray, beta: float, levels: Spectrum | np.ndarray | None = None
 ) -> np.ndarray | float:
@@ -94,6 +96,7 @@ def relative_entropy_to_gibbs(
     return float(out) if out.ndim == 0 else out
 
 
+@qobj_io(states=("rho",), operators=("H",))
 def free_energy_difference(rho: np.ndarray, H: np.ndarray, beta: float, levels: Spectrum | np.ndarray | None = None) -> np.ndarray | float:
     """F_beta(rho) - F_beta(gamma_beta) = D(rho || gamma_beta) / beta [omega_a], F = E - S / beta.
 
@@ -210,6 +213,7 @@ def product_state(*factors: np.ndarray) -> np.ndarray:
     return out
 
 
+@qobj_io(states=("rho_B", "sigma_R"), operators=("U",), returns="rho_B")
 def thermal_operation(rho_B: np.ndarray, sigma_R: np.ndarray, U: np.ndarray) -> np.ndarray:
     """rho_B' = Tr_R[U (rho_B (x) sigma_R) U^dag] (a TO when sigma_R is Gibbs and [U, H_B + H_R] = 0).
 
