@@ -65,6 +65,7 @@ def simulate(
     numerics: Numerics | dict | None = None,
     config: dict | None = None,
     max_mem_mb: int | None = None,
+    rescale=None,
     **params,
 ) -> xr.Dataset:
     """Simulate ``model`` for every N and every point of the parameter grid.
@@ -79,6 +80,9 @@ def simulate(
     bounds (a swept list non-empty and unique), known numerics settings, and the model's memory
     estimate within ``max_mem_mb`` (default: ``resources.max_mem_mb`` of ``config``; without a
     config the schema default 16000); a violation raises a ValueError naming the argument.
+
+    ``rescale(N, point) -> point``: the parameters each point is run at (a normalisation of the
+    coupling, ``qbattery.normalisations``); the grid's coordinates keep the configured values.
     """
     times = simulate_args(model, N, times, numerics, params, config, max_mem_mb)
     m = get_model(model)
@@ -97,7 +101,7 @@ def simulate(
         for idx in itertools.product(*(range(len(swept[d])) for d in dims)):
             point = dict(fixed)
             point.update({d: float(swept[d][i]) for d, i in zip(dims, idx)})
-            traj = m.run(n, t, point, num)
+            traj = m.run(n, t, rescale(n, point) if rescale else point, num)
             where = (iN,) + idx
             bad = [
                 f"{d.name}={traj.diagnostics[d.name]:.3e} > {d.tolerance}={getattr(num, d.tolerance):g}"

@@ -325,7 +325,39 @@ def at_switch_off(name: str) -> str:
     return f"{name}_at_switch_off"
 
 
-VOCABULARY: dict[str, Quantity] = {**_COORDS, **_BATTERY, **_MODEL, **_POWER, **_OPEN, **_CORRELATIONS, **_WORK, **_THERMAL}
+BOUND_FLAGS = dict(flag_values=(-1, 0, 1), flag_meanings="bound_not_applicable ok bound_violated")
+
+#: quantum-advantage normalisations, power bounds and figures of merit (issue 19; docs/quantum-advantage.md)
+_ADVANTAGE = {
+    "normalisation": _q("normalisation of the charging coupling (name)", ONE, "power: see the attribute normalisation_<name>"),
+    "normalisation_factor": _q("factor c_N multiplying the charging coupling under the normalisation (NaN: undefined)", ONE),
+    "max_power_normalised": _q("maximal average power P_max under the normalisation", P),
+    "max_power_ergotropy_normalised": _q("maximal average ergotropy power under the normalisation", P),
+    "tau_star_normalised": _q("optimal charging time tau* under the normalisation", T),
+    "quantum_advantage_normalised": _q("quantum advantage Gamma = P_max(model, normalised) / P_max(parallel reference)", ONE),
+    "quantum_advantage_ergotropy_normalised": _q("quantum advantage (ergotropy-based) under the normalisation", ONE),
+    "power_exponent_normalised": _q("exponent alpha of P_max ~ N^alpha under the normalisation", ONE),
+    "power_exponent_normalised_stderr": _q("standard error of alpha under the normalisation", ONE),
+    "charging_power_bound_norm": _q("power bound (e_max - e_min) ||V|| >= ||[H_B, V]|| (bounded charging Hamiltonian)", P),
+    "charging_power_bound_local": _q("power bound sum_X k_X omega_a ||h_X|| over the terms of V (interaction order k)", P),
+    "charging_power_bound_normalised": _q("min of the two power bounds at the normalised coupling", P),
+    "interaction_order": _q("largest number of cells k a term of the charging Hamiltonian acts on (not commuting with H_B)", ONE),
+    "charging_bound_violation": Quantity("P_max or peak power above a power bound", ONE, "power", **BOUND_FLAGS),
+    "incoherent_ergotropy": _q("incoherent ergotropy: ergotropy of the dephased battery state (Francica et al. 2020)", E),
+    "coherent_ergotropy": _q("coherent ergotropy: ergotropy - incoherent ergotropy (Francica et al. 2020)", E),
+    "asymptotic_ergotropy": _q("asymptotic ergotropy E - E(Gibbs state of equal entropy) (Alicki and Fannes 2013)", E),
+    "energy_variance": _q("battery energy variance Tr(rho_B H_B^2) - Tr(rho_B H_B)^2", P),
+    "energy_variance_at_tau_star": _q("battery energy variance at the grid time nearest tau*", P),
+    "relative_fluctuation_at_tau_star": _q("charging precision sqrt(Var H_B) / E at tau* (Friis and Huber 2018)", ONE),
+    "energy_temporal_fluctuation": _q("standard deviation over t >= tau* of the battery energy E(t) (stability)", E),
+    "local_ergotropy_sum": _q("sum over cells of the ergotropy of each cell's reduced state", E, "spin chain"),
+    "half_chain_ergotropy": _q("ergotropy of the reduced state of the first floor(N/2) cells (local unitaries on them)", E, "spin chain"),
+    "ergotropy_gap": _q("ergotropy - sum of the cells' local ergotropies (global minus local)", E, "spin chain"),
+    "self_discharge_lifetime": _q("fitted self-discharge lifetime tau_d of Erg(t) = Erg(0) exp(-t / tau_d) after switch-off", T),
+    "self_discharge_lifetime_stderr": _q("standard error of the fitted self-discharge lifetime", T),
+}
+
+VOCABULARY: dict[str, Quantity] = {**_COORDS, **_BATTERY, **_MODEL, **_POWER, **_OPEN, **_CORRELATIONS, **_WORK, **_THERMAL, **_ADVANTAGE}
 for _kind in RESOURCE_KINDS:
     VOCABULARY.update(_resource_family(_kind))
 for _name in CORRELATION_SERIES:

@@ -41,6 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..physics import spin_chain_ops as ops
+from ..physics.charging_bounds import bound_of
 from ..physics.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CELL_RATES, OpenProblem, identity_battery, n_thermal
 from ..physics.propagation import propagate
@@ -94,6 +95,21 @@ class SpinChain(Model):
         **QSL_SERIES,
     }
     reference = "spin_chain_parallel"
+    normalised_parameters = ("J", "drive")  # V = H_int + H_ch scales as a whole
+    kac_exponent = 0.0  # nearest-neighbour bonds: the interaction energy is already extensive
+    charging_bound_reason = ""
+
+    def charging_norm(self, N: int, params: dict[str, float]) -> float:
+        """||H_int + g sum_i s^x_i|| on the 2^N space (largest |eigenvalue|, dense or Lanczos)."""
+        _, Hint, Hch = self.operators(N, params)
+        V = (Hint + Hch).tocsr()
+        return max(abs(ops.ground_energy(V, 4096)), abs(ops.ground_energy(-V, 4096)))
+
+    def charging_bound(self, N: int, params: dict[str, float]):
+        """The XXZ bonds conserve the magnetisation ([H_B, H_int] = 0): only the N field terms
+        g s^x_i (one cell each) enter the interaction-order bound; the norm bound uses ||V||."""
+        g = float(params["drive"])
+        return bound_of(N, self.charging_norm(N, params), [(1, g, N)])
 
     def operators(self, N: int, params: dict[str, float]):
         """(H_B, H_int, H_ch) as sparse matrices on the 2^N space."""
@@ -250,6 +266,14 @@ class SpinChainParallel(Model):
     diagnostics = (Diagnostic("norm_error", "max over time of | <psi|psi> - 1 | of one cell", "norm_tol"),)
     series = dict(QSL_SERIES)
     reference = None
+    charging_bound_reason = ""
+
+    def charging_norm(self, N: int, params: dict[str, float]) -> float:
+        return N * float(params["drive"])  # ||g sum_i s^x_i|| (H_1 = |e><e| + g s^x: V = g s^x per cell)
+
+    def charging_bound(self, N: int, params: dict[str, float]):
+        g = float(params["drive"])
+        return bound_of(N, N * g, [(1, g, N)])
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         _check_N(self.name, N)
