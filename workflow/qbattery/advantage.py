@@ -51,6 +51,9 @@ def add_normalisations(out: xr.Dataset, sim: xr.Dataset, names: list[str], norma
     """Add the normalisation dimension to ``out`` (a power dataset with ``reference_max_power``).
     ``normalised``: name -> power dataset of the simulated normalised grid (route "simulated")."""
     model = sim.attrs["model"]
+    unknown = [n for n in names if n not in norms.NORMALISATIONS]
+    if unknown:
+        raise ValueError(f"normalisations: unknown {unknown}; allowed: {', '.join(norms.NORMALISATIONS)}")
     dims = out.max_power.dims
     shape = out.max_power.shape
     n = len(names)

@@ -135,6 +135,7 @@ def analyse_power(
     normalisations: list[str] | None = None,
     normalised: dict[str, xr.Dataset] | None = None,
     on_violation: str = "fail",
+    bounds: bool = True,
 ) -> xr.Dataset:
     """Power dataset of a simulated grid (and Gamma(N) if the parallel ``reference`` grid is given).
     Datasets of another kind, or a reference lacking an N of ``sim`` or on other parameters,
@@ -142,7 +143,8 @@ def analyse_power(
 
     ``normalisations`` (with a reference): the ``*_normalised`` variables along a ``normalisation``
     dimension (``qbattery.advantage``), ``normalised`` the simulated grids of the normalisations
-    that need them; the power bounds are added and checked for every model (``on_violation``)."""
+    that need them; the power bounds are added and checked for every model (``on_violation``;
+    ``bounds=False``: not, for a grid whose coordinates are not the parameters it ran at)."""
     power_args(sim, reference)
     t = sim.time.values
     grid_dims = tuple(d for d in sim.energy.dims if d != "time")
@@ -186,11 +188,11 @@ def analyse_power(
     if reference is not None and normalisations:
         from .advantage import add_normalisations
 
-        add_normalisations(out, sim, list(normalisations), {k: analyse_power(v) for k, v in (normalised or {}).items()})
+        add_normalisations(out, sim, list(normalisations), {k: analyse_power(v, bounds=False) for k, v in (normalised or {}).items()})
     _stability(out, sim)
     from .advantage import add_bounds
 
-    violations = add_bounds(out, sim.attrs["model"], on_violation)
+    violations = add_bounds(out, sim.attrs["model"], on_violation) if bounds else []
     out.attrs.update({k: v for k, v in sim.attrs.items() if not k.startswith(("history", "config_"))})
     if violations:
         prev = out.attrs.get("health_violations", "none")

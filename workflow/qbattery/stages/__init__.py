@@ -21,6 +21,7 @@ STAGES = ("simulate", "open", "correlations", "work", "thermal")
 RULE_STAGES = {
     "simulate_point": "simulate",
     "simulate_reference": "simulate",
+    "simulate_normalised": "simulate",
     "analyse_power": "simulate",
     "open_point": "open",
     "correlations_point": "correlations",
