@@ -21,6 +21,30 @@ log = logging.getLogger("qbattery")
 
 STATUS_OK, STATUS_HEALTH = 0, 1
 
+#: figures of merit along the trajectory of a model whose states are in the Dicke basis (issue 19)
+FOM_SERIES = ("incoherent_ergotropy", "coherent_ergotropy", "asymptotic_ergotropy", "energy_variance")
+
+
+def dicke_figures_of_merit(N: int, traj) -> dict[str, np.ndarray]:
+    """Figures of merit (``physics.figures_of_merit``) of battery states rho_B(t) in the symmetric
+    Dicke basis |N, k> (levels k omega_a, the full 2^N spectrum cells_spectrum(N) for the passive
+    and Gibbs states): incoherent / coherent ergotropy (Francica et al. 2020), asymptotic ergotropy
+    (Alicki and Fannes 2013; the zero-padded state has the same entropy) and the energy variance."""
+    from .physics import figures_of_merit as fom
+    from .physics.quantities import cells_spectrum
+
+    rho = traj.states
+    pops = np.real(np.einsum("tkk->tk", rho))
+    levels = cells_spectrum(N)
+    e_inc, e_coh = fom.diagonal_ergotropy_split(pops, traj.energy, traj.ergotropy, levels)
+    S = fom.entropy_of_spectrum(np.linalg.eigvalsh(0.5 * (rho + np.swapaxes(rho, 1, 2).conj())))
+    return {
+        "incoherent_ergotropy": e_inc,
+        "coherent_ergotropy": e_coh,
+        "asymptotic_ergotropy": fom.asymptotic_ergotropy_batch(traj.energy, S, levels),
+        "energy_variance": fom.energy_variance(pops, np.arange(N + 1)),
+    }
+
 
 class NumericalHealthError(RuntimeError):
     """A diagnostic exceeded its configured tolerance."""
@@ -92,7 +116,9 @@ def simulate(
     dims, swept, fixed = parameter_grid(m, params)
     shape = (len(Ns),) + tuple(len(swept[d]) for d in dims)
     nt = len(t)
-    data = {k: np.full(shape + (nt,), np.nan) for k in ("energy", "ergotropy", "capacity", *m.series)}
+    #: figures of merit from the battery states where the closed face returns them in its energy basis
+    fom_names = FOM_SERIES if m.closed_battery_basis == "dicke" else ()
+    data = {k: np.full(shape + (nt,), np.nan) for k in ("energy", "ergotropy", "capacity", *m.series, *fom_names)}
     diag = {d.name: np.full(shape, np.nan) for d in m.diagnostics}
     status = np.zeros(shape, dtype=np.int8)
     reasons: list[str] = []
@@ -121,6 +147,9 @@ def simulate(
             data["capacity"][where] = traj.capacity
             for k in m.series:
                 data[k][where] = traj.series[k]
+            if fom_names and traj.states is not None:
+                for k, v in dicke_figures_of_merit(n, traj).items():
+                    data[k][where] = v
             done += 1
             el = _time.perf_counter() - t0
             log.info("%s: %d/%d points done, %.1f s elapsed, ~%.1f s left", model, done, total, el, el / done * (total - done))
@@ -131,7 +160,7 @@ def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, 
     grid_dims = ("N", *dims)
     tdims = grid_dims + ("time",)
     data = dict(data, stored_energy=data["energy"] - data["energy"][..., :1])
-    var = {k: var_of(k, tdims, data[k]) for k in ("energy", "stored_energy", "ergotropy", "capacity")}
+    var = {k: var_of(k, tdims, data[k]) for k in ("energy", "stored_energy", "ergotropy", "capacity", *(f for f in FOM_SERIES if f in data))}
     for k, (ln, u) in m.series.items():
         var[k] = var_of(k, tdims, data[k], comment=ln, fallback=(ln, u))
     for d in m.diagnostics:

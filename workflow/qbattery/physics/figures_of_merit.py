@@ -127,6 +127,37 @@ def asymptotic_ergotropy(energy: float, entropy: float, levels: Spectrum) -> flo
     return float(energy) - gibbs_entropy_energy(levels, beta)[1]
 
 
+def asymptotic_ergotropy_batch(energy: np.ndarray, entropy: np.ndarray, levels: Spectrum, iterations: int = 64) -> np.ndarray:
+    """:func:`asymptotic_ergotropy` of many states at once (vectorised bisection in beta over
+    [0, 2^k] per state; entropies at the ground level's ln g_0 give beta = inf)."""
+    E = np.asarray(energy, dtype=float)
+    S = np.asarray(entropy, dtype=float)
+    e = levels.energies - levels.energies[0]
+    lg = _log_degeneracies(levels)
+
+    def gibbs(beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w = lg[None, :] - beta[:, None] * e[None, :]
+        p = np.exp(w - w.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        return -(p * (np.log(np.where(p > 0, p, 1.0)) - lg[None, :])).sum(axis=1), p @ e
+
+    flat = S.ravel()
+    lo, hi = np.zeros(flat.size), np.ones(flat.size)
+    for _ in range(60):  # bracket: S(hi) <= target
+        above = gibbs(hi)[0] > flat
+        if not above.any():
+            break
+        hi = np.where(above, 2 * hi, hi)
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        above = gibbs(mid)[0] > flat
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    e_gibbs = gibbs(0.5 * (lo + hi))[1]
+    e_gibbs = np.where(flat >= math.log(levels.dimension) - _ENTROPY_TOL, gibbs(np.zeros(1))[1][0], e_gibbs)
+    e_gibbs = np.where(flat <= lg[0] + _ENTROPY_TOL, 0.0, e_gibbs)
+    return E - (e_gibbs.reshape(S.shape) + levels.energies[0])
+
+
 def asymptotic_ergotropy_of_state(rho: ArrayLike, H: ArrayLike, *, levels: Spectrum | None = None) -> float:
     """:func:`asymptotic_ergotropy` of one state (its energy and entropy; ``levels`` default eigvalsh(H))."""
     r = as_array(rho)
