@@ -37,6 +37,8 @@ isolates the effect of the interaction J on the power (the question of Le et al.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -100,10 +102,9 @@ class SpinChain(Model):
     charging_bound_reason = ""
 
     def charging_norm(self, N: int, params: dict[str, float]) -> float:
-        """||H_int + g sum_i s^x_i|| on the 2^N space (largest |eigenvalue|, dense or Lanczos)."""
-        _, Hint, Hch = self.operators(N, params)
-        V = (Hint + Hch).tocsr()
-        return max(abs(ops.ground_energy(V, 4096)), abs(ops.ground_energy(-V, 4096)))
+        """||H_int + g sum_i s^x_i|| on the 2^N space (largest |eigenvalue|, dense or Lanczos; cached)."""
+        key = tuple(float(params[p.name]) for p in self.parameters)
+        return _chain_norm(self, N, key)
 
     def charging_bound(self, N: int, params: dict[str, float]):
         """The XXZ bonds conserve the magnetisation ([H_B, H_int] = 0): only the N field terms
@@ -242,6 +243,16 @@ class SpinChain(Model):
             H_B_reduced=HBd,
             switch_on_work=float(np.real(Hch[0, 0])),
         )
+
+
+@functools.lru_cache(maxsize=512)
+def _chain_norm(model: SpinChain, N: int, key: tuple[float, ...]) -> float:
+    _, Hint, Hch = model.operators(N, dict(zip((p.name for p in model.parameters), key)))
+    V = (Hint + Hch).tocsr()
+    if V.shape[0] <= 4096:
+        ev = np.linalg.eigvalsh(V.toarray())
+        return float(max(abs(ev[0]), abs(ev[-1])))
+    return max(abs(ops.ground_energy(V, 0)), abs(ops.ground_energy(-V, 0)))
 
 
 def single_cell_energy(g: float, times: np.ndarray, omega_a: float = 1.0) -> np.ndarray:
