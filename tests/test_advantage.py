@@ -17,7 +17,11 @@ def test_exact_rescaling_of_the_flip_equals_a_simulation_at_the_rescaled_drive()
     (c = 1/2) equals a direct simulation at drive c g on its own fine grid (to the grid's parabola accuracy)."""
     g, N = 0.5, 4
     t = np.linspace(0, 2.0, 4001)
-    p = analyse_power(qbattery.simulate("global_flip", N=[N], drive=g, times=t), qbattery.simulate("rabi_parallel", N=[N], drive=g, times=np.linspace(0, 8, 4001)), normalisations=["kac"])
+    p = analyse_power(
+        qbattery.simulate("global_flip", N=[N], drive=g, times=t),
+        qbattery.simulate("rabi_parallel", N=[N], drive=g, times=np.linspace(0, 8, 4001)),
+        normalisations=["kac"],
+    )
     direct = analyse_power(qbattery.simulate("global_flip", N=[N], drive=g / 2, times=np.linspace(0, 4.0, 4001)))
     assert float(p.normalisation_factor.values[0, 0]) == 0.5
     assert float(p.max_power_normalised.values[0, 0]) == pytest.approx(float(direct.max_power.values[0]), rel=1e-6)

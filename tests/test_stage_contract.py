@@ -156,7 +156,10 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
         """simulate jobs of the normalisations that do not rescale exactly (issue 19)."""
         names = c.get("power", {}).get("normalisations", [])
         return {
-            ("simulate_normalised", mm, n) for mm in c["models"] for n in names if (m is None or mm == m) and normalisations.needs_simulation(n, mm)
+            ("simulate_normalised", mm, n)
+            for mm in c["models"]
+            for n in names
+            if (m is None or mm == m) and normalisations.needs_simulation(n, mm)
         }
 
     def power_jobs(with_reference_only=False, c=cfg):

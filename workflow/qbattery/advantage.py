@@ -5,7 +5,8 @@ docs/quantum-advantage.md).
   dimension (``qbattery.normalisations``): c_N, P_max, tau*, Gamma(N) against the reference at
   its configured parameters, and alpha of each normalisation.
 - :func:`add_bounds`: the power bounds of ``physics.charging_bounds`` for every model and point
-  whose assumption holds (``Model.charging_bound``), and the check that P_max never exceeds them (``numerics.on_violation``: "fail" raises, "nan" flags the point in
+  whose assumption holds (``Model.charging_bound``), and the check that P_max never exceeds them
+  (``numerics.on_violation``: "fail" raises, "nan" flags the point in
   ``charging_bound_violation`` and the attribute ``health_violations``).
 """
 
@@ -34,7 +35,11 @@ def grid_points(ds: xr.Dataset, model: str):
     dims = [d for d in ds.max_power.dims]
     for idx in itertools.product(*(range(ds.sizes[d]) for d in dims)):
         sel = dict(zip(dims, idx))
-        point = {p.name: float(ds[p.name].isel({k: v for k, v in sel.items() if k in ds[p.name].dims}).values) for p in m.parameters if p.name in ds.coords}
+        point = {
+            p.name: float(ds[p.name].isel({k: v for k, v in sel.items() if k in ds[p.name].dims}).values)
+            for p in m.parameters
+            if p.name in ds.coords
+        }
         yield idx, int(ds.N.values[sel["N"]]), point
 
 
@@ -71,7 +76,9 @@ def add_normalisations(out: xr.Dataset, sim: xr.Dataset, names: list[str], norma
             P[i], Pe[i], tau[i] = c[i] * out.max_power.values, c[i] * out.max_power_ergotropy.values, out.tau_star.values / c[i]
         elif route == "simulated":
             if name not in normalised:
-                raise ValueError(f"power of {model!r}: normalisation {name!r} needs its simulated grid (simulate/normalised/{model}/{name}.nc)")
+                raise ValueError(
+                    f"power of {model!r}: normalisation {name!r} needs its simulated grid (simulate/normalised/{model}/{name}.nc)"
+                )
             d = normalised[name]
             P[i] = d.max_power.transpose(*dims).values
             Pe[i], tau[i] = d.max_power_ergotropy.transpose(*dims).values, d.tau_star.transpose(*dims).values
@@ -136,7 +143,9 @@ def add_bounds(out: xr.Dataset, model: str, on_violation: str) -> list[str]:
                 continue
             bc = m.charging_bound(N, norms.rescaled(model, point, c))
             bnorm[(i,) + idx] = bc.bound
-            ok &= check(f"{label} normalisation={name}", {"max_power_normalised": float(out.max_power_normalised.values[(i,) + idx])}, bc.bound)
+            ok &= check(
+                f"{label} normalisation={name}", {"max_power_normalised": float(out.max_power_normalised.values[(i,) + idx])}, bc.bound
+            )
         flag[idx] = 0 if ok else 1
     if bad and on_violation == "fail":
         raise BoundViolationError("; ".join(bad) + " (a power above a rigorous bound: a bug, or set numerics.on_violation: nan)")

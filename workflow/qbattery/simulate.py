@@ -160,7 +160,8 @@ def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, 
     grid_dims = ("N", *dims)
     tdims = grid_dims + ("time",)
     data = dict(data, stored_energy=data["energy"] - data["energy"][..., :1])
-    var = {k: var_of(k, tdims, data[k]) for k in ("energy", "stored_energy", "ergotropy", "capacity", *(f for f in FOM_SERIES if f in data))}
+    names = ("energy", "stored_energy", "ergotropy", "capacity", *(f for f in FOM_SERIES if f in data))
+    var = {k: var_of(k, tdims, data[k]) for k in names}
     for k, (ln, u) in m.series.items():
         var[k] = var_of(k, tdims, data[k], comment=ln, fallback=(ln, u))
     for d in m.diagnostics:

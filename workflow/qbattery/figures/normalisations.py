@@ -44,7 +44,15 @@ def plot_normalisations(datasets: list[xr.Dataset]):
             if not np.isfinite(gam.values).any():
                 ax.text(0.5, 0.5, "undefined", transform=ax.transAxes, ha="center", va="center", fontsize=6, color="0.4")
             for i, (sel, label) in enumerate(parameter_points(gam)):
-                ax.plot(N, gam.isel(sel).values, MARKERS[i % len(MARKERS)] + "-", color=PALETTE[i % len(PALETTE)], ms=2.5, lw=0.9, label=label or None)
+                ax.plot(
+                    N,
+                    gam.isel(sel).values,
+                    MARKERS[i % len(MARKERS)] + "-",
+                    color=PALETTE[i % len(PALETTE)],
+                    ms=2.5,
+                    lw=0.9,
+                    label=label or None,
+                )
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xticks(N, [f"{int(n)}" for n in N])

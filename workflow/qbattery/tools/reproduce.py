@@ -556,8 +556,13 @@ def kac_and_bounds(size: str = "paper") -> list[Comparison]:
     g = 0.5
     Nf = [1, 4, 16, 64]
     flip = _normalised_power(
-        "global_flip", "rabi_parallel", Nf, np.linspace(0, 1.3 * np.pi / (2 * g), _pick(size, 4001, 20001)),
-        np.linspace(0, 1.3 * np.pi / (2 * g), 2001), ["kac", "equal_norm"], drive=g,
+        "global_flip",
+        "rabi_parallel",
+        Nf,
+        np.linspace(0, 1.3 * np.pi / (2 * g), _pick(size, 4001, 20001)),
+        np.linspace(0, 1.3 * np.pi / (2 * g), 2001),
+        ["kac", "equal_norm"],
+        drive=g,
     )
     flip_kac = fit_exponent(np.array(Nf), flip.quantum_advantage_normalised.sel(normalisation="kac").values)[0]
     flip_alpha = float(flip.power_exponent_normalised.sel(normalisation="equal_norm").values)
@@ -565,14 +570,20 @@ def kac_and_bounds(size: str = "paper") -> list[Comparison]:
     tt = np.linspace(0, 20, _pick(size, 401, 801))
     cases = [
         ("global_flip", "rabi_parallel", [1, 4, 16], dict(drive=0.5)),
-        ("spin_chain", "spin_chain_parallel", _pick(size, [2, 4, 6], [2, 4, 6, 8]), dict(J=[0.2, 0.5], anisotropy=0.5, drive=0.5, periodic=[0, 1])),
+        (
+            "spin_chain",
+            "spin_chain_parallel",
+            _pick(size, [2, 4, 6], [2, 4, 6, 8]),
+            dict(J=[0.2, 0.5], anisotropy=0.5, drive=0.5, periodic=[0, 1]),
+        ),
         ("charger_mediated_osc", "charger_mediated_tls", _pick(size, [1, 2, 4], [1, 2, 4, 8]), dict(coupling=0.2, coherent=0)),
     ]
     ratios = []
     for model, ref, N, params in cases:
         times = np.linspace(0, 8, 4001) if model == "global_flip" else tt
         p = _normalised_power(model, ref, N, times, times, ["fixed_coupling", "kac", "equal_norm"], **params)
-        for ds in (p, analyse_power(simulate(ref, N=N, times=times, **{k: v for k, v in params.items() if k in {q.name for q in MODELS[ref].parameters}}))):
+        ref_params = {k: v for k, v in params.items() if k in {q.name for q in MODELS[ref].parameters}}
+        for ds in (p, analyse_power(simulate(ref, N=N, times=times, **ref_params))):
             for b, P in (("charging_power_bound_norm", "max_power"), ("charging_power_bound_local", "max_power")):
                 r = (ds[P] / ds[b]).values
                 ratios.append(float(np.nanmax(r)) if np.isfinite(r).any() else 0.0)
