@@ -269,8 +269,14 @@ def exponential_lifetime(times: np.ndarray, values: np.ndarray) -> tuple[float, 
     y0 = y[0]
     below = np.flatnonzero(y <= y0 / math.e)
     k0 = 1.0 / t[below[0]] if below.size else max(-np.polyfit(t, np.log(np.clip(y / y0, 1e-300, None)), 1)[0], 1e-6 / t[-1])
+    import warnings
+
+    from scipy.optimize import OptimizeWarning
+
     try:
-        (k,), cov = curve_fit(lambda tt, kk: y0 * np.exp(-kk * tt), t, y, p0=[k0], maxfev=2000)
+        with warnings.catch_warnings():  # an exact exponential has no residual: covariance 0 or inf, said by the warning
+            warnings.simplefilter("ignore", OptimizeWarning)
+            (k,), cov = curve_fit(lambda tt, kk: y0 * np.exp(-kk * tt), t, y, p0=[k0], maxfev=2000)
     except RuntimeError:
         return float("nan"), float("nan")
     if not k > 0:
