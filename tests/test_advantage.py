@@ -92,3 +92,20 @@ def test_the_chain_interaction_commutes_with_H_B_so_the_power_is_bounded_by_the_
     p = analyse_power(s)
     assert np.all(p.max_power.values <= 4 * 0.5) and np.all(p.charging_power_bound_local.values == 2.0)
     assert np.all(p.charging_bound_violation.values == 0)
+
+
+def test_normalisation_figure_has_one_panel_per_model_and_normalisation_and_marks_undefined_ones():
+    """The figure: rows = global models with the normalisation dimension, columns = normalisations; the flip's
+    equal_charger_energy (no charger) panel says "undefined"; its kac panel draws Gamma = sqrt(N)."""
+    from qbattery.figures.normalisations import plot_normalisations
+
+    t = np.linspace(0, 8, 801)
+    g = qbattery.simulate("global_flip", N=[1, 4, 16], drive=0.5, times=t)
+    r = qbattery.simulate("rabi_parallel", N=[1, 4, 16], drive=0.5, times=t)
+    p = analyse_power(g, r, normalisations=norms.DEFAULT)
+    fig = plot_normalisations([p, analyse_power(r)])
+    axes = fig.axes
+    assert len(axes) == len(norms.DEFAULT)
+    assert any(t.get_text() == "undefined" for t in axes[3].texts)
+    kac_line = [ln for ln in axes[1].lines if ln.get_marker() == "o"][0]
+    np.testing.assert_allclose(kac_line.get_ydata(), np.sqrt([1, 4, 16]), rtol=2e-3)

@@ -42,6 +42,7 @@ import functools
 import numpy as np
 import scipy.sparse as sp
 
+from ..physics import figures_of_merit as fom
 from ..physics import spin_chain_ops as ops
 from ..physics.charging_bounds import bound_of
 from ..physics.lindblad import dissipators, hamiltonian_superop
@@ -50,6 +51,9 @@ from ..physics.propagation import propagate
 from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
 from ..physics.work_distributions import Sector
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
+
+#: largest N whose local ergotropies are formed along the trajectory (2^N amplitudes per time point)
+LOCAL_ERGOTROPY_MAX_N = 12
 
 _DRIVE = Parameter("drive", "transverse charging field g", "omega_a", 0.5, minimum=0.0, exclusive_minimum=True, maximum=100.0)
 
@@ -94,6 +98,9 @@ class SpinChain(Model):
     series = {
         "interaction_energy": ("interaction energy <H_int>(t) of the chain", "omega_a"),
         "interacting_ergotropy": ("ergotropy w.r.t. H_B + H_int: <H_B + H_int> - E_0(H_B + H_int) (Le et al.)", "omega_a"),
+        "local_ergotropy_sum": ("sum over cells of the ergotropy of each cell's reduced state (NaN above N = 12)", "omega_a"),
+        "half_chain_ergotropy": ("ergotropy of the reduced state of the first floor(N/2) cells (NaN above N = 12)", "omega_a"),
+        "ergotropy_gap": ("ergotropy - sum of the cells' local ergotropies (NaN above N = 12)", "omega_a"),
         **QSL_SERIES,
     }
     reference = "spin_chain_parallel"
@@ -140,8 +147,16 @@ class SpinChain(Model):
         psi0 = np.zeros(dim, dtype=complex)
         psi0[0] = 1.0  # |g...g> (basis state 0, its own orbit)
         energy, e_int, e_tot, norm, overlap = (np.empty(nt) for _ in range(5))
+        local_sum, half = np.full(nt, np.nan), np.full(nt, np.nan)
+        unfold = None
+        if N <= LOCAL_ERGOTROPY_MAX_N:  # full 2^N amplitudes psi(s) = psi_sector(rep(s)) / sqrt|orbit| (or the full state)
+            unfold = (lambda st: st[:, sec.rep_of] / np.sqrt(sec.orbit_size[sec.rep_of])) if symmetric else (lambda st: st)
 
         def observe(sl: slice, states: np.ndarray) -> None:
+            if unfold is not None:
+                full = unfold(states)
+                local_sum[sl] = fom.cell_ergotropies(full, N).sum(axis=1)
+                half[sl] = fom.leading_cells_ergotropy(full, N, N // 2) if N >= 2 else local_sum[sl]
             p = np.abs(states) ** 2
             norm[sl] = p.sum(axis=1)
             overlap[sl] = np.abs(states[:, 0])  # psi0 = basis state 0
@@ -160,7 +175,14 @@ class SpinChain(Model):
                 "energy_drift": float(np.abs(e_tot - h0).max() / (1.0 + abs(h0))),
                 "hilbert_dim": float(dim),
             },
-            series={"interaction_energy": e_int, "interacting_ergotropy": energy + e_int - e0_chain, **qsl_series(H, psi0, overlap)},
+            series={
+                "interaction_energy": e_int,
+                "interacting_ergotropy": energy + e_int - e0_chain,
+                "local_ergotropy_sum": local_sum,
+                "half_chain_ergotropy": half,
+                "ergotropy_gap": energy - local_sum,
+                **qsl_series(H, psi0, overlap),
+            },
             states=None,
         )
 

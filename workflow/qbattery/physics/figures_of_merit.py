@@ -209,6 +209,28 @@ def ergotropy_gap(psi: np.ndarray, N: int, omega_a: float = 1.0) -> float:
     return glob - sum(local_ergotropy(p, N, (i,), omega_a) for i in range(N))
 
 
+def cell_ergotropies(states: np.ndarray, N: int, omega_a: float = 1.0) -> np.ndarray:
+    """Local ergotropy of every cell of a stack of pure N-qubit states (T, 2^N) -> (T, N):
+    rho_i = Tr_{not i} |psi><psi| and, for H = omega_a |e><e|, Erg = omega_a (rho_ee - lambda_min(rho_i))."""
+    T = states.shape[0]
+    out = np.empty((T, N))
+    for i in range(N):
+        m = np.asarray(states).reshape(T, 2**i, 2, 2 ** (N - i - 1))
+        rho = np.einsum("taib,tajb->tij", m, m.conj())
+        tr, det = np.real(rho[:, 0, 0] + rho[:, 1, 1]), np.real(rho[:, 0, 0] * rho[:, 1, 1] - np.abs(rho[:, 0, 1]) ** 2)
+        lam_min = 0.5 * (tr - np.sqrt(np.clip(tr**2 - 4 * det, 0.0, None)))
+        out[:, i] = np.clip(omega_a * (np.real(rho[:, 1, 1]) - lam_min), 0.0, None)
+    return out
+
+
+def leading_cells_ergotropy(states: np.ndarray, N: int, k: int, omega_a: float = 1.0) -> np.ndarray:
+    """Ergotropy of the reduced state of cells 0..k-1 (unitaries on them only) for a stack (T, 2^N)."""
+    T = states.shape[0]
+    m = np.asarray(states).reshape(T, 2**k, 2 ** (N - k))
+    rho = np.einsum("tab,tcb->tac", m, m.conj())
+    return np.asarray(ergotropy(rho, subset_hamiltonian(k, omega_a)))
+
+
 # ---------------------------------------------------------------------------------------
 # charging precision and stability
 # ---------------------------------------------------------------------------------------
