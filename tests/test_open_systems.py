@@ -301,6 +301,13 @@ def test_self_discharge_time_of_an_amplitude_damped_qubit_matches_the_bloch_solu
     np.testing.assert_allclose(ds.ergotropy_discharge.values.ravel(), erg, atol=1e-8)
     k = int(np.flatnonzero(erg <= erg[0] / math.e)[0])
     assert float(ds.self_discharge_time.item()) == pytest.approx(td[k], abs=2 * (td[1] - td[0]))
+    # the fitted lifetime of the dataset is the exponential fit of the independent Bloch curve (issue 19)
+    from qbattery.physics.figures_of_merit import exponential_lifetime
+
+    tau_fit, se_fit = exponential_lifetime(td, erg)
+    assert float(ds.self_discharge_lifetime.item()) == pytest.approx(tau_fit, rel=1e-6)
+    assert float(ds.self_discharge_lifetime_stderr.item()) == pytest.approx(se_fit, rel=1e-3, abs=1e-9)
+    assert 0.5 * td[k] < tau_fit < 2 * td[k]
 
 
 def test_efficiency_is_ergotropy_over_work_and_at_most_one_without_thermal_pumping():

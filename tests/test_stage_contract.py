@@ -18,7 +18,7 @@ import re
 import numpy as np
 import pytest
 import yaml
-from qbattery import stages
+from qbattery import normalisations, stages
 from qbattery.config import ConfigError, load_config, validate_config
 from qbattery.models import get_model
 from qbattery.stages import control as control_stage
@@ -44,6 +44,10 @@ def job_table(cfg: dict) -> dict[tuple, str]:
                 jobs[("simulate_point", m, N)] = sim_stage.job_config(cfg, m, N)
     for m in sim_stage.reference_models(cfg):
         jobs[("simulate_reference", m)] = sim_stage.reference_job_config(cfg, m)
+    for m, name in sim_stage.normalised_jobs(cfg):
+        jobs[("simulate_normalised", m, name)] = sim_stage.normalised_job_config(cfg, m, name)
+    for m in sim_stage.models(cfg):
+        jobs[("analyse_power", m)] = sim_stage.power_job_config(cfg, m)
     for m in open_stage.models(cfg):
         for N in open_stage.n_values(cfg, m):
             jobs[("open_point", m, N)] = open_stage.job_config(cfg, m, N)
@@ -171,12 +175,27 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
     def uses_study_time(m, c=cfg):
         return "time" not in c["models"][m]
 
+    def norm_jobs(m=None, c=cfg):
+        """simulate jobs of the normalisations that do not rescale exactly (issue 19)."""
+        names = c.get("power", {}).get("normalisations", [])
+        return {
+            ("simulate_normalised", mm, n)
+            for mm in c["models"]
+            for n in names
+            if (m is None or mm == m) and normalisations.needs_simulation(n, mm)
+        }
+
+    def power_jobs(with_reference_only=False, c=cfg):
+        return {("analyse_power", m) for m in c["models"] if not with_reference_only or get_model(m).reference}
+
     # a changed reference entry may switch a global model between the study's reference file and
     # reference jobs of its own: those jobs may appear or vanish (allowed, not required)
     for m in set(cfg["models"]) | set(new["models"]):
         allow |= ref_jobs(m) | ref_jobs(m, new)
 
-    if head == "seed":  # the thermal stage's samples and every disorder realisation
+    if head == "power":  # the normalisations: the power jobs of global models, and the normalised jobs that come or go
+        req |= power_jobs(True) | (norm_jobs() ^ norm_jobs(c=new))
+    elif head == "seed":  # the thermal stage's samples and every disorder realisation
         req |= {("thermal_operations",)} | control_jobs()
         for m in cfg["models"]:
             if get_model(m).random:
@@ -184,7 +203,7 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
     elif head == "time":
         for m in cfg["models"]:
             if uses_study_time(m):
-                req |= sim_jobs(m) | ref_jobs(m) | corr_jobs(m)
+                req |= sim_jobs(m) | ref_jobs(m) | corr_jobs(m) | norm_jobs(m)
                 if m in thermal_stage.protocol_models(cfg):
                     req.add(("thermal_operations",))
         for m in cfg.get("open_systems", {}).get("models", {}):
@@ -195,7 +214,7 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
         for m in cfg["models"]:
             model = get_model(m)
             if key in model.numerics_keys("closed") or key == "on_violation":
-                req |= sim_jobs(m)
+                req |= sim_jobs(m) | norm_jobs(m)
                 if m in thermal_stage.protocol_models(cfg):
                     req.add(("thermal_operations",))
             ref = model.reference
@@ -203,6 +222,8 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
                 req |= ref_jobs(m)
             if model.has("joint") and (key in model.numerics_keys("joint") or key in corr_stage.STAGE_NUMERICS):
                 req |= corr_jobs(m)
+        if key == "on_violation":  # the power bounds' check
+            req |= power_jobs()
         if key in open_stage.NUMERICS_KEYS:
             for m in cfg.get("open_systems", {}).get("models", {}):
                 req |= open_jobs(m)
@@ -220,13 +241,13 @@ def expected(cfg: dict, new: dict, path: tuple) -> tuple[set, set]:
         if key == "N":  # only the jobs of added or removed N, and the per-model jobs
             old, now = set(cfg["models"][m]["N"]), set(new["models"][m]["N"])
             req |= sim_jobs(m, Ns=old ^ now) | sim_jobs(m, new, Ns=old ^ now)
-            req |= ref_jobs(m)  # the reference job computes every N of the model
+            req |= ref_jobs(m) | norm_jobs(m)  # the reference and normalised jobs compute every N of the model
             if not corr_stage.split_by_N(cfg):
                 req |= corr_jobs(m)
             else:
                 req |= {("correlations_point", m, N) for N in old ^ now}
         else:  # a parameter, the time grid, or the realisations (chunks may appear or vanish)
-            req |= sim_jobs(m) | sim_jobs(m, new) | corr_jobs(m)
+            req |= sim_jobs(m) | sim_jobs(m, new) | corr_jobs(m) | norm_jobs(m)
             ref = get_model(m).reference
             if key == "time" or (ref and key in {p.name for p in get_model(ref).parameters}):
                 req |= ref_jobs(m)

@@ -128,10 +128,23 @@ def fit_exponent(N: np.ndarray, P: np.ndarray) -> tuple[float, float]:
     return float(coef[0]), float(se)
 
 
-def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: dict | None = None) -> xr.Dataset:
+def analyse_power(
+    sim: xr.Dataset,
+    reference: xr.Dataset | None = None,
+    config: dict | None = None,
+    normalisations: list[str] | None = None,
+    normalised: dict[str, xr.Dataset] | None = None,
+    on_violation: str = "fail",
+    bounds: bool = True,
+) -> xr.Dataset:
     """Power dataset of a simulated grid (and Gamma(N) if the parallel ``reference`` grid is given).
     Datasets of another kind, or a reference lacking an N of ``sim`` or on other parameters,
-    raise a ValueError naming the argument (``qbattery.validation.power_args``)."""
+    raise a ValueError naming the argument (``qbattery.validation.power_args``).
+
+    ``normalisations`` (with a reference): the ``*_normalised`` variables along a ``normalisation``
+    dimension (``qbattery.advantage``), ``normalised`` the simulated grids of the normalisations
+    that need them; the power bounds are added and checked for every model (``on_violation``;
+    ``bounds=False``: not, for a grid whose coordinates are not the parameters it ran at)."""
     power_args(sim, reference)
     t = sim.time.values
     grid_dims = tuple(d for d in sim.energy.dims if d != "time")
@@ -177,7 +190,18 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
         )
     if "realisation" in grid_dims:
         disorder_statistics(out)
+    if reference is not None and normalisations:
+        from .advantage import add_normalisations
+
+        add_normalisations(out, sim, list(normalisations), {k: analyse_power(v, bounds=False) for k, v in (normalised or {}).items()})
+    _stability(out, sim)
+    from .advantage import add_bounds
+
+    violations = add_bounds(out, sim.attrs["model"], on_violation) if bounds else []
     out.attrs.update({k: v for k, v in sim.attrs.items() if not k.startswith(("history", "config_"))})
+    if violations:
+        prev = out.attrs.get("health_violations", "none")
+        out.attrs["health_violations"] = "\n".join(([] if prev == "none" else [prev]) + violations)
     out.attrs.update(provenance_attrs(config))
     return out
 
@@ -212,3 +236,30 @@ def disorder_statistics(out: xr.Dataset) -> None:
             shape = tuple(out.sizes[d] for d in other)
             out[alpha] = var(alpha, tuple(other), fits[:, 0].reshape(shape))
             out[alpha + "_stderr"] = var(alpha + "_stderr", tuple(other), fits[:, 1].reshape(shape))
+
+
+def _stability(out: xr.Dataset, sim: xr.Dataset) -> None:
+    """Charging precision at tau* (energy variance, relative fluctuation; Friis and Huber 2018) where the
+    grid has ``energy_variance``, and the energy's temporal fluctuation over t >= tau* (stability)."""
+    from .physics.figures_of_merit import relative_fluctuation, temporal_fluctuation
+
+    dims = out.tau_star.dims
+    t = sim.time.values
+    tau = out.tau_star.transpose(*dims).values
+    E = sim.energy.transpose(*dims, "time").values
+    fl = np.full(tau.shape, np.nan)
+    var_tau = np.full(tau.shape, np.nan)
+    e_tau = np.full(tau.shape, np.nan)
+    V = sim.energy_variance.transpose(*dims, "time").values if "energy_variance" in sim else None
+    for idx in np.ndindex(tau.shape):
+        if not np.isfinite(tau[idx]):
+            continue
+        fl[idx] = temporal_fluctuation(t, E[idx], tau[idx])
+        i = int(np.argmin(np.abs(t - tau[idx])))
+        e_tau[idx] = E[idx][i] - E[idx][0]
+        if V is not None:
+            var_tau[idx] = V[idx][i]
+    out["energy_temporal_fluctuation"] = var("energy_temporal_fluctuation", dims, fl)
+    if V is not None:
+        out["energy_variance_at_tau_star"] = var("energy_variance_at_tau_star", dims, var_tau)
+        out["relative_fluctuation_at_tau_star"] = var("relative_fluctuation_at_tau_star", dims, relative_fluctuation(var_tau, e_tau))

@@ -121,6 +121,7 @@ def validate_config(config: dict) -> dict:
     cfg = copy.deepcopy(config)
     cfg.setdefault("numerics", {})
     cfg.setdefault("resources", {})
+    cfg.setdefault("power", {})
     _set_defaults(schema, cfg)
     _semantic_checks(cfg)
     return cfg

@@ -23,6 +23,30 @@ log = logging.getLogger("qbattery")
 
 STATUS_OK, STATUS_HEALTH = 0, 1
 
+#: figures of merit along the trajectory of a model whose states are in the Dicke basis (issue 19)
+FOM_SERIES = ("incoherent_ergotropy", "coherent_ergotropy", "asymptotic_ergotropy", "energy_variance")
+
+
+def dicke_figures_of_merit(N: int, traj) -> dict[str, np.ndarray]:
+    """Figures of merit (``physics.figures_of_merit``) of battery states rho_B(t) in the symmetric
+    Dicke basis |N, k> (levels k omega_a, the full 2^N spectrum cells_spectrum(N) for the passive
+    and Gibbs states): incoherent / coherent ergotropy (Francica et al. 2020), asymptotic ergotropy
+    (Alicki and Fannes 2013; the zero-padded state has the same entropy) and the energy variance."""
+    from .physics import figures_of_merit as fom
+    from .physics.quantities import cells_spectrum
+
+    rho = traj.states
+    pops = np.real(np.einsum("tkk->tk", rho))
+    levels = cells_spectrum(N)
+    e_inc, e_coh = fom.diagonal_ergotropy_split(pops, traj.energy, traj.ergotropy, levels)
+    S = fom.entropy_of_spectrum(np.linalg.eigvalsh(0.5 * (rho + np.swapaxes(rho, 1, 2).conj())))
+    return {
+        "incoherent_ergotropy": e_inc,
+        "coherent_ergotropy": e_coh,
+        "asymptotic_ergotropy": fom.asymptotic_ergotropy_batch(traj.energy, S, levels),
+        "energy_variance": fom.energy_variance(pops, np.arange(N + 1)),
+    }
+
 
 class NumericalHealthError(RuntimeError):
     """A diagnostic exceeded its configured tolerance."""
@@ -69,6 +93,7 @@ def simulate(
     max_mem_mb: int | None = None,
     realisations: int | Sequence[int] | None = None,
     seed: int | None = None,
+    rescale=None,
     **params,
 ) -> xr.Dataset:
     """Simulate ``model`` for every N and every point of the parameter grid.
@@ -88,6 +113,8 @@ def simulate(
     r = 0..R-1, or a list of realisation indices) and ``seed`` (default: the config's ``seed``):
     realisation r is drawn from :func:`qbattery.models.base.realisation_rng` (seed, model, N, r), so
     ``realisations=[r]`` reproduces it alone; the dataset gains the dimension ``realisation``.
+    ``rescale(N, point) -> point``: the parameters each point is run at (a normalisation of the
+    coupling, ``qbattery.normalisations``); the grid's coordinates keep the configured values.
     """
     times = simulate_args(model, N, times, numerics, params, config, max_mem_mb)
     m = get_model(model) if isinstance(model, str) else model  # a Model instance: a user battery (qbattery.charge)
@@ -101,7 +128,9 @@ def simulate(
     rdims = ("realisation",) if reals is not None else ()
     shape = (len(Ns),) + ((len(reals),) if reals is not None else ()) + tuple(len(swept[d]) for d in dims)
     nt = len(t)
-    data = {k: np.full(shape + (nt,), np.nan) for k in ("energy", "ergotropy", "capacity", *m.series)}
+    #: figures of merit from the battery states where the closed face returns them in its energy basis
+    fom_names = FOM_SERIES if m.closed_battery_basis == "dicke" else ()
+    data = {k: np.full(shape + (nt,), np.nan) for k in ("energy", "ergotropy", "capacity", *m.series, *fom_names)}
     diag = {d.name: np.full(shape, np.nan) for d in m.diagnostics}
     status = np.zeros(shape, dtype=np.int8)
     reasons: list[str] = []
@@ -111,11 +140,12 @@ def simulate(
         for ir, idx in itertools.product(r_axis, itertools.product(*(range(len(swept[d])) for d in dims))):
             point = dict(fixed)
             point.update({d: float(swept[d][i]) for d, i in zip(dims, idx)})
+            pt = rescale(n, point) if rescale else point
             if reals is None:
-                traj, where = m.run(n, t, point, num), (iN,) + idx
+                traj, where = m.run(n, t, pt, num), (iN,) + idx
             else:  # the same draw at every parameter point of this (N, r)
                 draw = m.draw(n, realisation_rng(seed, m.name, n, reals[ir]))
-                traj, where = m.run(n, t, point, num, disorder=draw), (iN, ir) + idx
+                traj, where = m.run(n, t, pt, num, disorder=draw), (iN, ir) + idx
                 point = {"realisation": reals[ir], **point}
             bad = [
                 f"{d.name}={traj.diagnostics[d.name]:.3e} > {d.tolerance}={getattr(num, d.tolerance):g}"
@@ -135,6 +165,9 @@ def simulate(
             data["capacity"][where] = traj.capacity
             for k in m.series:
                 data[k][where] = traj.series[k]
+            if fom_names and traj.states is not None:
+                for k, v in dicke_figures_of_merit(n, traj).items():
+                    data[k][where] = v
             done += 1
             el = _time.perf_counter() - t0
             log.info("%s: %d/%d points done, %.1f s elapsed, ~%.1f s left", model, done, total, el, el / done * (total - done))
@@ -184,7 +217,8 @@ def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, 
     grid_dims = ("N", *rdims, *dims)
     tdims = grid_dims + ("time",)
     data = dict(data, stored_energy=data["energy"] - data["energy"][..., :1])
-    var = {k: var_of(k, tdims, data[k]) for k in ("energy", "stored_energy", "ergotropy", "capacity")}
+    names = ("energy", "stored_energy", "ergotropy", "capacity", *(f for f in FOM_SERIES if f in data))
+    var = {k: var_of(k, tdims, data[k]) for k in names}
     for k, (ln, u) in m.series.items():
         var[k] = var_of(k, tdims, data[k], comment=ln, fallback=(ln, u))
     for d in m.diagnostics:

@@ -637,7 +637,79 @@ for _k, _label in _CONTROL_LABELS.items():
     _CONTROL[_k] = replace(_old, long_name=_label, description=_desc)
 
 
-VOCABULARY: dict[str, Quantity] = {**_COORDS, **_BATTERY, **_MODEL, **_POWER, **_OPEN, **_CORRELATIONS, **_WORK, **_THERMAL, **_CONTROL}
+BOUND_FLAGS = dict(flag_values=(-1, 0, 1), flag_meanings="bound_not_applicable ok bound_violated")
+
+#: quantum-advantage normalisations, power bounds and figures of merit (issue 19; docs/quantum-advantage.md)
+_ADVANTAGE = {
+    "normalisation": _q(
+        "normalisation", ONE, "normalisation of the charging coupling (name); power: see the attribute normalisation_<name>"
+    ),
+    "normalisation_factor": _q(
+        "normalisation factor c_N", ONE, "factor c_N multiplying the charging coupling under the normalisation (NaN: undefined)"
+    ),
+    "max_power_normalised": _q("maximal average power (normalised)", P, "maximal average power P_max under the normalisation"),
+    "max_power_ergotropy_normalised": _q(
+        "maximal ergotropy power (normalised)", P, "maximal average ergotropy power under the normalisation"
+    ),
+    "tau_star_normalised": _q("optimal charging time tau* (normalised)", T, "optimal charging time tau* under the normalisation"),
+    "quantum_advantage_normalised": _q(
+        "quantum advantage Gamma (normalised)", ONE, "quantum advantage Gamma = P_max(model, normalised) / P_max(parallel reference)"
+    ),
+    "quantum_advantage_ergotropy_normalised": _q(
+        "quantum advantage Gamma (ergotropy, normalised)", ONE, "quantum advantage (ergotropy-based) under the normalisation"
+    ),
+    "power_exponent_normalised": _q("power exponent alpha (normalised)", ONE, "exponent alpha of P_max ~ N^alpha under the normalisation"),
+    "power_exponent_normalised_stderr": _q("stderr of alpha (normalised)", ONE, "standard error of alpha under the normalisation"),
+    "charging_power_bound_norm": _q(
+        "power bound (operator norm)", P, "power bound (e_max - e_min) ||V|| >= ||[H_B, V]|| (bounded charging Hamiltonian)"
+    ),
+    "charging_power_bound_local": _q(
+        "power bound (interaction order)", P, "power bound sum_X k_X omega_a ||h_X|| over the terms of V (interaction order k)"
+    ),
+    "charging_power_bound_normalised": _q("power bound (normalised)", P, "min of the two power bounds at the normalised coupling"),
+    "interaction_order": _q(
+        "interaction order k", ONE, "largest number of cells k a term of the charging Hamiltonian acts on (not commuting with H_B)"
+    ),
+    "charging_bound_violation": Quantity("power bound violated", ONE, "P_max or peak power above a power bound; power", **BOUND_FLAGS),
+    "incoherent_ergotropy": _q(
+        "incoherent ergotropy", E, "incoherent ergotropy: ergotropy of the dephased battery state (Francica et al. 2020)"
+    ),
+    "coherent_ergotropy": _q("coherent ergotropy", E, "coherent ergotropy: ergotropy - incoherent ergotropy (Francica et al. 2020)"),
+    "asymptotic_ergotropy": _q(
+        "asymptotic ergotropy", E, "asymptotic ergotropy E - E(Gibbs state of equal entropy) (Alicki and Fannes 2013)"
+    ),
+    "energy_variance": _q("battery energy variance", P, "battery energy variance Tr(rho_B H_B^2) - Tr(rho_B H_B)^2"),
+    "energy_variance_at_tau_star": _q("energy variance at tau*", P, "battery energy variance at the grid time nearest tau*"),
+    "relative_fluctuation_at_tau_star": _q(
+        "relative energy fluctuation at tau*", ONE, "charging precision sqrt(Var H_B) / E at tau* (Friis and Huber 2018)"
+    ),
+    "energy_temporal_fluctuation": _q(
+        "temporal energy fluctuation", E, "standard deviation over t >= tau* of the battery energy E(t) (stability)"
+    ),
+    "local_ergotropy_sum": _q("sum of local ergotropies", E, "sum over cells of the ergotropy of each cell's reduced state; spin chain"),
+    "half_chain_ergotropy": _q(
+        "half-chain ergotropy", E, "ergotropy of the reduced state of the first floor(N/2) cells (local unitaries on them); spin chain"
+    ),
+    "ergotropy_gap": _q("ergotropy gap", E, "ergotropy - sum of the cells' local ergotropies (global minus local); spin chain"),
+    "self_discharge_lifetime": _q(
+        "self-discharge lifetime tau_d", T, "fitted self-discharge lifetime tau_d of Erg(t) = Erg(0) exp(-t / tau_d) after switch-off"
+    ),
+    "self_discharge_lifetime_stderr": _q("stderr of tau_d", T, "standard error of the fitted self-discharge lifetime"),
+}
+
+
+VOCABULARY: dict[str, Quantity] = {
+    **_COORDS,
+    **_BATTERY,
+    **_MODEL,
+    **_POWER,
+    **_OPEN,
+    **_CORRELATIONS,
+    **_WORK,
+    **_THERMAL,
+    **_CONTROL,
+    **_ADVANTAGE,
+}
 for _kind in RESOURCE_KINDS:
     VOCABULARY.update(_resource_family(_kind))
 for _name in CORRELATION_SERIES:

@@ -29,4 +29,6 @@ def power_inputs(wc):
         out["reference"] = f"{RES}/simulate/{SIM.reference_of(wc.model)}.nc"
     elif source == "dedicated":
         out["reference"] = f"{RES}/simulate/reference/{wc.model}.nc"
+    for name in SIM.normalised_names(config, wc.model):  # normalisations simulated at their own coupling
+        out[f"normalised_{name}"] = f"{RES}/simulate/normalised/{wc.model}/{name}.nc"
     return out

@@ -69,6 +69,30 @@ rule figure_quantum_advantage:
         "../scripts/figure_power_advantage.py"
 
 
+rule figure_normalisations:
+    input:
+        expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
+    output:
+        pdf=f"{RES}/figures/normalisations.pdf",
+        png=report(
+            f"{RES}/figures/normalisations.png",
+            caption="../report/normalisations.rst",
+            category="Power and quantum advantage",
+        ),
+    log:
+        f"{RES}/logs/figures/normalisations.log",
+    benchmark:
+        f"{RES}/benchmarks/figures/normalisations.tsv"
+    conda:
+        "../../envs/qbattery.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/figure_normalisations.py"
+
+
 rule figure_speed_limits:
     input:
         expand(f"{RES}/power/{{model}}.nc", model=SIM.models(config)),
@@ -146,6 +170,7 @@ ALL_TARGETS.append(rules.study_config.output[0])
 ALL_TARGETS.extend(rules.figure_power_scaling.output)
 ALL_TARGETS.extend(rules.figure_quantum_advantage.output)
 ALL_TARGETS.extend(rules.figure_speed_limits.output)
+ALL_TARGETS.extend(rules.figure_normalisations.output)
 ALL_TARGETS.extend(rules.figure_trajectories.output)
 
 

@@ -73,6 +73,29 @@ rule simulate_reference:
         "../scripts/stage_job.py"
 
 
+# a global model at the coupling of a normalisation that does not rescale exactly (power.normalisations,
+# qbattery.normalisations): all N in one job, the grid's coordinates at the configured values
+rule simulate_normalised:
+    output:
+        f"{RES}/simulate/normalised/{{model}}/{{normalisation}}.nc",
+    log:
+        f"{RES}/logs/simulate_normalised/{{model}}_{{normalisation}}.log",
+    benchmark:
+        f"{RES}/benchmarks/simulate_normalised/{{model}}_{{normalisation}}.tsv"
+    wildcard_constraints:
+        normalisation=r"[a-z_]+",
+    conda:
+        "../../envs/qbattery.yaml"
+    threads: 1
+    resources:
+        mem_mb=retried(lambda wc: _res.simulate_mem_mb(config, wc.model, max(SIM.n_values(config, wc.model)))),
+        runtime=lambda wc, attempt: _res.simulate_runtime_min(config, wc.model, max(SIM.n_values(config, wc.model)), attempt),
+    params:
+        job=lambda wc: SIM.normalised_job_config(config, wc.model, wc.normalisation),
+    script:
+        "../scripts/stage_job.py"
+
+
 rule merge_simulate:
     input:
         lambda wc: (
@@ -121,7 +144,7 @@ rule analyse_power:
         mem_mb=2000,
         runtime=30,
     params:
-        job={},  # reads no config: everything comes from the input grids
+        job=lambda wc: SIM.power_job_config(config, wc.model),  # normalisations and the bound-check policy
     script:
         "../scripts/stage_job.py"
 

@@ -270,6 +270,34 @@ class Model:
     #: k = 0..N excitations; used by the thermal stage's W_TO), or "" (none or another basis)
     closed_battery_basis: ClassVar[str] = ""
 
+    # ---------------------------------------------------------------- closed face: normalisations and bounds
+    # (qbattery.normalisations, power stage; docs/quantum-advantage.md)
+    #: parameters of the charging coupling that a normalisation rescales (all by the same factor)
+    normalised_parameters: ClassVar[tuple[str, ...]] = ()
+    #: the closed-face Hamiltonian is proportional to the normalised parameters (no free part, e.g.
+    #: a rotating frame): scaling them by c scales time by 1/c, so P_max -> c P_max, tau* -> tau*/c exactly
+    normalisation_exact: ClassVar[bool] = False
+    #: "kac" scales the normalised parameters by N^(-kac_exponent) (1/2: collective all-to-all
+    #: coupling; 0: a coupling that is already extensive, e.g. nearest neighbours)
+    kac_exponent: ClassVar[float] = 0.0
+
+    def charging_norm(self, N: int, params: dict[str, float]) -> float:
+        """Operator norm ||V|| of the charging Hamiltonian V = H - H_B - (charger's free part)
+        at N and ``params``; inf when V is unbounded (a cavity mode)."""
+        return float("inf")
+
+    def charger_energy(self, N: int, params: dict[str, float]) -> float | None:
+        """Mean initial charger energy [omega_a] (None: the model has no charger)."""
+        return None
+
+    def charging_bound(self, N: int, params: dict[str, float]):
+        """The power bounds of ``physics.charging_bounds`` (a ChargingBound), or None when their
+        assumption (a bounded charging Hamiltonian acting on the cells) fails."""
+        return None
+
+    #: why the model has no charging bound (dataset attr), when ``charging_bound`` is None
+    charging_bound_reason: ClassVar[str] = "charging Hamiltonian unbounded (cavity or oscillator charger): the bounds do not apply"
+
     # ---------------------------------------------------------------- face: joint
     #: the charger's description for the correlation stage
     joint_charger: ClassVar[ChargerInfo] = ChargerInfo()

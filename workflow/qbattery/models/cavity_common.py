@@ -389,6 +389,11 @@ class CavityBattery(Model):
     rwa: bool = False
     parameters = CAVITY_PARAMETERS
     diagnostics = CAVITY_DIAGNOSTICS
+    normalised_parameters = ("coupling",)
+    kac_exponent = 0.5  # collective coupling to one mode: lambda -> lambda / sqrt(N) (Kac)
+
+    def charger_energy(self, N: int, params: dict[str, float]) -> float:
+        return N * float(params["omega_c"])  # N photons of omega_c
 
     # face: closed
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:

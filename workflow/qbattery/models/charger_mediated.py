@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..open_systems.composite import fock, spins_and_mode
+from ..physics.charging_bounds import bound_of
 from ..physics.dicke_basis import DickeBlocks
 from ..physics.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES, NE, SM, OpenProblem, cell_terms, n_thermal, thermal_margin
@@ -280,6 +281,18 @@ class ChargerMediatedTLS(Model):
     diagnostics = DIAGNOSTICS
     series = SERIES
     reference = None
+    normalised_parameters = ("coupling",)
+    charging_bound_reason = ""
+
+    def charger_energy(self, N: int, params: dict[str, float]) -> float:
+        return float(N)  # N excited charger qubits
+
+    def charging_norm(self, N: int, params: dict[str, float]) -> float:
+        return N * float(params["coupling"])  # N commuting pair terms of norm g
+
+    def charging_bound(self, N: int, params: dict[str, float]):
+        g = float(params["coupling"])
+        return bound_of(N, N * g, [(1, g, N)])  # each pair term touches one cell
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         _check_N(self.name, N)
@@ -424,6 +437,12 @@ class ChargerMediatedOsc(Model):
     diagnostics = DIAGNOSTICS
     series = SERIES
     reference = "charger_mediated_tls"
+    normalised_parameters = ("coupling",)
+    kac_exponent = 0.5  # one mode coupled to all N cells
+    charging_bound_reason = "oscillator charger: g (a J_+ + a^dag J_-) is unbounded; the bounds do not apply"
+
+    def charger_energy(self, N: int, params: dict[str, float]) -> float:
+        return float(N)  # Fock |N> or coherent |sqrt(N)>: mean N quanta of omega_a
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         return run_exchange_model(self.name, N, times, params, numerics, cells=True)[0]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..physics.charging_bounds import bound_of
 from ..physics.speed_limits import QSL_SERIES
 from ..physics.work_distributions import Sector, _flip_generator, collective_sectors
 from ..physics.control_systems import ControlSystem, cells_system
@@ -51,6 +52,16 @@ class GlobalFlip(Model):
     diagnostics = DIAGNOSTICS
     series = dict(QSL_SERIES)
     reference = "rabi_parallel"
+    normalised_parameters = ("drive",)
+    normalisation_exact = True  # rotating frame: H = V
+    kac_exponent = 0.5
+
+    def charging_norm(self, N: int, params: dict[str, float]) -> float:
+        return N * float(params["drive"])  # ||V|| = g_N = N g
+
+    def charging_bound(self, N: int, params: dict[str, float]):
+        gN = N * float(params["drive"])
+        return bound_of(N, gN, [(N, gN, 1)])  # one N-body term
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         check_N(self.name, N)

@@ -39,6 +39,9 @@ class Parallel(Model):
     series = {"photon_number": ("mean photon number summed over the N cavities", "1"), **QSL_SERIES}
     reference = None
 
+    def charger_energy(self, N: int, params: dict[str, float]) -> float:
+        return N * float(params["omega_c"])  # N cavities with one photon each
+
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         one = run_cavity_battery(1, 1, times, params, numerics, rwa=False)
         return Trajectory(

@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from ..physics.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CELL_RATES, DRIVE_WORK, NE, SX, OpenProblem, cell_terms, identity_battery
+from ..physics.charging_bounds import bound_of
 from ..physics.propagation import propagate
 from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
 from ..physics.work_distributions import Sector, _rabi_generator, collective_sectors, spin_operators
@@ -83,6 +84,15 @@ class RabiParallel(Model):
     diagnostics = DIAGNOSTICS
     series = dict(QSL_SERIES)
     reference = None
+    normalised_parameters = ("drive",)
+    normalisation_exact = True  # rotating frame: H = V = g sum_i s^x_i
+
+    def charging_norm(self, N: int, params: dict[str, float]) -> float:
+        return N * float(params["drive"])  # ||g sum_i s^x_i|| = N g
+
+    def charging_bound(self, N: int, params: dict[str, float]):
+        g = float(params["drive"])
+        return bound_of(N, N * g, [(1, g, N)])  # N one-cell terms g s^x_i
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         check_N(self.name, N)

@@ -37,10 +37,14 @@ isolates the effect of the interaction J on the power (the question of Le et al.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 
+from ..physics import figures_of_merit as fom
 from ..physics import spin_chain_ops as ops
+from ..physics.charging_bounds import bound_of
 from ..physics.lindblad import dissipators, hamiltonian_superop
 from ..open_systems.problem import CELL_RATES, OpenProblem, identity_battery, n_thermal
 from ..physics.propagation import propagate
@@ -48,6 +52,9 @@ from ..physics.speed_limits import QSL_SERIES, product_series, qsl_series
 from ..physics.work_distributions import Sector
 from ..physics.control_systems import ControlSystem, cells_system
 from .base import Diagnostic, Model, Numerics, Parameter, Trajectory, register
+
+#: largest N whose local ergotropies are formed along the trajectory (2^N amplitudes per time point)
+LOCAL_ERGOTROPY_MAX_N = 12
 
 _DRIVE = Parameter("drive", "transverse charging field g", "omega_a", 0.5, minimum=0.0, exclusive_minimum=True, maximum=100.0)
 
@@ -93,9 +100,26 @@ class SpinChain(Model):
     series = {
         "interaction_energy": ("interaction energy <H_int>(t) of the chain", "omega_a"),
         "interacting_ergotropy": ("ergotropy w.r.t. H_B + H_int: <H_B + H_int> - E_0(H_B + H_int) (Le et al.)", "omega_a"),
+        "local_ergotropy_sum": ("sum over cells of the ergotropy of each cell's reduced state (NaN above N = 12)", "omega_a"),
+        "half_chain_ergotropy": ("ergotropy of the reduced state of the first floor(N/2) cells (NaN above N = 12)", "omega_a"),
+        "ergotropy_gap": ("ergotropy - sum of the cells' local ergotropies (NaN above N = 12)", "omega_a"),
         **QSL_SERIES,
     }
     reference = "spin_chain_parallel"
+    normalised_parameters = ("J", "drive")  # V = H_int + H_ch scales as a whole
+    kac_exponent = 0.0  # nearest-neighbour bonds: the interaction energy is already extensive
+    charging_bound_reason = ""
+
+    def charging_norm(self, N: int, params: dict[str, float]) -> float:
+        """||H_int + g sum_i s^x_i|| on the 2^N space (largest |eigenvalue|, dense or Lanczos; cached)."""
+        key = tuple(float(params[p.name]) for p in self.parameters)
+        return _chain_norm(self, N, key)
+
+    def charging_bound(self, N: int, params: dict[str, float]):
+        """The XXZ bonds conserve the magnetisation ([H_B, H_int] = 0): only the N field terms
+        g s^x_i (one cell each) enter the interaction-order bound; the norm bound uses ||V||."""
+        g = float(params["drive"])
+        return bound_of(N, self.charging_norm(N, params), [(1, g, N)])
 
     def operators(self, N: int, params: dict[str, float]):
         """(H_B, H_int, H_ch) as sparse matrices on the 2^N space."""
@@ -113,7 +137,7 @@ class SpinChain(Model):
         _check_N(self.name, N)
         HB, Hint, Hch = self.operators(N, params)
         group = ops.chain_symmetry_group(N, bool(int(round(float(params["periodic"]))))) if symmetric else None
-        return chain_trajectory(N, times, HB, Hint, Hch, numerics, group)
+        return chain_trajectory(N, times, HB, Hint, Hch, numerics, group, local_series=True)
 
     def memory_mb(self, N: int, n_times: int) -> int:
         dim = 2**N
@@ -205,14 +229,19 @@ class SpinChain(Model):
         return cells_system(N, drift=(H_B + H_int).toarray(), frame=self.control_frame)
 
 
-def chain_trajectory(N: int, times: np.ndarray, HB, Hint, Hch, numerics: Numerics, group=None, e0_chain: float | None = None) -> Trajectory:
+def chain_trajectory(
+    N: int, times: np.ndarray, HB, Hint, Hch, numerics: Numerics, group=None, e0_chain: float | None = None, local_series: bool = False
+) -> Trajectory:
     """Pure-state charging of a chain of N cells from |g...g> under H = H_B + H_int + H_ch (sparse
     2^N operators, H_B diagonal with lowest level |g...g>), inside the fully symmetric sector of the
     site-permutation ``group`` (which must leave H invariant) or, if None, in the full space.
     Energy <H_B> from populations, ergotropy = energy (passive state |g...g>), capacity = spread of
     H_B's levels; series: <H_int>, the ergotropy w.r.t. H_B + H_int, the speed-limit series.
     ``e0_chain``: the ground energy of H_B + H_int over the full 2^N space when the operators are
-    given on a subspace only (default: computed from them)."""
+    given on a subspace only (default: computed from them). ``local_series`` (identical cells of H_B =
+    omega_a sum_i |e><e|_i): also the sum of the cells' local ergotropies, the ergotropy of the first
+    N // 2 cells and the ergotropy gap (global minus the local sum), for N <= LOCAL_ERGOTROPY_MAX_N
+    (NaN above: they need the full 2^N amplitudes)."""
     Hfull = (HB + Hint + Hch).tocsr()
     if e0_chain is None:  # ground energy of H_B + H_int over the full space (its ground state may break the symmetry)
         e0_chain = ops.ground_energy((HB + Hint).tocsr(), numerics.dense_max_dim)
@@ -227,8 +256,16 @@ def chain_trajectory(N: int, times: np.ndarray, HB, Hint, Hch, numerics: Numeric
     psi0 = np.zeros(dim, dtype=complex)
     psi0[0] = 1.0  # |g...g> (basis state 0, its own orbit)
     energy, e_int, e_tot, norm, overlap = (np.empty(nt) for _ in range(5))
+    local_sum, half = np.full(nt, np.nan), np.full(nt, np.nan)
+    unfold = None
+    if local_series and N <= LOCAL_ERGOTROPY_MAX_N:  # full 2^N amplitudes psi(s) = psi_sector(rep(s)) / sqrt|orbit|
+        unfold = (lambda st: st[:, sec.rep_of] / np.sqrt(sec.orbit_size[sec.rep_of])) if group is not None else (lambda st: st)
 
     def observe(sl: slice, states: np.ndarray) -> None:
+        if unfold is not None:
+            full = unfold(states)
+            local_sum[sl] = fom.cell_ergotropies(full, N).sum(axis=1)
+            half[sl] = fom.leading_cells_ergotropy(full, N, N // 2) if N >= 2 else local_sum[sl]
         p = np.abs(states) ** 2
         norm[sl] = p.sum(axis=1)
         overlap[sl] = np.abs(states[:, 0])  # psi0 = basis state 0
@@ -247,9 +284,28 @@ def chain_trajectory(N: int, times: np.ndarray, HB, Hint, Hch, numerics: Numeric
             "energy_drift": float(np.abs(e_tot - h0).max() / (1.0 + abs(h0))),
             "hilbert_dim": float(dim),
         },
-        series={"interaction_energy": e_int, "interacting_ergotropy": energy + e_int - e0_chain, **qsl_series(H, psi0, overlap)},
+        series={
+            "interaction_energy": e_int,
+            "interacting_ergotropy": energy + e_int - e0_chain,
+            **(
+                {"local_ergotropy_sum": local_sum, "half_chain_ergotropy": half, "ergotropy_gap": energy - local_sum}
+                if local_series
+                else {}
+            ),
+            **qsl_series(H, psi0, overlap),
+        },
         states=None,
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _chain_norm(model: SpinChain, N: int, key: tuple[float, ...]) -> float:
+    _, Hint, Hch = model.operators(N, dict(zip((p.name for p in model.parameters), key)))
+    V = (Hint + Hch).tocsr()
+    if V.shape[0] <= 4096:
+        ev = np.linalg.eigvalsh(V.toarray())
+        return float(max(abs(ev[0]), abs(ev[-1])))
+    return max(abs(ops.ground_energy(V, 0)), abs(ops.ground_energy(-V, 0)))
 
 
 def single_cell_energy(g: float, times: np.ndarray, omega_a: float = 1.0) -> np.ndarray:
@@ -275,6 +331,14 @@ class SpinChainParallel(Model):
     diagnostics = (Diagnostic("norm_error", "max over time of | <psi|psi> - 1 | of one cell", "norm_tol"),)
     series = dict(QSL_SERIES)
     reference = None
+    charging_bound_reason = ""
+
+    def charging_norm(self, N: int, params: dict[str, float]) -> float:
+        return N * float(params["drive"])  # ||g sum_i s^x_i|| (H_1 = |e><e| + g s^x: V = g s^x per cell)
+
+    def charging_bound(self, N: int, params: dict[str, float]):
+        g = float(params["drive"])
+        return bound_of(N, N * g, [(1, g, N)])
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         _check_N(self.name, N)

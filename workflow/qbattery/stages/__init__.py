@@ -22,6 +22,7 @@ RULE_STAGES = {
     "simulate_point": "simulate",
     "simulate_reference": "simulate",
     "simulate_realisations": "simulate",
+    "simulate_normalised": "simulate",
     "analyse_power": "simulate",
     "open_point": "open",
     "correlations_point": "correlations",

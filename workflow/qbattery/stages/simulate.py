@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from .. import normalisations as norms
 from ..analysis import analyse_power
 from ..config import model_params, model_times
 from ..io import open_dataset
@@ -198,18 +199,72 @@ def _reference_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.
     return simulate_point(job_cfg, ref, job_cfg["models"][ref]["N"])
 
 
-def power_analysis(grid: xr.Dataset, reference: xr.Dataset | None) -> xr.Dataset:
-    """Power, tau*, alpha, and Gamma(N) of a merged grid against its reference grid; the
-    provenance is the grid's own (merged) config."""
+# ---------------------------------------------------------------------- normalisations (issue 19)
+def normalisation_names(cfg: Mapping) -> list[str]:
+    """``power.normalisations`` of the study (validated configs hold the default list)."""
+    return list((cfg.get("power") or {}).get("normalisations", norms.DEFAULT))
+
+
+def normalised_jobs(cfg: Mapping) -> list[tuple[str, str]]:
+    """(model, normalisation) pairs that need simulate jobs of their own (``normalisations.needs_simulation``)."""
+    return [(m, n) for m in models(cfg) for n in normalisation_names(cfg) if norms.needs_simulation(n, m)]
+
+
+def normalised_names(cfg: Mapping, model: str) -> list[str]:
+    return [n for m, n in normalised_jobs(cfg) if m == model]
+
+
+def normalised_job_config(cfg: Mapping, model: str, normalisation: str) -> dict:
+    """Config subtree of ``simulate_normalised``: the model's entry (every N), its time grid and
+    numerics; the normalisation is the job's wildcard, its factor follows from the entry."""
+    entry = dict(cfg["models"][model])
+    return _entry_job(cfg, model, entry, entry["N"])
+
+
+@job_function("simulate_normalised")
+def _normalised_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
+    model, name = wildcards["model"], wildcards["normalisation"]
+    from .base import job_numerics
+
+    return simulate(
+        model,
+        N=[int(n) for n in job_cfg["models"][model]["N"]],
+        times=model_times(job_cfg, model),
+        numerics=job_numerics(job_cfg),
+        config=dict(job_cfg),
+        rescale=lambda N, point: norms.rescaled(model, point, norms.factor(name, model, N, point)),
+        **model_params(job_cfg, model),
+    )
+
+
+def power_job_config(cfg: Mapping, model: str) -> dict:
+    """Config subtree of ``analyse_power``: the normalisations (for a model with a reference) and
+    the policy of the bound check (``numerics.on_violation``)."""
+    job: dict = {"numerics": numerics_subtree(cfg, ("on_violation",))}
+    if reference_of(model) is not None:
+        job["power"] = {"normalisations": normalisation_names(cfg)}
+    return job
+
+
+def power_analysis(
+    grid: xr.Dataset, reference: xr.Dataset | None, job_cfg: Mapping | None = None, normalised: dict[str, xr.Dataset] | None = None
+) -> xr.Dataset:
+    """Power, tau*, alpha, and Gamma(N) of a merged grid against its reference grid, under every
+    normalisation of ``job_cfg`` (``normalised``: their simulated grids), with the power bounds;
+    the provenance is the grid's own (merged) config."""
     config = json.loads(grid.attrs["config_json"]) if "config_json" in grid.attrs else None
     ref = select_reference(reference, grid) if reference is not None else None
-    return analyse_power(grid, ref, config=config)
+    job_cfg = job_cfg or {}
+    names = normalisation_names(job_cfg) if "power" in job_cfg else []
+    on_violation = (job_cfg.get("numerics") or {}).get("on_violation", "fail")
+    return analyse_power(grid, ref, config=config, normalisations=names, normalised=normalised, on_violation=on_violation)
 
 
 @job_function("analyse_power")
 def _power_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
     ref = inputs.get("reference")
-    return power_analysis(open_dataset(inputs["grid"]), open_dataset(ref) if ref else None)
+    normalised = {k.removeprefix("normalised_"): open_dataset(v) for k, v in inputs.items() if k.startswith("normalised_")}
+    return power_analysis(open_dataset(inputs["grid"]), open_dataset(ref) if ref else None, job_cfg, normalised)
 
 
 def merge_files(paths: list[str]) -> xr.Dataset:
