@@ -8,10 +8,22 @@ from pathlib import Path
 LIBRARY = str(Path(workflow.basedir) / "workflow")
 sys.path.insert(0, LIBRARY)
 from qbattery.runner import export_library_path
-from qbattery.config import ConfigError, validate_config
+from qbattery.config import ConfigError, check_config_files, validate_config
 from qbattery import stages as _stages
 
 export_library_path(LIBRARY)
+
+
+# the raw config files, before Snakemake's loader keeps the last of a duplicate key silently:
+# duplicate keys and syntax errors refused naming file and lines (qbattery.config.read_config_file)
+try:
+    check_config_files(
+        workflow.overwrite_configfiles
+        or [f for f in ["config/config.yaml"] if Path(f).exists() and not getattr(workflow.modifier, "skip_configfile", False)]
+    )
+except ConfigError as err:
+    sys.stderr.write(f"qbattery: {err}\n")
+    sys.exit(1)
 
 
 # the default study, unless the user passes --configfile: then the user's file replaces it
