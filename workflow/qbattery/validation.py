@@ -189,6 +189,41 @@ def check_memory(where: str, N: int, mem: int, limit: int | None, limit_name: st
 
 
 # ----------------------------------------------------------------------------------------
+# Matrices of the physics kernels (qbattery.physics.quantities): Hamiltonians, states, beta
+# ----------------------------------------------------------------------------------------
+def check_finite_matrix(a: np.ndarray, what: str) -> None:
+    """Refuse NaN and +-inf in a Hamiltonian or state: NaN passes every ``> tol`` comparison
+    (the Hermiticity check) and eigh of it returns NaN or a finite wrong spectrum."""
+    bad = ~np.isfinite(a)
+    if np.any(bad):
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise invalid(what, complex(a[idx]), f"{what} has a non-finite entry at index {idx}", "finite entries", shown=f"entry {a[idx].item()}")
+
+
+def check_hamiltonian_matrix(H: np.ndarray, tol: float, d: int | None = None, what: str = "Hamiltonian") -> None:
+    """A Hamiltonian: square (``d`` x ``d`` when given), finite, Hermitian within ``tol`` of its
+    largest entry."""
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or (d is not None and H.shape != (d, d)):
+        want = f"({d}, {d}), the state's dimension" if d is not None else "a square matrix"
+        raise invalid(what, None, f"{what} shape {H.shape} does not match", want, shown=f"shape {H.shape}")
+    check_finite_matrix(H, what)
+    herm = float(np.max(np.abs(H - H.conj().T), initial=0.0))
+    if herm > tol * max(1.0, float(np.max(np.abs(H), initial=0.0))):
+        raise invalid(what, herm, f"{what} is not Hermitian: max |H - H^dag| = {herm:.3e}", "a Hermitian matrix", shown=f"max |H - H^dag| {herm:.3e}")
+
+
+def check_beta(beta: Any) -> float:
+    """An inverse temperature: a real number, not NaN (+-inf allowed: the ground / top manifold)."""
+    try:
+        b = float(beta)
+    except (TypeError, ValueError):
+        raise invalid("beta", beta, "not a real number", "a real inverse temperature 1/T [1/omega_a]") from None
+    if math.isnan(b):
+        raise invalid("beta", b, "not a number", "a real inverse temperature 1/T [1/omega_a]; inf for T = 0")
+    return b
+
+
+# ----------------------------------------------------------------------------------------
 # Schema fragments (one source of truth: the config schema)
 # ----------------------------------------------------------------------------------------
 def numerics_schema() -> dict:
