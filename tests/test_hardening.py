@@ -68,3 +68,127 @@ def test_gibbs_state_at_infinite_beta_is_the_ground_manifold_projector(levels, g
     np.testing.assert_allclose(gibbs_state(H, 60.0), g, atol=1e-12)
     top = q[:, [-1]] @ q[:, [-1]].conj().T
     np.testing.assert_allclose(gibbs_state(H, -INF), top, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------
+# tau* at the end of the time grid: recorded for model and reference, fails or NaN; checked before the run
+# ---------------------------------------------------------------------------------------
+def _dicke_and_parallel(on_violation: str, t_max: float = 20.0):
+    import qbattery
+
+    t = np.linspace(0.0, t_max, 201)
+    kw = dict(N=[1, 2], coupling=[0.05, 0.2], times=t, numerics={"on_violation": on_violation})
+    return qbattery.simulate("dicke", **kw), qbattery.simulate("parallel", **kw)
+
+
+def test_tau_star_at_the_grid_end_of_the_reference_is_recorded_and_its_gamma_is_nan():
+    """One cell charged by its own cavity at lambda = 0.05 reaches tau* ~ 1.19 / lambda = 24 > t_max = 20
+    (E(t)/t still rising: P_max and so Gamma = P_max / P_max,ref biased); at lambda = 0.2
+    tau* ~ 6 is inside the grid. Under on_violation: nan the reference's flag is a variable of
+    the model's power dataset, the health record names the reference's point, and Gamma at
+    lambda = 0.05 is NaN; the healthy lambda = 0.2 points keep their numbers (Gamma(N = 1) = 1:
+    at N = 1 the Dicke battery is its own parallel reference)."""
+    from qbattery import analyse_power
+
+    sim, ref = _dicke_and_parallel("nan")
+    p = analyse_power(sim, ref)
+    assert p.reference_tau_star_at_boundary.sel(coupling=0.05).values.tolist() == [1, 1]
+    assert p.reference_tau_star_at_boundary.sel(coupling=0.2).values.tolist() == [0, 0]
+    record = p.attrs["health_violations"]
+    assert "reference numerical health: model=parallel N=1 coupling=0.05" in record and "tau_star at the end of the time grid" in record
+    assert np.isnan(p.quantum_advantage.sel(coupling=0.05)).all()
+    assert np.isnan(p.reference_max_power.sel(coupling=0.05)).all()
+    np.testing.assert_allclose(p.quantum_advantage.sel(coupling=0.2, N=1), 1.0, rtol=1e-10)
+    assert np.isfinite(p.quantum_advantage.sel(coupling=0.2)).all()
+    own = analyse_power(ref)  # the reference's own power dataset records it too
+    assert "model=parallel N=2 coupling=0.05" in own.attrs["health_violations"] and np.isnan(own.max_power.sel(coupling=0.05)).all()
+
+
+def test_tau_star_at_the_grid_end_fails_under_on_violation_fail():
+    from qbattery import analyse_power
+    from qbattery.simulate import NumericalHealthError
+
+    sim, ref = _dicke_and_parallel("fail")
+    with pytest.raises(NumericalHealthError, match=r"model=parallel N=1 coupling=0.05.*raise time.t_max"):
+        analyse_power(ref)
+    with pytest.raises(NumericalHealthError, match="tau_star at the end of the time grid"):
+        analyse_power(sim, ref)
+
+
+def _config(**models):
+    import copy
+
+    import yaml
+    from conftest import ROOT
+
+    cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    cfg = {k: copy.deepcopy(cfg[k]) for k in ("study", "seed", "time", "numerics")}
+    cfg["models"] = models
+    return cfg
+
+
+def test_a_time_grid_too_short_for_the_parallel_tau_star_is_refused_before_any_job():
+    """The issue's study: couplings 0.05 to 0.3, t_max = 20. The parallel reference's tau* is
+    exact at N = 1 (N independent cells: E_N = N E_1, so tau* does not depend on N); at lambda =
+    0.05 it is ~24 > 20: refused at validation naming time.t_max, the reference and the coupling.
+    A model's own time grid is named when it has one; on_violation: nan lets the study run."""
+    from qbattery import stages
+    from qbattery.config import ConfigError, validate_config
+
+    cfg = _config(dicke={"N": [1, 2], "coupling": [0.05, 0.3]})
+    with pytest.raises(ConfigError, match=r"config key time.t_max: value 20.0 is invalid: the grid ends before tau\* of the parallel model parallel at coupling=0.05 omega_c=1 \(tau\* = 2[34]\.\d+\)"):
+        stages.check(validate_config(cfg))
+    cfg["models"]["dicke"]["time"] = {"t_max": 18.0, "points": 181}
+    with pytest.raises(ConfigError, match="config key models.dicke.time.t_max: value 18.0"):
+        stages.check(validate_config(cfg))
+    cfg["models"]["dicke"]["coupling"] = [0.1, 0.3]
+    cfg["models"]["dicke"]["time"]["t_max"] = 20.0
+    stages.check(validate_config(cfg))  # tau* = 11.9, ergotropy-based 14.1: covered
+    cfg["models"]["dicke"]["coupling"] = [0.05]
+    cfg["numerics"]["on_violation"] = "nan"
+    stages.check(validate_config(cfg))
+
+
+# ---------------------------------------------------------------------------------------
+# Fail before running: every stage's memory and size needs at validation
+# ---------------------------------------------------------------------------------------
+def _default(edit):
+    import copy
+
+    import yaml
+    from conftest import ROOT
+
+    cfg = copy.deepcopy(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()))
+    edit(cfg)
+    return cfg
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (
+            lambda c: c["work_statistics"]["protocols"]["dicke"].update(N=[4096]),
+            r"config key work_statistics.protocols.dicke.N: N=4096 is invalid: needs about \d+ MB per job.*raise resources.max_mem_mb",
+        ),
+        (
+            lambda c: c["models"]["tavis_cummings"].update(N=[100000]),
+            r"config key models.tavis_cummings.N: N=100000 is invalid: needs about \d+ MB per job",
+        ),
+        (lambda c: c["numerics"].update(fock_extra=100000000), r"config key numerics.fock_extra: value 100000000 is invalid"),
+        (
+            lambda c: c["thermal"]["bath"].update(sizes=[16]),
+            r"config key thermal.bath.sizes: value 16 is invalid: at N=1 the joint .* dimension is 262144 > numerics.dense_max_dim=1000",
+        ),
+    ],
+    ids=["work-dicke-N4096", "tavis-cummings-N100000", "fock-extra-1e8", "thermal-bath-16-qubits"],
+)
+def test_jobs_that_cannot_run_are_refused_at_validation_naming_the_key(edit, message):
+    """Each passed `snakemake -n` and failed inside its job (or requested absurd memory): the
+    TPM work job's 12 dense D x D arrays at N = 4096 (~88 TB); the Tavis-Cummings block of
+    dimension N + 1 at N = 100000 (~5 GB, with a 500 MB default request: MemoryError);
+    an unbounded Fock margin; the thermal stage's dense 2^N 2^M 2 joint space."""
+    from qbattery import stages
+    from qbattery.config import ConfigError, validate_config
+
+    with pytest.raises(ConfigError, match=message):
+        stages.check(validate_config(_default(edit)))

@@ -38,6 +38,39 @@ SUMMARY_NAMES = {
     "tau_star_at_boundary": "tau_star_ergotropy_at_boundary",
 }
 BOUNDARY_UNDEFINED = -1  # tau_star_at_boundary of a point recorded as NaN
+#: the summaries a tau* at the end of the grid biases (P_max is then a lower bound), per flag
+BIASED_BY_BOUNDARY = {
+    "tau_star_at_boundary": ("tau_star", "max_power"),
+    "tau_star_ergotropy_at_boundary": ("tau_star_ergotropy", "max_power_ergotropy"),
+}
+BOUNDARY_HINT = "raise time.t_max (or the model's time.t_max) beyond tau*"
+
+
+def boundary_health(power: xr.Dataset, label: str, on_violation: str) -> list[str]:
+    """The health check of tau*: a maximum of E(t)/t (or Erg(t)/t) at the last time point means
+    the grid ends before tau*, so tau* and P_max (and Gamma, alpha from it) are biased low.
+    ``on_violation == "fail"``: raise NumericalHealthError naming the points; else warn, record
+    the flagged points' tau* and P_max as NaN in ``power`` (in place) and return the messages
+    for its health record (``health_violations``)."""
+    from .simulate import health_violation
+
+    reasons: list[str] = []
+    for flag, biased in BIASED_BY_BOUNDARY.items():
+        f = power[flag]
+        hit = f.values == 1
+        if not hit.any():
+            continue
+        t_end = float(power.time.values[-1])
+        for idx in np.argwhere(hit):
+            point = " ".join(f"{d}={f[d].values[i].item():g}" for d, i in zip(f.dims, idx))
+            scalars = " ".join(f"{k}={v.item():g}" for k, v in f.coords.items() if v.ndim == 0 and k != "time")
+            where = f"numerical health: {label} {point} {scalars}".rstrip()
+            bad = [f"{biased[0]} at the end of the time grid t_max={t_end:g} ({flag}=1: {biased[1]} is biased low)"]
+            msg = health_violation(where, bad, on_violation, hint=BOUNDARY_HINT)
+            reasons.append(msg)
+        for name in biased:
+            power[name].values[hit] = np.nan
+    return reasons
 
 
 def _summaries(times: np.ndarray, curves: np.ndarray, ergotropy: bool = False) -> dict[str, np.ndarray]:
@@ -128,11 +161,19 @@ def fit_exponent(N: np.ndarray, P: np.ndarray) -> tuple[float, float]:
     return float(coef[0]), float(se)
 
 
-def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: dict | None = None) -> xr.Dataset:
+def analyse_power(
+    sim: xr.Dataset, reference: xr.Dataset | None = None, config: dict | None = None, on_violation: str | None = None
+) -> xr.Dataset:
     """Power dataset of a simulated grid (and Gamma(N) if the parallel ``reference`` grid is given).
     Datasets of another kind, or a reference lacking an N of ``sim`` or on other parameters,
-    raise a ValueError naming the argument (``qbattery.validation.power_args``)."""
+    raise a ValueError naming the argument (``qbattery.validation.power_args``).
+
+    Health: a tau* at the last time point of ``sim`` or of ``reference`` (:func:`boundary_health`)
+    fails, or under ``on_violation: nan`` records tau*, P_max (and so Gamma) of the point as NaN,
+    with the reason in ``health_violations``; ``on_violation`` defaults to the policy the grid
+    was simulated with (attribute ``numerics_on_violation``), else "fail"."""
     power_args(sim, reference)
+    policy = on_violation or str(sim.attrs.get("numerics_on_violation", "fail"))
     t = sim.time.values
     grid_dims = tuple(d for d in sim.energy.dims if d != "time")
     out = xr.Dataset(coords={k: v for k, v in sim.coords.items()})
@@ -145,6 +186,7 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
         out[name] = var(name, grid_dims, val)
     for name, v in speed_limits(sim, out).items():
         out[name] = v
+    reasons = boundary_health(out, f"model={sim.attrs.get('model', '?')}", policy)
     if any(k in sim for k in QSL_SERIES):
         out.attrs["speed_limits"] = (
             "pure-state quantum speed limits of the full charging Hamiltonian H (time independent; rotating frame for driven models): "
@@ -161,8 +203,11 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
             out[alpha] = var(alpha, other, fits[:, 0].reshape(shape))
             out[alpha + "_stderr"] = var(alpha + "_stderr", other, fits[:, 1].reshape(shape))
     if reference is not None:
-        ref = analyse_power(reference)
+        ref = analyse_power(reference, on_violation=policy)
         ref = ref.sel(N=sim.N.values)
+        reasons += [f"reference {r}" for r in ref.attrs["health_violations"].split("\n") if r != "none"]
+        for flag in BIASED_BY_BOUNDARY:
+            out["reference_" + flag] = var("reference_" + flag, ref[flag].dims, ref[flag].values)
         ratio = f"P_max({sim.attrs['model']}) / P_max({reference.attrs['model']})"
         for pmax, suffix in (("max_power", ""), ("max_power_ergotropy", "_ergotropy")):
             adv, ref_name = "quantum_advantage" + suffix, "reference_max_power" + suffix
@@ -173,5 +218,7 @@ def analyse_power(sim: xr.Dataset, reference: xr.Dataset | None = None, config: 
             f"{sim.attrs['model']}: {sim.attrs['normalisation']}; {reference.attrs['model']}: {reference.attrs['normalisation']}"
         )
     out.attrs.update({k: v for k, v in sim.attrs.items() if not k.startswith(("history", "config_"))})
+    previous = [r for r in str(sim.attrs.get("health_violations", "none")).split("\n") if r and r != "none"]
+    out.attrs["health_violations"] = "\n".join(dict.fromkeys(previous + reasons)) or "none"
     out.attrs.update(provenance_attrs(config))
     return out

@@ -142,6 +142,12 @@ _POWER = {
     "quantum_advantage_ergotropy": _q("quantum advantage Gamma = P_max(model) / P_max(parallel reference) (ergotropy-based)", ONE),
     "reference_max_power": _q("P_max of the parallel reference (energy-based)", P),
     "reference_max_power_ergotropy": _q("P_max of the parallel reference (ergotropy-based)", P),
+    "reference_tau_star_at_boundary": Quantity(
+        "tau* of the parallel reference is the last time point (grid too short)", ONE, "power", **BOUNDARY_FLAGS
+    ),
+    "reference_tau_star_ergotropy_at_boundary": Quantity(
+        "ergotropy-based tau* of the parallel reference is the last time point (grid too short)", ONE, "power", **BOUNDARY_FLAGS
+    ),
     "qsl_target_time": _q("first grid time t_erg with ergotropy >= (1 - 1e-3) of its maximum (target of the speed limits)", T),
     "qsl_target_ergotropy": _q("ergotropy Erg(t_erg) - Erg(0) of the speed-limit target state", E),
     "qsl_mt_time": _q("Mandelstam-Tamm time arccos|<psi0|psi(t_erg)>| / Delta E to the state of maximal ergotropy", T),
