@@ -192,3 +192,53 @@ def test_jobs_that_cannot_run_are_refused_at_validation_naming_the_key(edit, mes
 
     with pytest.raises(ConfigError, match=message):
         stages.check(validate_config(_default(edit)))
+
+
+# ---------------------------------------------------------------------------------------
+# One line, no traceback: damaged input file, full disk, read-only results folder
+# ---------------------------------------------------------------------------------------
+def _small_dataset():
+    import xarray as xr
+
+    return xr.Dataset({"energy": (("N", "time"), np.arange(6.0).reshape(2, 3))}, coords={"N": [1, 2], "time": [0.0, 1.0, 2.0]})
+
+
+def test_a_truncated_netcdf_file_is_named_damaged_with_how_to_rebuild_it(tmp_path):
+    """A file cut short (a full disk during a copy, a killed transfer) gave two tracebacks and
+    'NetCDF: HDF error'; now one line naming the file, saying it is damaged and how to rebuild it."""
+    from qbattery.io import DamagedFileError, open_dataset, write_netcdf
+
+    f = tmp_path / "grid.nc"
+    write_netcdf(_small_dataset(), f)
+    f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    with pytest.raises(DamagedFileError) as err:
+        open_dataset(f)
+    msg = str(err.value)
+    assert "\n" not in msg and str(f) in msg and "damaged" in msg and "delete it and run snakemake again" in msg
+
+
+@pytest.mark.parametrize("code, says", [(28, "no space left"), (30, "the file system is read-only"), (13, "permission denied")])
+def test_a_results_folder_that_cannot_be_written_gives_one_line_and_no_traceback(tmp_path, monkeypatch, capsys, code, says):
+    """Full disk (ENOSPC), read-only file system (EROFS), no permission (EACCES): the job script
+    ends with one line naming the file and what to do, exit status 1, no traceback, and no
+    partial file left behind. (The OS error is injected: the tests may run as root, for whom a
+    read-only folder is writable.)"""
+    import os
+    import xarray as xr
+    from qbattery.io import write_netcdf
+    from qbattery.runner import logged
+
+    def full(self, path, *a, **k):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", full)
+    out = tmp_path / "results" / "x.nc"
+    with pytest.raises(SystemExit) as ex:
+        with logged(str(tmp_path / "job.log"), script=True):
+            write_netcdf(_small_dataset(), out)
+    assert ex.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert f"cannot write {out}: {says}" in err, err
+    assert not any(p.name.endswith(".tmp") for p in out.parent.iterdir())
+    assert says in (tmp_path / "job.log").read_text()

@@ -29,10 +29,21 @@ def limit_memory(mem_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def one_line_errors() -> tuple[type[BaseException], ...]:
+    """Errors that are the user's to fix and say so in one line: bad input, a damaged input
+    file, a results folder that cannot be written. A job script reports them without a traceback."""
+    from .io import DamagedFileError, ResultsWriteError
+    from .validation import InputError
+
+    return (InputError, DamagedFileError, ResultsWriteError)
+
+
 @contextmanager
-def logged(log_path: str | None, mem_mb: int | None = None) -> Iterator[logging.Logger]:
+def logged(log_path: str | None, mem_mb: int | None = None, script: bool = False) -> Iterator[logging.Logger]:
     """Send the 'qbattery' logger (and warnings) to ``log_path`` for the body of the block;
-    with ``mem_mb``, cap the job's memory (see :func:`limit_memory`)."""
+    with ``mem_mb``, cap the job's memory (see :func:`limit_memory`). ``script``: the block is a
+    job script; an error of :func:`one_line_errors` ends it with that one line on stderr and
+    exit status 1 (no traceback: Snakemake then names the failed job and its log)."""
     limit_memory(mem_mb)
     logger = logging.getLogger("qbattery")
     logger.setLevel(logging.INFO)
@@ -49,6 +60,9 @@ def logged(log_path: str | None, mem_mb: int | None = None) -> Iterator[logging.
         raise
     except Exception as err:
         logger.error("%s: %s", type(err).__name__, err)
+        if script and isinstance(err, one_line_errors()):
+            sys.stderr.write(f"qbattery: {err}\n")
+            raise SystemExit(1) from None
         raise
     finally:
         logger.removeHandler(handler)

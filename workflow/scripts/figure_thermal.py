@@ -5,5 +5,5 @@ from qbattery.figures.thermal import plot_thermal
 from qbattery.io import open_dataset
 from qbattery.runner import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake.log[0], script=True):
     save_figure(plot_thermal(open_dataset(snakemake.input[0])), snakemake.output.pdf, snakemake.output.png)

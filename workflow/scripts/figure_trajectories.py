@@ -7,7 +7,7 @@ from qbattery.figures.trajectories import plot_trajectories
 from qbattery.io import open_dataset
 from qbattery.runner import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake.log[0], script=True):
     out = Path(snakemake.output[0])
     out.mkdir(parents=True, exist_ok=True)
     for path in snakemake.input:

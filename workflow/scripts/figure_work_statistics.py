@@ -5,6 +5,6 @@ from qbattery.figures.work import plot_work_statistics
 from qbattery.io import open_dataset
 from qbattery.runner import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake.log[0], script=True):
     fig = plot_work_statistics([open_dataset(p) for p in snakemake.input], max_N=int(snakemake.params.max_N))
     save_figure(fig, snakemake.output.pdf, snakemake.output.png)

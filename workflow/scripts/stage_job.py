@@ -10,7 +10,7 @@ from qbattery.io import write_netcdf  # noqa: E402
 from qbattery.runner import logged  # noqa: E402
 from qbattery.stages import run_job  # noqa: E402
 
-with logged(snakemake.log[0], mem_mb=snakemake.resources.mem_mb):
+with logged(snakemake.log[0], mem_mb=snakemake.resources.mem_mb, script=True):
     inputs = {name: files for name, files in snakemake.input.items()}
     ds = run_job(snakemake.rule, snakemake.params.job, inputs, dict(snakemake.wildcards.items()))
     write_netcdf(ds, snakemake.output[0])
