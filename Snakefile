@@ -5,7 +5,8 @@ from pathlib import Path
 
 # the qbattery package lives in workflow/: importable here and in every job's script,
 # with or without `pip install -e .` and inside conda environments (envs/qbattery.yaml)
-LIBRARY = str(Path(workflow.basedir) / "workflow")
+# (the directory of this file, also when it is used as a Snakemake module of another workflow)
+LIBRARY = str(Path(str(workflow.current_basedir)) / "workflow")
 sys.path.insert(0, LIBRARY)
 from qbattery.runner import export_library_path
 from qbattery.config import ConfigError, check_config_files, validate_config
@@ -45,6 +46,20 @@ except (ConfigError, ValueError) as err:
 
 STUDY = config["study"]
 RES = f"results/{STUDY}"
+
+# a second run while one runs: say so before Snakemake's incomplete-files advice (which would
+# then hit the lock); no check for --nolock runs (the report, cluster jobs), dry runs, --unlock
+if (
+    workflow.execution_settings.lock
+    and not workflow.dryrun
+    and "--unlock" not in sys.argv
+    and any(Path(".snakemake/locks").glob("*.lock"))
+):
+    sys.stderr.write(
+        "qbattery: another Snakemake run holds the lock of this directory (.snakemake/locks): wait until it ends; "
+        "if none is running (it was killed), run snakemake --unlock, then snakemake --rerun-incomplete\n"
+    )
+    sys.exit(1)
 ALL_TARGETS = []
 
 

@@ -242,3 +242,41 @@ def test_a_results_folder_that_cannot_be_written_gives_one_line_and_no_traceback
     assert f"cannot write {out}: {says}" in err, err
     assert not any(p.name.endswith(".tmp") for p in out.parent.iterdir())
     assert says in (tmp_path / "job.log").read_text()
+
+
+# ---------------------------------------------------------------------------------------
+# The workflow: raw config files checked, the default profile found, the lock message
+# ---------------------------------------------------------------------------------------
+SMALL = "study: small\nseed: 1\ntime: {t_max: 20.0, points: 21}\nmodels:\n  parallel: {N: [1], coupling: 0.2}\n"
+
+
+def test_workflow_refuses_a_duplicate_key_of_its_configfile_and_finds_the_default_profile(tmp_path):
+    """Snakemake's loader keeps the last of two `study:` keys silently (the results would go to
+    another study's folder); the Snakefile reads the raw --configfile first and refuses it
+    naming the key and both lines. The default workflow profile (workflow/profiles/default,
+    with show-failed-logs) is used without --workflow-profile."""
+    from e2e import snakemake
+
+    (tmp_path / "c.yaml").write_text(SMALL + "study: other\n")
+    p = snakemake(tmp_path, "--configfile", str(tmp_path / "c.yaml"), "-n")
+    assert p.returncode == 1
+    assert f"qbattery: config file {tmp_path / 'c.yaml'}: key study is given twice, at lines 1 and 6" in p.stderr, p.stderr[-2000:]
+    assert "Traceback" not in p.stderr
+    assert "profiles/default for setting default command line arguments" in p.stdout + p.stderr
+
+
+def test_a_second_run_while_one_runs_gets_the_lock_message(tmp_path):
+    """A run in progress holds .snakemake/locks and has its running outputs marked incomplete;
+    a second run said IncompleteFilesException, whose advice (--rerun-incomplete) then hit the
+    lock. Now the lock message comes first, in one line, with what to do."""
+    from e2e import snakemake
+
+    (tmp_path / "c.yaml").write_text(SMALL)
+    locks, incomplete = tmp_path / ".snakemake" / "locks", tmp_path / ".snakemake" / "incomplete"
+    locks.mkdir(parents=True)
+    incomplete.mkdir(parents=True)
+    (locks / "0.output.lock").write_text(str(tmp_path / "results" / "small" / "simulate" / "parallel" / "N1.nc") + "\n")
+    p = snakemake(tmp_path, "--configfile", str(tmp_path / "c.yaml"), "--cores", "1")
+    assert p.returncode == 1
+    assert "qbattery: another Snakemake run holds the lock of this directory" in p.stderr, p.stderr[-2000:]
+    assert "IncompleteFilesException" not in p.stderr and "Traceback" not in p.stderr
