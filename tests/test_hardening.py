@@ -136,7 +136,11 @@ def test_a_time_grid_too_short_for_the_parallel_tau_star_is_refused_before_any_j
     from qbattery.config import ConfigError, validate_config
 
     cfg = _config(dicke={"N": [1, 2], "coupling": [0.05, 0.3]})
-    with pytest.raises(ConfigError, match=r"config key time.t_max: value 20.0 is invalid: the grid ends before tau\* of the parallel model parallel at coupling=0.05 omega_c=1 \(tau\* = 2[34]\.\d+\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"config key time.t_max: value 20.0 is invalid: the grid ends before tau\* of the parallel model parallel "
+        r"at coupling=0.05 omega_c=1 \(tau\* = 2[34]\.\d+\)",
+    ):
         stages.check(validate_config(cfg))
     cfg["models"]["dicke"]["time"] = {"t_max": 18.0, "points": 181}
     with pytest.raises(ConfigError, match="config key models.dicke.time.t_max: value 18.0"):

@@ -197,7 +197,9 @@ def check_finite_matrix(a: np.ndarray, what: str) -> None:
     bad = ~np.isfinite(a)
     if np.any(bad):
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise invalid(what, complex(a[idx]), f"{what} has a non-finite entry at index {idx}", "finite entries", shown=f"entry {a[idx].item()}")
+        raise invalid(
+            what, complex(a[idx]), f"{what} has a non-finite entry at index {idx}", "finite entries", shown=f"entry {a[idx].item()}"
+        )
 
 
 def check_hamiltonian_matrix(H: np.ndarray, tol: float, d: int | None = None, what: str = "Hamiltonian") -> None:
@@ -209,7 +211,9 @@ def check_hamiltonian_matrix(H: np.ndarray, tol: float, d: int | None = None, wh
     check_finite_matrix(H, what)
     herm = float(np.max(np.abs(H - H.conj().T), initial=0.0))
     if herm > tol * max(1.0, float(np.max(np.abs(H), initial=0.0))):
-        raise invalid(what, herm, f"{what} is not Hermitian: max |H - H^dag| = {herm:.3e}", "a Hermitian matrix", shown=f"max |H - H^dag| {herm:.3e}")
+        raise invalid(
+            what, herm, f"{what} is not Hermitian: max |H - H^dag| = {herm:.3e}", "a Hermitian matrix", shown=f"max |H - H^dag| {herm:.3e}"
+        )
 
 
 def check_beta(beta: Any) -> float:

@@ -231,9 +231,10 @@ def check_tau_star_covered(cfg: Mapping) -> None:
                     s = summarise(long, (lt.energy - lt.energy[0]) if what == "tau*" else (lt.ergotropy - lt.ergotropy[0]))
                     where = " ".join(f"{k}={v:g}" for k, v in point.items())
                     found = f"tau* = {s.tau_star:.4g}" if not s.tau_at_boundary else f"tau* > {long[-1]:g}"
-                    reason = f"the grid ends before {what} of the parallel model {name} at {where} ({found}): P_max and Gamma would be biased low"
+                    reason = f"the grid ends before {what} of the parallel model {name} at {where} ({found})"
+                    reason += ": P_max and Gamma would be biased low"
                     raise ConfigError(
-                        str(invalid(CONFIG + key, float(t[-1]), reason, f"t_max above tau* (or numerics.on_violation: nan)"))
+                        str(invalid(CONFIG + key, float(t[-1]), reason, "t_max above tau* (or numerics.on_violation: nan)"))
                     ) from None
 
 

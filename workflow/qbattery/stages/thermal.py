@@ -59,4 +59,9 @@ def check(cfg: Mapping) -> None:
             dim = joint_dimension(int(N), sec["bath"]["kind"], int(M))
             if dim > limit:
                 reason = f"at N={N} the joint battery (x) bath (x) resource dimension is {dim} > numerics.dense_max_dim={limit}"
-                raise invalid(f"{CONFIG}{SECTION}.bath.sizes", int(M), reason, "lower thermal.N or thermal.bath.sizes, or raise numerics.dense_max_dim")
+                raise invalid(
+                    f"{CONFIG}{SECTION}.bath.sizes",
+                    int(M),
+                    reason,
+                    "lower thermal.N or thermal.bath.sizes, or raise numerics.dense_max_dim",
+                )
