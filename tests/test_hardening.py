@@ -284,3 +284,41 @@ def test_a_second_run_while_one_runs_gets_the_lock_message(tmp_path):
     assert p.returncode == 1
     assert "qbattery: another Snakemake run holds the lock of this directory" in p.stderr, p.stderr[-2000:]
     assert "IncompleteFilesException" not in p.stderr and "Traceback" not in p.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# Progress in the job log: per point, cost-weighted remaining time, heartbeat
+# ---------------------------------------------------------------------------------------
+def test_remaining_time_is_weighted_by_the_cost_of_the_points_left(caplog):
+    """Two cheap points (cost 1) done in 2 s, one of cost 8 left: ~8 s left, where the
+    count-based extrapolation said 1 s (the issue's factor-of-three misses come from this)."""
+    import logging
+
+    from qbattery.progress import Progress
+
+    now = [0.0]
+    p = Progress("job", [1.0, 1.0, 8.0], heartbeat_seconds=3600, clock=lambda: now[0])
+    with caplog.at_level(logging.INFO, logger="qbattery"):
+        for i in range(2):
+            p.start(i, f"N={i + 1}")
+            now[0] += 1.0
+            p.done(i, f"N={i + 1}")
+    assert p.remaining_seconds() == pytest.approx(8.0)
+    assert "job: point 2/3 done (N=2); 20% of the estimated cost, 2.0 s elapsed, ~8.0 s left" in caplog.text
+
+
+def test_a_long_point_sends_heartbeats_and_simulate_logs_every_point(caplog):
+    import logging
+    import time
+
+    import qbattery
+    from qbattery.progress import Progress
+
+    p = Progress("job", [1.0], heartbeat_seconds=0.02)
+    with caplog.at_level(logging.INFO, logger="qbattery"):
+        p.start(0, "N=64")
+        time.sleep(0.3)
+        p.done(0)
+        assert "job: still computing point 1/1 (N=64)" in caplog.text
+        qbattery.simulate("parallel", N=[1, 2], coupling=[0.1, 0.2], times=np.linspace(0, 20, 41))
+    assert "simulate parallel: point 4/4 done (N=2 omega_c=1 coupling=0.2); 100% of the estimated cost" in caplog.text

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import itertools
 import logging
-import time as _time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import xarray as xr
 
 from .models import Numerics, get_model
+from .progress import Progress, point_costs
 from .provenance import provenance_attrs
 from .validation import simulate_args
 from .vocabulary import var as var_of
@@ -92,12 +92,18 @@ def simulate(
     diag = {d.name: np.full(shape, np.nan) for d in m.diagnostics}
     status = np.zeros(shape, dtype=np.int8)
     reasons: list[str] = []
-    total, done, t0 = int(np.prod(shape)), 0, _time.perf_counter()
+    per_N = int(np.prod(shape[1:]))
+    progress = Progress(f"simulate {model}", point_costs(m, Ns, len(t), per_N))
     for iN, n in enumerate(Ns):
-        for idx in itertools.product(*(range(len(swept[d])) for d in dims)):
+        for j, idx in enumerate(itertools.product(*(range(len(swept[d])) for d in dims))):
             point = dict(fixed)
             point.update({d: float(swept[d][i]) for d, i in zip(dims, idx)})
-            traj = m.run(n, t, point, num)
+            what = f"N={n} " + " ".join(f"{k}={v:g}" for k, v in point.items())
+            progress.start(iN * per_N + j, what)
+            try:
+                traj = m.run(n, t, point, num)
+            finally:
+                progress.done(iN * per_N + j, what)
             where = (iN,) + idx
             bad = [
                 f"{d.name}={traj.diagnostics[d.name]:.3e} > {d.tolerance}={getattr(num, d.tolerance):g}"
@@ -117,9 +123,6 @@ def simulate(
             data["capacity"][where] = traj.capacity
             for k in m.series:
                 data[k][where] = traj.series[k]
-            done += 1
-            el = _time.perf_counter() - t0
-            log.info("%s: %d/%d points done, %.1f s elapsed, ~%.1f s left", model, done, total, el, el / done * (total - done))
     return _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config)
 
 
