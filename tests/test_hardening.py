@@ -322,3 +322,34 @@ def test_a_long_point_sends_heartbeats_and_simulate_logs_every_point(caplog):
         assert "job: still computing point 1/1 (N=64)" in caplog.text
         qbattery.simulate("parallel", N=[1, 2], coupling=[0.1, 0.2], times=np.linspace(0, 20, 41))
     assert "simulate parallel: point 4/4 done (N=2 omega_c=1 coupling=0.2); 100% of the estimated cost" in caplog.text
+
+
+# ---------------------------------------------------------------------------------------
+# A job that fails its health check names the key to change and keeps its healthy points
+# ---------------------------------------------------------------------------------------
+def test_a_cutoff_capped_by_fock_max_factor_names_the_key_and_the_job_keeps_its_healthy_points(tmp_path):
+    """Dicke N = 2 from |2 photons, g g> with the cutoff held at its start (fock_extra 0,
+    fock_max_factor 1: 5 Fock levels): at lambda = 0.02 the top-level population stays below
+    1e-2, at lambda = 0.5 it is ~0.4 (the stronger coupling pumps photons up the ladder). Under
+    on_violation: fail the job fails naming numerics.fock_max_factor, after computing every
+    point: the error carries the dataset with the healthy lambda = 0.02 point (equal to a run of
+    that point alone) and the failed one NaN; the job script saves it next to its log."""
+    import qbattery
+    from qbattery.runner import keep_partial
+    from qbattery.simulate import NumericalHealthError
+
+    t = np.linspace(0.0, 20.0, 101)
+    num = {"fock_extra": 0, "fock_max_factor": 1, "truncation_tol": 1e-2}
+    with pytest.raises(
+        NumericalHealthError, match=r"coupling=0.5: truncation_weight=.*1 of 2 points are healthy.*numerics.fock_max_factor"
+    ) as err:
+        qbattery.simulate("dicke", N=[2], coupling=[0.02, 0.5], times=t, numerics=num)
+    part = err.value.partial
+    assert part.status.values.tolist() == [[0, 1]] and np.isnan(part.energy.sel(coupling=0.5)).all()
+    alone = qbattery.simulate("dicke", N=[2], coupling=[0.02], times=t, numerics=num)
+    np.testing.assert_array_equal(part.energy.sel(coupling=0.02).values, alone.energy.sel(coupling=0.02).values)
+    saved = keep_partial(err.value, str(tmp_path / "dicke_N2.log"))
+    assert saved == str(tmp_path / "dicke_N2.partial.nc")
+    from qbattery.io import open_dataset
+
+    np.testing.assert_array_equal(open_dataset(saved).energy.values, part.energy.values)

@@ -67,3 +67,19 @@ def logged(log_path: str | None, mem_mb: int | None = None, script: bool = False
     finally:
         logger.removeHandler(handler)
         handler.close()
+
+
+def keep_partial(err: BaseException, log_path: str | None) -> str | None:
+    """Save the healthy points a failed job computed (``err.partial``, see
+    ``simulate.NumericalHealthError``) next to its log as ``<log>.partial.nc``; returns the path."""
+    partial = getattr(err, "partial", None)
+    if partial is None or not log_path:
+        return None
+    from pathlib import Path
+
+    from .io import write_netcdf
+
+    path = str(Path(log_path).with_suffix(".partial.nc"))
+    write_netcdf(partial, path)
+    logging.getLogger("qbattery").error("the healthy points of this job are saved in %s (failed points: NaN, status 1)", path)
+    return path

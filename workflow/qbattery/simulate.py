@@ -23,7 +23,25 @@ STATUS_OK, STATUS_HEALTH = 0, 1
 
 
 class NumericalHealthError(RuntimeError):
-    """A diagnostic exceeded its configured tolerance."""
+    """A diagnostic exceeded its configured tolerance. ``partial``: the job's dataset with its
+    healthy points kept and the failed ones NaN (status 1), when the job computed the others."""
+
+    def __init__(self, message: str, partial: xr.Dataset | None = None):
+        super().__init__(message)
+        self.partial = partial
+
+
+#: what to change when a tolerance is violated, by tolerance (the generic hint otherwise)
+TOLERANCE_HINTS = {
+    "truncation_tol": "raise numerics.fock_max_factor (the Fock cutoff grows to at most fock_max_factor x its start) "
+    "or numerics.fock_max_dim, or numerics.fock_extra",
+}
+
+
+def tolerance_hint(bad: list[str]) -> str:
+    """The config key to change for the violated tolerances ``bad`` ("<diag>=... > <tol>=...")."""
+    hints = [h for tol, h in TOLERANCE_HINTS.items() if any(f"> {tol}=" in b for b in bad)]
+    return "; ".join(hints) or "raise the cutoff/tolerance"
 
 
 def health_violation(
@@ -92,6 +110,7 @@ def simulate(
     diag = {d.name: np.full(shape, np.nan) for d in m.diagnostics}
     status = np.zeros(shape, dtype=np.int8)
     reasons: list[str] = []
+    hints: list[str] = []
     per_N = int(np.prod(shape[1:]))
     progress = Progress(f"simulate {model}", point_costs(m, Ns, len(t), per_N))
     for iN, n in enumerate(Ns):
@@ -113,17 +132,29 @@ def simulate(
             for d in m.diagnostics:
                 diag[d.name][where] = traj.diagnostics[d.name]
             label = f"numerical health: model={model} N={n} " + " ".join(f"{k}={v:g}" for k, v in point.items())
-            msg = health_violation(label, bad, num.on_violation)
+            # under "fail" the other points are still computed: the error then carries them (a
+            # job that fails keeps its healthy points, see NumericalHealthError.partial)
+            msg = health_violation(label, bad, "nan")
             if msg:
                 status[where] = STATUS_HEALTH
                 reasons.append(msg)
+                hints.append(tolerance_hint(bad))
                 continue
             data["energy"][where] = traj.energy
             data["ergotropy"][where] = traj.ergotropy
             data["capacity"][where] = traj.capacity
             for k in m.series:
                 data[k][where] = traj.series[k]
-    return _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config)
+    ds = _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config)
+    if reasons and num.on_violation == "fail":
+        healthy = int((status == 0).sum())
+        raise NumericalHealthError(
+            f"{reasons[0]}"
+            + (f" (and {len(reasons) - 1} more points)" if len(reasons) > 1 else "")
+            + f"; {healthy} of {status.size} points are healthy ({'; '.join(dict.fromkeys(hints))} or set numerics.on_violation: nan)",
+            partial=ds,
+        )
+    return ds
 
 
 def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config) -> xr.Dataset:
