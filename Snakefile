@@ -50,8 +50,8 @@ RES = f"results/{STUDY}"
 # a second run while one runs: say so before Snakemake's incomplete-files advice (which would
 # then hit the lock); no check for --nolock runs (the report, cluster jobs), dry runs, --unlock
 if (
-    workflow.execution_settings.lock
-    and not workflow.dryrun
+    getattr(getattr(workflow, "execution_settings", None), "lock", False)
+    and not getattr(workflow, "dryrun", True)
     and "--unlock" not in sys.argv
     and any(Path(".snakemake/locks").glob("*.lock"))
 ):
