@@ -49,17 +49,17 @@ RES = f"results/{STUDY}"
 
 # a second run while one runs: say so before Snakemake's incomplete-files advice (which would
 # then hit the lock); no check for --nolock runs (the report, cluster jobs), dry runs, --unlock
-if (
-    getattr(getattr(workflow, "execution_settings", None), "lock", False)
-    and not getattr(workflow, "dryrun", True)
-    and "--unlock" not in sys.argv
-    and any(Path(".snakemake/locks").glob("*.lock"))
-):
+# (read off the command line: Snakemake sets its execution settings only after parsing this file)
+_NO_LOCK_FLAGS = {"--nolock", "--unlock", "--dry-run", "--dryrun", "--target-jobs", "--report"}
+_dry = any(a.startswith("-") and not a.startswith("--") and "n" in a for a in sys.argv[1:])
+_locks = [] if _dry or _NO_LOCK_FLAGS & set(sys.argv) else list(Path(".snakemake/locks").glob("*.lock"))
+if any(f"results/{STUDY}/" in f.read_text(errors="replace") for f in _locks):  # a lock on this study's files
     sys.stderr.write(
         "qbattery: another Snakemake run holds the lock of this directory (.snakemake/locks): wait until it ends; "
         "if none is running (it was killed), run snakemake --unlock, then snakemake --rerun-incomplete\n"
     )
     sys.exit(1)
+
 ALL_TARGETS = []
 
 
