@@ -89,12 +89,12 @@ use rule * from qbattery
 def test_tiny_study_as_a_snakemake_module_gives_bitwise_identical_data_and_byte_identical_figures(tiny_run, tmp_path):
     """Determinism and module use in one run: the tiny config (all models, all stages) run a
     second time, now as a Snakemake ``module`` of a two-line host workflow in another directory
-    (``module qbattery: snakefile: ...; config: config``, ``use rule * from qbattery``, as
-    snakedeploy writes it), gives data variables identical to the first run's and
+    (``module qbattery: snakefile: <repo>/workflow/Snakefile; config: config``, ``use rule * from
+    qbattery``, as snakedeploy writes it), gives data variables identical to the first run's and
     byte-identical PDF and PNG figures (no timestamps)."""
     ref_dir, cfg = tiny_run
     (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(cfg))
-    (tmp_path / "Snakefile").write_text(MODULE_SNAKEFILE.format(snakefile=str(ROOT / "Snakefile")))
+    (tmp_path / "Snakefile").write_text(MODULE_SNAKEFILE.format(snakefile=str(ROOT / "workflow" / "Snakefile")))
     p = subprocess.run(
         [sys.executable, "-m", "snakemake", "--directory", str(tmp_path), "--cores", "2"],
         capture_output=True,
