@@ -5,13 +5,26 @@ from pathlib import Path
 
 # the qbattery package lives in workflow/: importable here and in every job's script,
 # with or without `pip install -e .` and inside conda environments (envs/qbattery.yaml)
-LIBRARY = str(Path(workflow.basedir) / "workflow")
+# (the directory of this file, also when it is used as a Snakemake module of another workflow)
+LIBRARY = str(Path(str(workflow.current_basedir)) / "workflow")
 sys.path.insert(0, LIBRARY)
 from qbattery.runner import export_library_path
-from qbattery.config import ConfigError, validate_config
+from qbattery.config import ConfigError, check_config_files, validate_config
 from qbattery import stages as _stages
 
 export_library_path(LIBRARY)
+
+
+# the raw config files, before Snakemake's loader keeps the last of a duplicate key silently:
+# duplicate keys and syntax errors refused naming file and lines (qbattery.config.read_config_file)
+try:
+    check_config_files(
+        workflow.overwrite_configfiles
+        or [f for f in ["config/config.yaml"] if Path(f).exists() and not getattr(workflow.modifier, "skip_configfile", False)]
+    )
+except ConfigError as err:
+    sys.stderr.write(f"qbattery: {err}\n")
+    sys.exit(1)
 
 
 # the default study, unless the user passes --configfile: then the user's file replaces it
@@ -33,6 +46,20 @@ except (ConfigError, ValueError) as err:
 
 STUDY = config["study"]
 RES = f"results/{STUDY}"
+
+# a second run while one runs: say so before Snakemake's incomplete-files advice (which would
+# then hit the lock); no check for --nolock runs (the report, cluster jobs), dry runs, --unlock
+# (read off the command line: Snakemake sets its execution settings only after parsing this file)
+_NO_LOCK_FLAGS = {"--nolock", "--unlock", "--dry-run", "--dryrun", "--target-jobs", "--report"}
+_dry = any(a.startswith("-") and not a.startswith("--") and "n" in a for a in sys.argv[1:])
+_locks = [] if _dry or _NO_LOCK_FLAGS & set(sys.argv) else list(Path(".snakemake/locks").glob("*.lock"))
+if any(f"results/{STUDY}/" in f.read_text(errors="replace") for f in _locks):  # a lock on this study's files
+    sys.stderr.write(
+        "qbattery: another Snakemake run holds the lock of this directory (.snakemake/locks): wait until it ends; "
+        "if none is running (it was killed), run snakemake --unlock, then snakemake --rerun-incomplete\n"
+    )
+    sys.exit(1)
+
 ALL_TARGETS = []
 
 

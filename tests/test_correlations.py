@@ -568,7 +568,7 @@ def test_workflow_writes_correlation_grids_equal_to_the_library(tmp_path, split)
     root = Path(__file__).resolve().parents[1]
     cfg = _cfg(models=["tavis_cummings", "charger_mediated_tls"], split_N=split)
     cfg["study"] = "corr"
-    cfg["time"] = {"t_max": 8.0, "points": 41}
+    cfg["time"] = {"t_max": 16.0, "points": 41}  # covers tau* of the parallel reference at coupling 0.1 (issue 22)
     cfg["models"] = {
         "tavis_cummings": {"N": [1, 2], "coupling": [0.1, 0.2], "omega_c": 1.0},
         "charger_mediated_tls": {"N": [1, 3], "coupling": 0.2},

@@ -72,16 +72,35 @@ def reference(reference_dir):
     return data_of(reference_dir)
 
 
-def test_same_config_twice_gives_bitwise_identical_data_and_byte_identical_figures(tiny_run, tmp_path):
-    """Determinism over every stage: a second run of the tiny config (all models, all stages)
-    gives identical data variables and byte-identical PDF and PNG figures (no timestamps)."""
+MODULE_SNAKEFILE = """configfile: "tiny.yaml"
+
+
+module qbattery:
+    snakefile:
+        {snakefile!r}
+    config:
+        config
+
+
+use rule * from qbattery
+"""
+
+
+def test_tiny_study_as_a_snakemake_module_gives_bitwise_identical_data_and_byte_identical_figures(tiny_run, tmp_path):
+    """Determinism and module use in one run: the tiny config (all models, all stages) run a
+    second time, now as a Snakemake ``module`` of a two-line host workflow in another directory
+    (``module qbattery: snakefile: <repo>/workflow/Snakefile; config: config``, ``use rule * from
+    qbattery``, as snakedeploy writes it), gives data variables identical to the first run's and
+    byte-identical PDF and PNG figures (no timestamps)."""
     ref_dir, cfg = tiny_run
     (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(cfg))
+    (tmp_path / "Snakefile").write_text(MODULE_SNAKEFILE.format(snakefile=str(ROOT / "workflow" / "Snakefile")))
     p = subprocess.run(
-        [*SNAKE, "--directory", str(tmp_path), "--configfile", str(tmp_path / "tiny.yaml"), "--cores", "2"],
+        [sys.executable, "-m", "snakemake", "--directory", str(tmp_path), "--cores", "2"],
         capture_output=True,
         text=True,
         timeout=600,
+        cwd=tmp_path,
     )
     assert p.returncode == 0, p.stderr[-3000:]
     assert_bitwise_equal(data_of(ref_dir, "tiny"), data_of(tmp_path, "tiny"))

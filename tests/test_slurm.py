@@ -38,7 +38,7 @@ def tiny_config() -> dict:
     return {
         "study": STUDY,
         "seed": cfg["seed"],
-        "time": {"t_max": 6.0, "points": 61},
+        "time": {"t_max": 16.0, "points": 61},  # covers tau* of the parallel reference at coupling 0.1 (issue 22)
         "numerics": cfg["numerics"],
         "models": {"dicke": {"N": [1, 2], "coupling": [0.1, 0.2], "omega_c": 1.0}},
     }

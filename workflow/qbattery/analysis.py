@@ -38,6 +38,39 @@ SUMMARY_NAMES = {
     "tau_star_at_boundary": "tau_star_ergotropy_at_boundary",
 }
 BOUNDARY_UNDEFINED = -1  # tau_star_at_boundary of a point recorded as NaN
+#: the summaries a tau* at the end of the grid biases (P_max is then a lower bound), per flag
+BIASED_BY_BOUNDARY = {
+    "tau_star_at_boundary": ("tau_star", "max_power"),
+    "tau_star_ergotropy_at_boundary": ("tau_star_ergotropy", "max_power_ergotropy"),
+}
+BOUNDARY_HINT = "raise time.t_max (or the model's time.t_max) beyond tau*"
+
+
+def boundary_health(power: xr.Dataset, label: str, on_violation: str) -> list[str]:
+    """The health check of tau*: a maximum of E(t)/t (or Erg(t)/t) at the last time point means
+    the grid ends before tau*, so tau* and P_max (and Gamma, alpha from it) are biased low.
+    ``on_violation == "fail"``: raise NumericalHealthError naming the points; else warn, record
+    the flagged points' tau* and P_max as NaN in ``power`` (in place) and return the messages
+    for its health record (``health_violations``)."""
+    from .simulate import health_violation
+
+    reasons: list[str] = []
+    for flag, biased in BIASED_BY_BOUNDARY.items():
+        f = power[flag]
+        hit = f.values == 1
+        if not hit.any():
+            continue
+        t_end = float(power.time.values[-1])
+        for idx in np.argwhere(hit):
+            point = " ".join(f"{d}={f[d].values[i].item():g}" for d, i in zip(f.dims, idx))
+            scalars = " ".join(f"{k}={v.item():g}" for k, v in f.coords.items() if v.ndim == 0 and k != "time")
+            where = f"numerical health: {label} {point} {scalars}".rstrip()
+            bad = [f"{biased[0]} at the end of the time grid t_max={t_end:g} ({flag}=1: {biased[1]} is biased low)"]
+            msg = health_violation(where, bad, on_violation, hint=BOUNDARY_HINT)
+            reasons.append(msg)
+        for name in biased:
+            power[name].values[hit] = np.nan
+    return reasons
 
 
 def _summaries(times: np.ndarray, curves: np.ndarray, ergotropy: bool = False) -> dict[str, np.ndarray]:
@@ -134,7 +167,7 @@ def analyse_power(
     config: dict | None = None,
     normalisations: list[str] | None = None,
     normalised: dict[str, xr.Dataset] | None = None,
-    on_violation: str = "fail",
+    on_violation: str | None = None,
     bounds: bool = True,
 ) -> xr.Dataset:
     """Power dataset of a simulated grid (and Gamma(N) if the parallel ``reference`` grid is given).
@@ -144,8 +177,14 @@ def analyse_power(
     ``normalisations`` (with a reference): the ``*_normalised`` variables along a ``normalisation``
     dimension (``qbattery.advantage``), ``normalised`` the simulated grids of the normalisations
     that need them; the power bounds are added and checked for every model (``on_violation``;
-    ``bounds=False``: not, for a grid whose coordinates are not the parameters it ran at)."""
+    ``bounds=False``: not, for a grid whose coordinates are not the parameters it ran at).
+
+    Health: a tau* at the last time point of ``sim`` or of ``reference`` (:func:`boundary_health`)
+    fails, or under ``on_violation: nan`` records tau*, P_max (and so Gamma) of the point as NaN,
+    with the reason in ``health_violations``; ``on_violation`` defaults to the policy the grid
+    was simulated with (attribute ``numerics_on_violation``), else "fail"."""
     power_args(sim, reference)
+    policy = on_violation or str(sim.attrs.get("numerics_on_violation", "fail"))
     t = sim.time.values
     grid_dims = tuple(d for d in sim.energy.dims if d != "time")
     out = xr.Dataset(coords={k: v for k, v in sim.coords.items()})
@@ -159,6 +198,7 @@ def analyse_power(
     for name, v in speed_limits(sim, out).items():
         out[name] = v
     out["late_energy_spread"] = var("late_energy_spread", grid_dims, late_spread(t, sim.energy.transpose(*grid_dims, "time").values))
+    reasons = boundary_health(out, f"model={sim.attrs.get('model', '?')}", policy)
     if any(k in sim for k in QSL_SERIES):
         out.attrs["speed_limits"] = (
             "pure-state quantum speed limits of the full charging Hamiltonian H (time independent; rotating frame for driven models): "
@@ -175,8 +215,11 @@ def analyse_power(
             out[alpha] = var(alpha, other, fits[:, 0].reshape(shape))
             out[alpha + "_stderr"] = var(alpha + "_stderr", other, fits[:, 1].reshape(shape))
     if reference is not None:
-        ref = analyse_power(reference)
+        ref = analyse_power(reference, on_violation=policy)
         ref = ref.sel(N=sim.N.values)
+        reasons += [f"reference {r}" for r in ref.attrs["health_violations"].split("\n") if r != "none"]
+        for flag in BIASED_BY_BOUNDARY:
+            out["reference_" + flag] = var("reference_" + flag, ref[flag].dims, ref[flag].values)
         ratio = f"P_max({sim.attrs['model']}) / P_max({reference.attrs['model']})"
         for pmax, suffix in (("max_power", ""), ("max_power_ergotropy", "_ergotropy")):
             adv, ref_name = "quantum_advantage" + suffix, "reference_max_power" + suffix
@@ -193,15 +236,18 @@ def analyse_power(
     if reference is not None and normalisations:
         from .advantage import add_normalisations
 
-        add_normalisations(out, sim, list(normalisations), {k: analyse_power(v, bounds=False) for k, v in (normalised or {}).items()})
+        # a normalised grid's tau* at the grid end is recorded (NaN and a reason), as the model's own
+        powers = {k: analyse_power(v, bounds=False, on_violation="nan") for k, v in (normalised or {}).items()}
+        for k, pw in powers.items():
+            reasons += [f"normalisation {k}: {r}" for r in pw.attrs["health_violations"].split("\n") if r != "none"]
+        add_normalisations(out, sim, list(normalisations), powers)
     _stability(out, sim)
     from .advantage import add_bounds
 
-    violations = add_bounds(out, sim.attrs["model"], on_violation) if bounds else []
+    violations = add_bounds(out, sim.attrs["model"], policy) if bounds else []
     out.attrs.update({k: v for k, v in sim.attrs.items() if not k.startswith(("history", "config_"))})
-    if violations:
-        prev = out.attrs.get("health_violations", "none")
-        out.attrs["health_violations"] = "\n".join(([] if prev == "none" else [prev]) + violations)
+    previous = [r for r in str(sim.attrs.get("health_violations", "none")).split("\n") if r and r != "none"]
+    out.attrs["health_violations"] = "\n".join(dict.fromkeys(previous + reasons + violations)) or "none"
     out.attrs.update(provenance_attrs(config))
     return out
 

@@ -163,13 +163,71 @@ def _semantic_checks(cfg: dict) -> None:
             check_entry(cfg, name, None, ("work_statistics", "protocols"))
 
 
+def _yaml_error(path: str | Path, err: yaml.YAMLError) -> ConfigError:
+    """One line for a YAML syntax error: file, line, column (1-based) and what is wrong."""
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    where = f"config file {path}" + (f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "")
+    problem = " ".join(str(x) for x in (getattr(err, "context", None), getattr(err, "problem", None)) if x) or str(err).splitlines()[0]
+    return ConfigError(f"{where}: not valid YAML: {problem}", where=where, value=str(path), reason=problem)
+
+
+def _duplicate_keys(node: yaml.Node, path: tuple = ()) -> tuple[tuple, int, int] | None:
+    """The first key that a mapping of the YAML node tree ``node`` holds twice: (key path,
+    line of its first, line of its second occurrence; 1-based), or None."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(k.start_mark)
+            if key in seen:
+                return path + (key,), seen[key] + 1, k.start_mark.line + 1
+            seen[key] = k.start_mark.line
+            found = _duplicate_keys(v, path + (key,))
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            found = _duplicate_keys(v, path + (i,))
+            if found:
+                return found
+    return None
+
+
+def read_config_file(path: str | Path) -> Any:
+    """The content of a YAML (or JSON) config file, refusing what YAML would silently accept or
+    Snakemake would report without a place: a syntax error (file, line, column) and a key given
+    twice in one mapping (PyYAML keeps the last one: ``study:`` twice sends the results to
+    another study's folder), named with both lines."""
+    from .validation import json_path
+
+    text = Path(path).read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as e:
+        raise _yaml_error(path, e) from None
+    dup = _duplicate_keys(node) if node is not None else None
+    if dup:
+        key, first, second = dup
+        name = json_path(key)
+        raise ConfigError(
+            f"config file {path}: key {name} is given twice, at lines {first} and {second} (YAML would silently keep the last); remove one",
+            where=f"{CONFIG}{name}",
+            value=name,
+            reason="duplicate key",
+        )
+    return data
+
+
+def check_config_files(paths) -> None:
+    """Read every config file of a run with :func:`read_config_file` (before Snakemake's own
+    loader, which lets duplicate keys through)."""
+    for p in paths:
+        read_config_file(p)
+
+
 def load_config(path: str | Path) -> dict:
-    with open(path) as f:
-        try:
-            cfg = yaml.safe_load(f)
-        except yaml.YAMLError as e:
-            raise ConfigError(f"config file {path} is not valid YAML: {e}") from None
-    return validate_config(cfg)
+    return validate_config(read_config_file(path))
 
 
 def model_times(cfg: dict, model: str) -> np.ndarray:

@@ -29,10 +29,21 @@ def limit_memory(mem_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def one_line_errors() -> tuple[type[BaseException], ...]:
+    """Errors that are the user's to fix and say so in one line: bad input, a damaged input
+    file, a results folder that cannot be written. A job script reports them without a traceback."""
+    from .io import DamagedFileError, ResultsWriteError
+    from .validation import InputError
+
+    return (InputError, DamagedFileError, ResultsWriteError)
+
+
 @contextmanager
-def logged(log_path: str | None, mem_mb: int | None = None) -> Iterator[logging.Logger]:
+def logged(log_path: str | None, mem_mb: int | None = None, script: bool = False) -> Iterator[logging.Logger]:
     """Send the 'qbattery' logger (and warnings) to ``log_path`` for the body of the block;
-    with ``mem_mb``, cap the job's memory (see :func:`limit_memory`)."""
+    with ``mem_mb``, cap the job's memory (see :func:`limit_memory`). ``script``: the block is a
+    job script; an error of :func:`one_line_errors` ends it with that one line on stderr and
+    exit status 1 (no traceback: Snakemake then names the failed job and its log)."""
     limit_memory(mem_mb)
     logger = logging.getLogger("qbattery")
     logger.setLevel(logging.INFO)
@@ -49,7 +60,26 @@ def logged(log_path: str | None, mem_mb: int | None = None) -> Iterator[logging.
         raise
     except Exception as err:
         logger.error("%s: %s", type(err).__name__, err)
+        if script and isinstance(err, one_line_errors()):
+            sys.stderr.write(f"qbattery: {err}\n")
+            raise SystemExit(1) from None
         raise
     finally:
         logger.removeHandler(handler)
         handler.close()
+
+
+def keep_partial(err: BaseException, log_path: str | None) -> str | None:
+    """Save the healthy points a failed job computed (``err.partial``, see
+    ``simulate.NumericalHealthError``) next to its log as ``<log>.partial.nc``; returns the path."""
+    partial = getattr(err, "partial", None)
+    if partial is None or not log_path:
+        return None
+    from pathlib import Path
+
+    from .io import write_netcdf
+
+    path = str(Path(log_path).with_suffix(".partial.nc"))
+    write_netcdf(partial, path)
+    logging.getLogger("qbattery").error("the healthy points of this job are saved in %s (failed points: NaN, status 1)", path)
+    return path

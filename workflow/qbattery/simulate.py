@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import time as _time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -14,6 +13,7 @@ import xarray as xr
 
 from .models import Numerics, get_model
 from .models.base import realisation_rng
+from .progress import Progress, point_costs
 from .provenance import provenance_attrs
 from .validation import simulate_args
 from .vocabulary import declared_attrs
@@ -49,7 +49,25 @@ def dicke_figures_of_merit(N: int, traj) -> dict[str, np.ndarray]:
 
 
 class NumericalHealthError(RuntimeError):
-    """A diagnostic exceeded its configured tolerance."""
+    """A diagnostic exceeded its configured tolerance. ``partial``: the job's dataset with its
+    healthy points kept and the failed ones NaN (status 1), when the job computed the others."""
+
+    def __init__(self, message: str, partial: xr.Dataset | None = None):
+        super().__init__(message)
+        self.partial = partial
+
+
+#: what to change when a tolerance is violated, by tolerance (the generic hint otherwise)
+TOLERANCE_HINTS = {
+    "truncation_tol": "raise numerics.fock_max_factor (the Fock cutoff grows to at most fock_max_factor x its start) "
+    "or numerics.fock_max_dim, or numerics.fock_extra",
+}
+
+
+def tolerance_hint(bad: list[str]) -> str:
+    """The config key to change for the violated tolerances ``bad`` ("<diag>=... > <tol>=...")."""
+    hints = [h for tol, h in TOLERANCE_HINTS.items() if any(f"> {tol}=" in b for b in bad)]
+    return "; ".join(hints) or "raise the cutoff/tolerance"
 
 
 def health_violation(
@@ -134,18 +152,27 @@ def simulate(
     diag = {d.name: np.full(shape, np.nan) for d in m.diagnostics}
     status = np.zeros(shape, dtype=np.int8)
     reasons: list[str] = []
-    total, done, t0 = int(np.prod(shape)), 0, _time.perf_counter()
+    hints: list[str] = []
+    per_N = int(np.prod(shape[1:]))
+    progress = Progress(f"simulate {model}", point_costs(m, Ns, len(t), per_N))
     for iN, n in enumerate(Ns):
         r_axis = range(len(reals)) if reals is not None else [None]
-        for ir, idx in itertools.product(r_axis, itertools.product(*(range(len(swept[d])) for d in dims))):
+        grid = itertools.product(r_axis, itertools.product(*(range(len(swept[d])) for d in dims)))
+        for j, (ir, idx) in enumerate(grid):
             point = dict(fixed)
             point.update({d: float(swept[d][i]) for d, i in zip(dims, idx)})
             pt = rescale(n, point) if rescale else point
-            if reals is None:
-                traj, where = m.run(n, t, pt, num), (iN,) + idx
-            else:  # the same draw at every parameter point of this (N, r)
-                draw = m.draw(n, realisation_rng(seed, m.name, n, reals[ir]))
-                traj, where = m.run(n, t, pt, num, disorder=draw), (iN, ir) + idx
+            what = f"N={n} " + ("" if reals is None else f"realisation={reals[ir]} ") + " ".join(f"{k}={v:g}" for k, v in point.items())
+            progress.start(iN * per_N + j, what)
+            try:
+                if reals is None:
+                    traj, where = m.run(n, t, pt, num), (iN,) + idx
+                else:  # the same draw at every parameter point of this (N, r)
+                    draw = m.draw(n, realisation_rng(seed, m.name, n, reals[ir]))
+                    traj, where = m.run(n, t, pt, num, disorder=draw), (iN, ir) + idx
+            finally:
+                progress.done(iN * per_N + j, what)
+            if reals is not None:
                 point = {"realisation": reals[ir], **point}
             bad = [
                 f"{d.name}={traj.diagnostics[d.name]:.3e} > {d.tolerance}={getattr(num, d.tolerance):g}"
@@ -155,10 +182,13 @@ def simulate(
             for d in m.diagnostics:
                 diag[d.name][where] = traj.diagnostics[d.name]
             label = f"numerical health: model={model} N={n} " + " ".join(f"{k}={v:g}" for k, v in point.items())
-            msg = health_violation(label, bad, num.on_violation)
+            # under "fail" the other points are still computed: the error then carries them (a
+            # job that fails keeps its healthy points, see NumericalHealthError.partial)
+            msg = health_violation(label, bad, "nan")
             if msg:
                 status[where] = STATUS_HEALTH
                 reasons.append(msg)
+                hints.append(tolerance_hint(bad))
                 continue
             data["energy"][where] = traj.energy
             data["ergotropy"][where] = traj.ergotropy
@@ -168,13 +198,18 @@ def simulate(
             if fom_names and traj.states is not None:
                 for k, v in dicke_figures_of_merit(n, traj).items():
                     data[k][where] = v
-            done += 1
-            el = _time.perf_counter() - t0
-            log.info("%s: %d/%d points done, %.1f s elapsed, ~%.1f s left", model, done, total, el, el / done * (total - done))
     ds = _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config, rdims)
     if reals is not None:
         ds = ds.assign_coords(realisation=var_of("realisation", "realisation", np.asarray(reals, dtype=np.int64)))
         ds.attrs["disorder_seed"] = int(seed)
+    if reasons and num.on_violation == "fail":
+        healthy = int((status == 0).sum())
+        raise NumericalHealthError(
+            f"{reasons[0]}"
+            + (f" (and {len(reasons) - 1} more points)" if len(reasons) > 1 else "")
+            + f"; {healthy} of {status.size} points are healthy ({'; '.join(dict.fromkeys(hints))} or set numerics.on_violation: nan)",
+            partial=ds,
+        )
     return ds
 
 

@@ -26,6 +26,7 @@ explained by the same :func:`explain`. What the schema cannot say is checked her
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import Any
@@ -48,9 +49,19 @@ class InputError(ValueError):
         self.where, self.value, self.reason = where, value, reason
 
 
+#: longest value echoed in a message [characters]; a longer one is cut (a 10 MB value is not a message)
+MAX_SHOWN = 120
+
+
+def cut(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
 def invalid(where: str, value: Any, reason: str, allowed: str = "", *, shown: str | None = None, hint: str = "") -> InputError:
-    """The error ``<where>: value <v> is invalid: <reason>[; allowed: <allowed>]<hint>``."""
-    msg = f"{where}: {shown if shown is not None else 'value ' + repr(value)} is invalid: {reason}"
+    """The error ``<where>: value <v> is invalid: <reason>[; allowed: <allowed>]<hint>`` (the
+    value cut to :data:`MAX_SHOWN` characters, the reason to four times that)."""
+    msg = f"{where}: {cut(shown if shown is not None else 'value ' + repr(value))} is invalid: {cut(reason, 4 * MAX_SHOWN)}"
     if allowed:
         msg += f"; allowed: {allowed}"
     return InputError(msg + hint, where=where, value=value, reason=reason)
@@ -75,6 +86,13 @@ def argument(function: str) -> str:
 CONFIG = "config key "  # prefix of the config route's names
 
 YAML_NUMBER_HINT = " (YAML needs a decimal point in exponent notation: write e.g. 1.0e-10 instead of 1e-10)"
+YAML_QUOTES_HINT = " (remove the quotes: YAML reads a quoted number as text)"
+
+
+def _number_hint(v: str) -> str:
+    """Why YAML read the number ``v`` as text: exponent notation without a decimal point
+    (YAML 1.1: ``1e-10`` is a string), else quotes."""
+    return YAML_NUMBER_HINT if re.fullmatch(r"\s*[+-]?\d+[eE][+-]?\d+\s*", v) else YAML_QUOTES_HINT
 
 
 def _looks_numeric(s: str) -> bool:
@@ -99,7 +117,9 @@ def explain(
 
     key, v = where(err), err.instance
     if err.validator in ("type", "oneOf") and isinstance(v, str) and _looks_numeric(v):
-        return invalid(key, v, f"{v!r} is text, not a number", hint=YAML_NUMBER_HINT if prefix == CONFIG else "")
+        return invalid(key, v, f"{cut(repr(v))} is text, not a number", hint=_number_hint(v) if prefix == CONFIG else "")
+    if err.validator == "type" and err.validator_value == "integer" and isinstance(v, float):
+        return invalid(key, v, "not an integer", "a whole number without a decimal point")
     if err.validator == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(set(v) - set(allowed)) if isinstance(v, dict) else []
@@ -113,7 +133,7 @@ def explain(
         return invalid(key, v, "not one of the allowed values", ", ".join(map(repr, err.validator_value)))
     if err.validator == "required":
         return InputError(f"{key}: {err.message}", where=key, value=v, reason=err.message)
-    return invalid(key, v, err.message)
+    return invalid(key, v, err.message.replace(repr(v), cut(repr(v))) if len(repr(v)) > MAX_SHOWN else err.message)
 
 
 def reject_non_finite(x: Any, prefix: str = CONFIG, root: str = "", empty: str = "(top level)", parts: tuple = ()) -> None:
@@ -150,7 +170,10 @@ def check(instance: Any, schema: dict, prefix: str = CONFIG, root: str = "", emp
         jsonschema.Draft7Validator(schema).iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), str(e.validator))
     )
     if errors:
-        raise explain(jsonschema.exceptions.best_match(errors), prefix, root, empty, unwrap)
+        best = jsonschema.exceptions.best_match(errors)
+        # a value of the wrong type is reported as such, not as out of bounds (2.5 for an integer)
+        typed = [e for e in errors if e.validator == "type" and list(e.absolute_path) == list(best.absolute_path)]
+        raise explain(typed[0] if typed else best, prefix, root, empty, unwrap)
 
 
 def memory_error(where: str, N: int, mem: int, limit: int, limit_name: str) -> InputError:
@@ -163,6 +186,45 @@ def check_memory(where: str, N: int, mem: int, limit: int | None, limit_name: st
     """Refuse a job whose estimate ``mem`` [MB] exceeds ``limit`` (None: no limit to check)."""
     if limit is not None and mem > limit:
         raise memory_error(where, N, mem, limit, limit_name)
+
+
+# ----------------------------------------------------------------------------------------
+# Matrices of the physics kernels (qbattery.physics.quantities): Hamiltonians, states, beta
+# ----------------------------------------------------------------------------------------
+def check_finite_matrix(a: np.ndarray, what: str) -> None:
+    """Refuse NaN and +-inf in a Hamiltonian or state: NaN passes every ``> tol`` comparison
+    (the Hermiticity check) and eigh of it returns NaN or a finite wrong spectrum."""
+    bad = ~np.isfinite(a)
+    if np.any(bad):
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise invalid(
+            what, complex(a[idx]), f"{what} has a non-finite entry at index {idx}", "finite entries", shown=f"entry {a[idx].item()}"
+        )
+
+
+def check_hamiltonian_matrix(H: np.ndarray, tol: float, d: int | None = None, what: str = "Hamiltonian") -> None:
+    """A Hamiltonian: square (``d`` x ``d`` when given), finite, Hermitian within ``tol`` of its
+    largest entry."""
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or (d is not None and H.shape != (d, d)):
+        want = f"({d}, {d}), the state's dimension" if d is not None else "a square matrix"
+        raise invalid(what, None, f"{what} shape {H.shape} does not match", want, shown=f"shape {H.shape}")
+    check_finite_matrix(H, what)
+    herm = float(np.max(np.abs(H - H.conj().T), initial=0.0))
+    if herm > tol * max(1.0, float(np.max(np.abs(H), initial=0.0))):
+        raise invalid(
+            what, herm, f"{what} is not Hermitian: max |H - H^dag| = {herm:.3e}", "a Hermitian matrix", shown=f"max |H - H^dag| {herm:.3e}"
+        )
+
+
+def check_beta(beta: Any) -> float:
+    """An inverse temperature: a real number, not NaN (+-inf allowed: the ground / top manifold)."""
+    try:
+        b = float(beta)
+    except (TypeError, ValueError):
+        raise invalid("beta", beta, "not a real number", "a real inverse temperature 1/T [1/omega_a]") from None
+    if math.isnan(b):
+        raise invalid("beta", b, "not a number", "a real inverse temperature 1/T [1/omega_a]; inf for T = 0")
+    return b
 
 
 # ----------------------------------------------------------------------------------------

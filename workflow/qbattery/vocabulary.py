@@ -312,6 +312,18 @@ _POWER = {
         T,
         "Mandelstam-Tamm time arccos|<psi0|psi(t_erg)>| / Delta E to the state of maximal ergotropy",
     ),
+    "reference_tau_star_at_boundary": Quantity(
+        "reference tau* at grid boundary",
+        ONE,
+        "tau* of the parallel reference is the last time point (grid too short); power",
+        **BOUNDARY_FLAGS,
+    ),
+    "reference_tau_star_ergotropy_at_boundary": Quantity(
+        "reference tau* (ergotropy) at grid boundary",
+        ONE,
+        "ergotropy-based tau* of the parallel reference is the last time point (grid too short); power",
+        **BOUNDARY_FLAGS,
+    ),
     "qsl_ml_time": _q(
         "Margolus-Levitin time",
         T,

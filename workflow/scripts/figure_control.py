@@ -6,6 +6,6 @@ from qbattery.io import open_dataset
 from qbattery.figures.labels import set_model_labels
 from qbattery.runner import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake.log[0], script=True):
     set_model_labels(getattr(snakemake.params, "labels", None))  # Model.label of the catalogue
     save_figure(plot_control([open_dataset(p) for p in snakemake.input]), snakemake.output.pdf, snakemake.output.png)

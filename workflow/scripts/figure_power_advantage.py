@@ -6,7 +6,7 @@ from qbattery.io import open_dataset
 from qbattery.figures.labels import set_model_labels
 from qbattery.runner import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake.log[0], script=True):
     set_model_labels(getattr(snakemake.params, "labels", None))  # Model.label of the catalogue
     fig = plot_quantum_advantage([open_dataset(p) for p in snakemake.input])
     save_figure(fig, snakemake.output.pdf, snakemake.output.png)

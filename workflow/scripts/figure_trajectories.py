@@ -8,7 +8,7 @@ from qbattery.io import open_dataset
 from qbattery.figures.labels import set_model_labels
 from qbattery.runner import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake.log[0], script=True):
     set_model_labels(getattr(snakemake.params, "labels", None))  # Model.label of the catalogue
     out = Path(snakemake.output[0])
     out.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,14 @@ class TavisCummings(CavityBattery):
     series = {"photon_number": ("mean photon number in the cavity", "1"), **QSL_SERIES}
     reference = "parallel"
 
+    def memory_mb(self, N: int, n_times: int) -> int:
+        """The block of dimension N + 1 is exact, but the battery states are dense: per time the
+        (N + 3) x (N + 1) amplitude array, the (N + 1) x (N + 1) reduced state and its
+        eigendecomposition (``cavity_common._run_with_cutoff``), complex: 3 x 16 B x n_times (N + 1)(N + 3).
+        N = 256 on 801 times is ~2.5 GB; N = 100000 is refused at validation (it was a MemoryError
+        under the 500 MB default request)."""
+        return int(300 + 3 * 16 * n_times * (N + 1) * (N + 3) / 1e6)
+
     # ---------------------------------------------------------------- face: work
     work_hamiltonian = "H(0) = H(tau) = omega_a (J_z + N/2) + omega_c a^dag a; 0 < t < tau: + omega_c lambda (J_+ a + J_- a^dag)"
     work_references = "D. Ferraro et al., PRL 120, 117702 (2018) (rotating-wave coupling)"

@@ -295,11 +295,9 @@ def _check_states(rho: np.ndarray, tol: float) -> None:
 
 
 def _check_hamiltonian(H: np.ndarray, d: int, tol: float) -> None:
-    if H.shape != (d, d):
-        raise ValueError(f"Hamiltonian shape {H.shape} does not match state dimension {d}")
-    herm = np.max(np.abs(H - H.conj().T), initial=0.0)
-    if herm > tol * max(1.0, np.max(np.abs(H), initial=0.0)):
-        raise ValueError(f"Hamiltonian is not Hermitian: max |H - H^dag| = {herm:.3e}")
+    from ..validation import check_hamiltonian_matrix
+
+    check_hamiltonian_matrix(H, tol, d)
 
 
 def _state_eigenvalues(rho: np.ndarray, tol: float) -> np.ndarray:
@@ -336,8 +334,10 @@ def _mean(rho: np.ndarray, H: np.ndarray) -> np.ndarray:
 
 @qobj_io(states=("rho",), operators=("H",))
 def energy(rho: ArrayLike, H: ArrayLike, *, tol: float = STATE_TOL) -> np.ndarray | float:
-    """Mean energy E = Tr(rho H)."""
+    """Mean energy E = Tr(rho H) of a state (Hermitian, unit trace, positive semidefinite: a
+    non-positive matrix is refused, as by :func:`ergotropy`)."""
     r, h = _prepare(rho, H, tol)
+    _state_eigenvalues(r, tol)
     out = _mean(r, h)
     return float(out) if out.ndim == 0 else out
 
@@ -432,10 +432,21 @@ def mutual_information(rho_ab: ArrayLike, dims: tuple[int, int], *, tol: float =
 
 
 @qobj_io(operators=("H",), returns="H")
-def gibbs_state(H: ArrayLike, beta: float) -> ArrayLike:
-    """Gibbs state exp(-beta H)/Z (computed with the ground energy shifted out)."""
-    h = as_array(H)
-    e, v = np.linalg.eigh(h)
-    w = np.exp(-beta * (e - e[0]))
+def gibbs_state(H: ArrayLike, beta: float, *, tol: float = STATE_TOL) -> ArrayLike:
+    """Gibbs state exp(-beta H)/Z (computed with the lowest, for beta < 0 the highest, energy
+    shifted out). beta = +inf (T = 0): the uniform mixture of the ground manifold (levels within
+    ``tol`` of the ground energy, relative to the largest |level|), the limit beta -> inf;
+    -inf: of the top manifold. H must be finite and Hermitian (``validation.check_hamiltonian_matrix``)."""
+    from ..validation import check_beta, check_hamiltonian_matrix
+
+    h = as_array(H).astype(complex, copy=False)
+    check_hamiltonian_matrix(h, tol)
+    b = check_beta(beta)
+    e, v = np.linalg.eigh(0.5 * (h + h.conj().T))
+    ref = e[0] if b >= 0 else e[-1]
+    if np.isinf(b):
+        w = (np.abs(e - ref) <= tol * max(1.0, float(np.abs(e).max()))).astype(float)
+    else:
+        w = np.exp(-b * (e - ref))
     w /= w.sum()
     return (v * w) @ v.conj().T

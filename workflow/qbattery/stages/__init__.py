@@ -50,7 +50,7 @@ def run_job(rule: str, job_config: Mapping, inputs: Mapping[str, Any], wildcards
 
 def check(cfg: Mapping) -> None:
     """Every stage's checks that the schema cannot express (ConfigError), before any job runs."""
-    for name in ("open", "correlations", "control"):
+    for name in ("simulate", "open", "correlations", "work", "thermal", "control"):
         importlib.import_module(f"{__name__}.{name}").check(cfg)
 
 

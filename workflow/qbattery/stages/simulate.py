@@ -270,3 +270,75 @@ def _power_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Data
 def merge_files(paths: list[str]) -> xr.Dataset:
     """The merged grid of per-N files, every point's health record kept."""
     return merge_grid([open_dataset(p) for p in paths])
+
+
+# ---------------------------------------------------------------------- checks before any job
+#: the grid on which a tau* beyond t_max is located for the message: this many times longer
+TAU_SEARCH_FACTOR = 4
+
+
+def _parameter_points(m, entry: Mapping) -> list[dict]:
+    """Every point of the parameter grid of ``entry`` (lists sweep), defaults filled in."""
+    import itertools
+
+    values = {p.name: _values(entry.get(p.name, p.default)) for p in m.parameters}
+    names = list(values)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(values[n] for n in names))]
+
+
+def parallel_grids(cfg: Mapping) -> list[tuple[str, str, dict, np.ndarray]]:
+    """(config key of the time grid, parallel model, entry, times) of every grid a model of kind
+    "parallel" is simulated on: its own entry in ``models`` and every reference grid. Their tau*
+    does not depend on N (N independent cells: E_N(t) = N E_1(t)), so N = 1 gives it exactly."""
+    out = []
+    for name in models(cfg):
+        entry = cfg["models"][name]
+        key = f"models.{name}.time.t_max" if "time" in entry else "time.t_max"
+        if get_model(name).kind == "parallel":
+            out.append((key, name, dict(entry), model_times(cfg, name)))
+        ref = reference_of(name)
+        if ref is not None and get_model(ref).kind == "parallel":
+            ref_entry = reference_entry(cfg, name)
+            out.append((key, ref, ref_entry, model_times({"models": {"r": ref_entry}}, "r")))
+    return out
+
+
+def check_tau_star_covered(cfg: Mapping) -> None:
+    """Before any job: the time grid of every parallel model and parallel reference covers its
+    tau* (a maximum of E(t)/t or Erg(t)/t at the last grid point biases P_max and Gamma low;
+    the power stage would fail there under ``numerics.on_violation: fail``). Computed exactly
+    at N = 1 on the job's own grid (a few ms per parameter point)."""
+    from ..config import ConfigError
+    from ..models.base import Numerics
+    from ..physics.power import summarise
+    from ..validation import CONFIG, invalid
+
+    if (cfg.get("numerics") or {}).get("on_violation", "fail") != "fail":
+        return  # under "nan" the power stage records such points as NaN with the reason
+    num = Numerics.from_config(cfg.get("numerics"), seed=cfg.get("seed"))
+    seen = set()
+    for key, name, entry, t in parallel_grids(cfg):
+        m = get_model(name)
+        for point in _parameter_points(m, entry):
+            tag = (name, len(t), float(t[-1]), tuple(sorted(point.items())))
+            if tag in seen:
+                continue
+            seen.add(tag)
+            traj = m.run(1, t, point, num)
+            for curve, what in ((traj.energy, "tau*"), (traj.ergotropy, "ergotropy-based tau*")):
+                if summarise(t, curve - curve[0]).tau_at_boundary:
+                    long = np.linspace(0.0, TAU_SEARCH_FACTOR * t[-1], TAU_SEARCH_FACTOR * (len(t) - 1) + 1)
+                    lt = m.run(1, long, point, num)
+                    s = summarise(long, (lt.energy - lt.energy[0]) if what == "tau*" else (lt.ergotropy - lt.ergotropy[0]))
+                    where = " ".join(f"{k}={v:g}" for k, v in point.items())
+                    found = f"tau* = {s.tau_star:.4g}" if not s.tau_at_boundary else f"tau* > {long[-1]:g}"
+                    reason = f"the grid ends before {what} of the parallel model {name} at {where} ({found})"
+                    reason += ": P_max and Gamma would be biased low"
+                    raise ConfigError(
+                        str(invalid(CONFIG + key, float(t[-1]), reason, "t_max above tau* (or numerics.on_violation: nan)"))
+                    ) from None
+
+
+def check(cfg: Mapping) -> None:
+    """The simulate and power stages' checks before any job (:func:`check_tau_star_covered`)."""
+    check_tau_star_covered(cfg)

@@ -42,3 +42,26 @@ def job_config(cfg: Mapping) -> dict:
 @job_function("thermal_operations")
 def _thermal_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Dataset:
     return thermal_dataset(dict(job_cfg))
+
+
+def check(cfg: Mapping) -> None:
+    """Before any job: every (N, bath size) gives a joint battery (x) bath (x) resource space of
+    dimension <= numerics.dense_max_dim (the stage diagonalises it densely; a bath of 16 qubits
+    at N = 4 is 2^21)."""
+    from ..thermal import joint_dimension
+    from ..validation import CONFIG, invalid
+
+    if not enabled(cfg):
+        return
+    sec, limit = cfg[SECTION], int((cfg.get("numerics") or {}).get("dense_max_dim", 1000))
+    for N in sec["N"]:
+        for M in sec["bath"]["sizes"]:
+            dim = joint_dimension(int(N), sec["bath"]["kind"], int(M))
+            if dim > limit:
+                reason = f"at N={N} the joint battery (x) bath (x) resource dimension is {dim} > numerics.dense_max_dim={limit}"
+                raise invalid(
+                    f"{CONFIG}{SECTION}.bath.sizes",
+                    int(M),
+                    reason,
+                    "lower thermal.N or thermal.bath.sizes, or raise numerics.dense_max_dim",
+                )

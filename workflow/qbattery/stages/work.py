@@ -48,3 +48,15 @@ def _work_job(job_cfg: Mapping, inputs: Mapping, wildcards: Mapping) -> xr.Datas
 
 def mem_mb(cfg: Mapping, model: str) -> int:
     return ws.memory_mb(dict(cfg), model)
+
+
+def check(cfg: Mapping) -> None:
+    """Before any job: every protocol's memory estimate (``work_statistics.memory_mb``, 12 dense
+    D x D arrays of its largest sector) within ``resources.max_mem_mb`` (a Dicke protocol at
+    N = 4096 would need ~88 TB)."""
+    from ..validation import CONFIG, check_memory
+
+    limit = (cfg.get("resources") or {}).get("max_mem_mb")
+    for name in models(cfg):
+        N = max(int(n) for n in section(cfg)["protocols"][name]["N"])
+        check_memory(f"{CONFIG}{SECTION}.protocols.{name}.N", N, mem_mb(cfg, name), limit, "resources.max_mem_mb")
