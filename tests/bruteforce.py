@@ -7,6 +7,8 @@ full 2^N spectrum with numpy.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import qutip as qt
 
@@ -26,16 +28,17 @@ def ergotropy_numpy(rho: np.ndarray, H: np.ndarray) -> float:
     return float(np.real(np.trace(rho @ H)) - r @ e)
 
 
+def cavity_cell_operator(op, i: int, N: int, n_max: int):
+    """``op`` on cell i of cavity (x) N cells (cavity factor first), identity elsewhere."""
+    ops = [qt.qeye(n_max)] + [qt.qeye(2)] * N
+    ops[i + 1] = op
+    return qt.tensor(ops)
+
+
 def cavity_cells(N: int, photons: int, lam: float, omega_c: float, times: np.ndarray, n_max: int, rwa: bool = False):
     """Energy and ergotropy of N cells + one cavity, full space, Dicke or Tavis-Cummings coupling."""
-    ide = [qt.qeye(2)] * N
-
-    def cell(op, i):
-        ops = [qt.qeye(n_max)] + list(ide)
-        ops[i + 1] = op
-        return qt.tensor(ops)
-
-    a = qt.tensor([qt.destroy(n_max)] + list(ide))
+    cell = functools.partial(cavity_cell_operator, N=N, n_max=n_max)
+    a = qt.tensor([qt.destroy(n_max)] + [qt.qeye(2)] * N)
     Jz = sum(cell(qt.sigmaz(), i) for i in range(N)) / 2
     if rwa:
         Jp = sum(cell(qt.sigmap(), i) for i in range(N))
@@ -132,14 +135,8 @@ def chain_energies(N: int, pairs: dict, delta: float, g: float, fields, times: n
 def two_photon_cavity_cells(N: int, lam: float, omega_c: float, times: np.ndarray, n_max: int):
     """Energy and ergotropy of N cells + one cavity with two-photon coupling, full space:
     H = omega_c a^dag a + sum_i |e><e|_i + omega_c lam sum_i sigma^x_i (a^2 + a^dag^2), psi(0) = |2N> (x) |g...g>."""
-    ide = [qt.qeye(2)] * N
-
-    def cell(op, i):
-        ops = [qt.qeye(n_max)] + list(ide)
-        ops[i + 1] = op
-        return qt.tensor(ops)
-
-    a = qt.tensor([qt.destroy(n_max)] + list(ide))
+    cell = functools.partial(cavity_cell_operator, N=N, n_max=n_max)
+    a = qt.tensor([qt.destroy(n_max)] + [qt.qeye(2)] * N)
     proj = EXCITED * EXCITED.dag()
     Sx = sum(cell(qt.sigmax(), i) for i in range(N))
     H = omega_c * a.dag() * a + sum(cell(proj, i) for i in range(N)) + omega_c * lam * Sx * (a * a + a.dag() * a.dag())

@@ -86,6 +86,7 @@ use rule * from qbattery
 """
 
 
+@pytest.mark.slow  # a second full run of the tiny study (~4 min); determinism across runs is also checked by the SIGKILL tests
 def test_tiny_study_as_a_snakemake_module_gives_bitwise_identical_data_and_byte_identical_figures(tiny_run, tmp_path):
     """Determinism and module use in one run: the tiny config (all models, all stages) run a
     second time, now as a Snakemake ``module`` of a two-line host workflow in another directory

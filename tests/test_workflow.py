@@ -32,12 +32,14 @@ def test_tiny_workflow_writes_merged_grids_that_equal_the_library(tiny_run):
         for key in ("model", "hamiltonian", "config_hash", "qbattery_version", "qutip_version", "numpy_version", "scipy_version"):
             assert ds.attrs.get(key), (model, key)
         assert (ds.status.values == 0).all()
+        random = {"realisations": entry["realisations"], "seed": cfg["seed"]} if "realisations" in entry else {}
         direct = qbattery.simulate(
             model,
             N=entry["N"],
-            times=np.linspace(0, 8.0, 81),
+            times=np.linspace(0, cfg["time"]["t_max"], cfg["time"]["points"]),
             numerics=qbattery.Numerics.from_config(cfg.get("numerics"), seed=cfg["seed"]),
-            **{k: v for k, v in entry.items() if k != "N"},
+            **random,
+            **{k: v for k, v in entry.items() if k not in ("N", "realisations", "realisations_per_job")},
         )
         # equal up to BLAS round-off: Snakemake pins jobs to `threads` BLAS threads
         np.testing.assert_allclose(ds.energy.values, direct.energy.values, rtol=0, atol=1e-12)

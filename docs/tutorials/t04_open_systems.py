@@ -33,7 +33,7 @@ from qbattery.open_systems.run import OpenSettings, open_grid
 g, gamma, N = 0.5, 0.1, 2
 times = np.linspace(0, 40, 801)
 ds = open_grid("rabi_parallel", N=[N], times=times, rates={"gamma": [gamma], "temperature": 0.0}, params={"drive": g})
-pt = ds.sel(N=N, gamma=gamma)
+pt = ds.sel(N=N)  # a rate given as one value is a 0-d coordinate
 
 p_ss = g**2 / (2 * g**2 + gamma**2 / 4)
 assert np.isclose(float(pt.energy_at_late_time), N * p_ss, rtol=1e-6)      # steady state at late_time

@@ -12,7 +12,7 @@ point) sweeps it in the workflow; see ``docs/custom-battery.md``.
 # %%
 # A pulsed, decaying cell: the first law
 # --------------------------------------
-# One cell, H_B = omega_a |e><e|, a lab-frame resonant pulse 2 g cos(t) sigma^x (qutip's list
+# One cell, ``H_B = omega_a |e><e|``, a lab-frame resonant pulse 2 g cos(t) sigma^x (qutip's list
 # form) and decay gamma. The library integrates work and heat with the state; the residual of
 # Delta E = W + Q measures the integration error. QuTiP's mesolve is the independent route.
 import matplotlib.pyplot as plt

@@ -87,6 +87,9 @@ def netcdf_encoding(ds: xr.Dataset) -> dict[str, dict]:
     }
     for name in ds.coords:
         encoding.setdefault(name, {})["_FillValue"] = None
+    for name, var in ds.variables.items():  # an explicit encoding replaces the variable's own: keep its dtype (e.g. "S1" labels)
+        if name in encoding and "dtype" in var.encoding:
+            encoding[name].setdefault("dtype", var.encoding["dtype"])
     return encoding
 
 

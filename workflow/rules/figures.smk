@@ -157,6 +157,8 @@ rule figure_trajectories:
 rule study_config:
     output:
         report(f"{RES}/config.yaml", caption="../report/config.rst", category="Configuration"),
+    log:
+        f"{RES}/logs/study_config.log",
     params:
         config=config,
     localrule: True
@@ -164,6 +166,7 @@ rule study_config:
         import yaml
 
         Path(output[0]).write_text(yaml.safe_dump(dict(params.config), sort_keys=False))
+        Path(log[0]).write_text(f"wrote the validated config to {output[0]}\n")
 
 
 ALL_TARGETS.append(rules.study_config.output[0])

@@ -34,6 +34,9 @@ SYMBOLS: dict[str, tuple[str, str]] = {
     "bath_temperature": ("T", r"\omega_a"),
     "tau": (r"\tau", r"\omega_a^{-1}"),
     "bath_size": ("M", ""),
+    "alpha_LR": (r"\alpha_{LR}", ""),
+    "W": ("W", r"\omega_a"),
+    "q": ("q", ""),
 }
 
 #: a parameter whose symbol depends on the model (charger models: the exchange coupling g has units)
@@ -41,6 +44,7 @@ MODEL_SYMBOLS: dict[str, dict[str, tuple[str, str]]] = {
     "charger_mediated_tls": {"coupling": ("g", r"\omega_a")},
     "charger_mediated_osc": {"coupling": ("g", r"\omega_a")},
     "charger_mediated_ho": {"coupling": ("g", r"\omega_a")},
+    "syk": {"J": ("J", r"\omega_a")},
 }
 
 #: switches (integer parameters) in words

@@ -55,6 +55,7 @@ BLACK = (0.15, 0.15, 0.15)
 INDIGO = (0.2, 0.133, 0.533)  # Tol's indigo and wine: two more colours that read on white
 WINE = (0.533, 0.133, 0.333)
 TEAL = (0.267, 0.667, 0.6)
+CYAN, OLIVE, ROSE, GREEN, SAND = (0.4, 0.8, 0.933), (0.6, 0.6, 0.2), (0.8, 0.4, 0.467), (0.133, 0.533, 0.2), (0.667, 0.6, 0.333)
 
 #: model (or protocol) -> (colour, marker, line style), in physical order: each global model next
 #: to its parallel reference (dashed). Every model has its own colour, kept in every figure.
@@ -63,7 +64,10 @@ MODEL_STYLES: dict[str, tuple[tuple[float, float, float], str, str]] = {
     "tavis_cummings": (PALETTE[2], "^", "-"),
     "parallel": (PALETTE[1], "s", "--"),
     "spin_chain": (PALETTE[4], "P", "-"),
+    "long_range_xxz": (CYAN, "H", "-"),
+    "lmg": (OLIVE, "8", "-"),
     "spin_chain_parallel": (PALETTE[7], "X", "--"),
+    "disordered_chain": (ROSE, "x", "-"),
     "global_flip": (PALETTE[3], "D", "-"),
     "rabi_parallel": (PALETTE[9], "v", "--"),
     "charger_mediated_osc": (PALETTE[5], "*", "-"),
@@ -71,6 +75,8 @@ MODEL_STYLES: dict[str, tuple[tuple[float, float, float], str, str]] = {
     "charger_mediated_ho": (BLACK, "p", "-"),
     "collective_drive": (INDIGO, "<", "-"),
     "splitting_quench": (WINE, "d", "--"),
+    "two_photon_dicke": (GREEN, "+", "-"),
+    "syk": (SAND, "1", "-"),
     "custom": (TEAL, ">", "-"),  # the user's battery (models.custom)
 }
 #: the physical order of the models in every figure and legend
