@@ -87,8 +87,10 @@ def netcdf_encoding(ds: xr.Dataset) -> dict[str, dict]:
     }
     for name in ds.coords:
         encoding.setdefault(name, {})["_FillValue"] = None
-    for name, var in ds.variables.items():  # an explicit encoding replaces the variable's own: keep its dtype (e.g. "S1" labels)
-        if name in encoding and "dtype" in var.encoding:
+    for name, var in ds.variables.items():
+        if var.dtype.kind in "UO":  # text labels as classic char arrays (NetCDF-3 types), not variable-length strings
+            encoding.setdefault(name, {}).setdefault("dtype", "S1")
+        elif name in encoding and "dtype" in var.encoding:  # an explicit encoding replaces the variable's own: keep its dtype
             encoding[name].setdefault("dtype", var.encoding["dtype"])
     return encoding
 

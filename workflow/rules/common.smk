@@ -32,3 +32,11 @@ def power_inputs(wc):
     for name in SIM.normalised_names(config, wc.model):  # normalisations simulated at their own coupling
         out[f"normalised_{name}"] = f"{RES}/simulate/normalised/{wc.model}/{name}.nc"
     return out
+
+
+def write_config(cfg, path, log_path):
+    """The validated config as YAML (the report's Configuration item), and a line in the job log."""
+    import yaml
+
+    Path(path).write_text(yaml.safe_dump(dict(cfg), sort_keys=False))
+    Path(log_path).write_text(f"wrote the validated config to {path}\n")

@@ -163,10 +163,7 @@ rule study_config:
         config=config,
     localrule: True
     run:
-        import yaml
-
-        Path(output[0]).write_text(yaml.safe_dump(dict(params.config), sort_keys=False))
-        Path(log[0]).write_text(f"wrote the validated config to {output[0]}\n")
+        write_config(params.config, output[0], log[0])
 
 
 ALL_TARGETS.append(rules.study_config.output[0])
