@@ -10,7 +10,7 @@ import xarray as xr
 
 from ..vocabulary import disorder_mean, disorder_stderr
 from .power import _log_N_axis, _title, _value, panel_grid, parameter_points
-from .style import MARKERS, PALETTE
+from .style import MARKERS, PALETTE, readable_log_axis
 
 
 def random_datasets(datasets: list[xr.Dataset]) -> list[xr.Dataset]:
@@ -39,6 +39,8 @@ def plot_disorder_means(datasets: list[xr.Dataset]):
         ax_p.set_yscale("log")
         _log_N_axis(ax_p, N)
         ax_p.set_ylabel(r"$\langle P_{\max}\rangle_{\mathrm{dis}}$ [$\omega_a^2$]", fontsize=6)
+        ax_p.autoscale_view()
+        readable_log_axis(ax_p, "y")
         _title(ax_p, ds)
         ax_p.legend(fontsize=5, frameon=False, loc="best")
         _log_N_axis(ax_e, N)

@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
+from .labels import model_label
 from .power import parameter_points
 from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure
 
@@ -66,7 +67,7 @@ def plot_normalisations(datasets: list[xr.Dataset]):
                     title += rf", $\alpha$={np.nanmin(a):.2f}" + (f"..{np.nanmax(a):.2f}" if np.nanmax(a) - np.nanmin(a) > 5e-3 else "")
             ax.set_title(title, fontsize=6)
             if c == 0:
-                ax.set_ylabel(rf"$\Gamma$ {ds.attrs['model']}", fontsize=6)
+                ax.set_ylabel(rf"$\Gamma$: {model_label(str(ds.attrs['model']))}", fontsize=6)
             if r == rows - 1:
                 ax.set_xlabel(r"$N$")
         if len(parameter_points(ds.quantum_advantage_normalised.sel(normalisation=names[0]))) > 1:
