@@ -35,6 +35,18 @@ def cavity_cell_operator(op, i: int, N: int, n_max: int):
     return qt.tensor(ops)
 
 
+def cavity_battery_series(H, psi0, times: np.ndarray, N: int):
+    """Energy and ergotropy of the N cells (factors 1..N) along sesolve(H, psi0) in the full space."""
+    res = qt.sesolve(H, psi0, times, options={"atol": 1e-13, "rtol": 1e-12, "max_step": 0.01})
+    HB = battery_hamiltonian(N)
+    en, erg = [], []
+    for s in res.states:
+        rho = s.ptrace(list(range(1, N + 1))).full()
+        en.append(float(np.real(np.trace(rho @ HB))))
+        erg.append(ergotropy_numpy(rho, HB))
+    return np.array(en), np.array(erg)
+
+
 def cavity_cells(N: int, photons: int, lam: float, omega_c: float, times: np.ndarray, n_max: int, rwa: bool = False):
     """Energy and ergotropy of N cells + one cavity, full space, Dicke or Tavis-Cummings coupling."""
     cell = functools.partial(cavity_cell_operator, N=N, n_max=n_max)
@@ -47,14 +59,7 @@ def cavity_cells(N: int, photons: int, lam: float, omega_c: float, times: np.nda
         Jx = sum(cell(qt.sigmax(), i) for i in range(N)) / 2
         H = omega_c * a.dag() * a + Jz + 2 * omega_c * lam * Jx * (a + a.dag())
     psi0 = qt.tensor([qt.basis(n_max, photons)] + [GROUND] * N)
-    res = qt.sesolve(H, psi0, times, options={"atol": 1e-13, "rtol": 1e-12, "max_step": 0.01})
-    HB = battery_hamiltonian(N)
-    en, erg = [], []
-    for s in res.states:
-        rho = s.ptrace(list(range(1, N + 1))).full()
-        en.append(float(np.real(np.trace(rho @ HB))))
-        erg.append(ergotropy_numpy(rho, HB))
-    return np.array(en), np.array(erg)
+    return cavity_battery_series(H, psi0, times, N)
 
 
 # ---------------------------------------------------------------------- SYK (Jordan-Wigner)
@@ -141,11 +146,4 @@ def two_photon_cavity_cells(N: int, lam: float, omega_c: float, times: np.ndarra
     Sx = sum(cell(qt.sigmax(), i) for i in range(N))
     H = omega_c * a.dag() * a + sum(cell(proj, i) for i in range(N)) + omega_c * lam * Sx * (a * a + a.dag() * a.dag())
     psi0 = qt.tensor([qt.basis(n_max, 2 * N)] + [GROUND] * N)
-    res = qt.sesolve(H, psi0, times, options={"atol": 1e-13, "rtol": 1e-12, "max_step": 0.01})
-    HB = battery_hamiltonian(N)
-    en, erg = [], []
-    for s in res.states:
-        rho = s.ptrace(list(range(1, N + 1))).full()
-        en.append(float(np.real(np.trace(rho @ HB))))
-        erg.append(ergotropy_numpy(rho, HB))
-    return np.array(en), np.array(erg)
+    return cavity_battery_series(H, psi0, times, N)
