@@ -42,7 +42,7 @@ def main(Ns: list[int]) -> None:
         print(
             f"{N:<3d}{DickeBlocks(N).dimension:>10d}{int(ds.liouville_dim.item()):>15d}{wall:>8.1f}"
             f"{ds.first_law_residual.item():>20.2e}{ds.trace_error.item():>13.2e}{ds.positivity_error.item():>18.2e}"
-            f"{ds.ergotropy.isel(time=-1).item() / N:>20.4f}{ds.tau_star.item():>7.2f}",
+            f"{ds.ergotropy.isel(t=-1).item() / N:>20.4f}{ds.tau_star.item():>7.2f}",
             flush=True,
         )
 

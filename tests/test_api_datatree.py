@@ -59,7 +59,7 @@ def test_export_writes_one_grouped_netcdf_that_round_trips(study_dir, tmp_path):
 
     with netCDF4.Dataset(path) as nc:
         g = nc["/simulate/parallel"]
-        assert "_FillValue" not in g["time"].ncattrs() and g["time"].units == "1" and g["time"].reduced_units == "omega_a^-1"
+        assert "_FillValue" not in g["t"].ncattrs() and g["t"].units == "1" and g["t"].reduced_units == "omega_a^-1"
         assert nc.groups.keys() == {"power", "simulate"} and g.title.startswith("qbattery simulate")
 
 

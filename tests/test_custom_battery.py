@@ -375,8 +375,8 @@ def test_config_route_sweeps_the_user_parameters_like_a_catalogue_model():
     cfg = validate_config(custom_config())
     job = sim_stage.job_config(cfg, "custom", 2)
     ds = sim_stage.simulate_point(job, "custom", 2)
-    t = ds.time.values
-    assert ds.energy.dims == ("N", "drive", "time") and float(ds.anharmonicity) == 0.2
+    t = ds.t.values
+    assert ds.energy.dims == ("N", "drive", "t") and float(ds.anharmonicity) == 0.2
     for drive in (0.5, 1.0):
         ref = qbattery.charge(times=t, power=False, **example.three_level_cells(2, drive=drive, anharmonicity=0.2))
         np.testing.assert_allclose(ds.energy.sel(drive=drive).values[0], ref.energy.values[0], atol=1e-12)

@@ -83,8 +83,8 @@ def figures(power_sets):
     N = np.array([1, 4, 16])
     E = np.sin(0.5 * N[:, None] * t[None, :]) ** 2 * N[:, None]  # the global flip: E/N = sin^2(N g t)
     flip = xr.Dataset(
-        {"energy": (("N", "time"), E), "ergotropy": (("N", "time"), E)},
-        coords={"N": N, "time": t, "drive": 0.5},
+        {"energy": (("N", "t"), E), "ergotropy": (("N", "t"), E)},
+        coords={"N": N, "t": t, "drive": 0.5},
         attrs={"model": "global_flip"},
     )
     figs["trajectories"] = trajectories.plot_trajectories(flip)

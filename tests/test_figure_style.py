@@ -13,7 +13,7 @@ def _draw():
     t = np.linspace(0, 10, 60)
     for i, name in enumerate(("dicke", "parallel", "spin_chain")):
         ax.plot(t, np.sin(t + i) ** 2, label=style.legend_name(name), **style.model_style(name, i))
-    ax.set_xlabel(style.label("time"))
+    ax.set_xlabel(style.label("t"))
     ax.set_ylabel(style.label("energy"))
     ax.legend()
     return fig

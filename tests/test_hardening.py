@@ -204,7 +204,7 @@ def test_jobs_that_cannot_run_are_refused_at_validation_naming_the_key(edit, mes
 def _small_dataset():
     import xarray as xr
 
-    return xr.Dataset({"energy": (("N", "time"), np.arange(6.0).reshape(2, 3))}, coords={"N": [1, 2], "time": [0.0, 1.0, 2.0]})
+    return xr.Dataset({"energy": (("N", "t"), np.arange(6.0).reshape(2, 3))}, coords={"N": [1, 2], "t": [0.0, 1.0, 2.0]})
 
 
 def test_a_truncated_netcdf_file_is_named_damaged_with_how_to_rebuild_it(tmp_path):

@@ -154,8 +154,8 @@ def test_non_finite_non_monotonic_negative_or_short_time_grid_is_refused(entry, 
 def test_power_analysis_refuses_a_dataset_on_a_bad_time_grid(case):
     """The same time-grid rules for the grid that analyse_power receives (its ``time`` coordinate)."""
     sim = qbattery.simulate("parallel", N=[1], times=np.linspace(0.0, 3.0, 4))
-    bad = sim.assign_coords(time=np.asarray(BAD_TIMES[case][0]))
-    refused(lambda: analyse_power(bad), "analyse_power: argument sim." + BAD_TIMES[case][1].replace("times", "time", 1))
+    bad = sim.assign_coords(t=np.asarray(BAD_TIMES[case][0]))
+    refused(lambda: analyse_power(bad), "analyse_power: argument sim." + BAD_TIMES[case][1].replace("times", "t", 1))
 
 
 BAD_NUMERICS = [

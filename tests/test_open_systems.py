@@ -338,7 +338,7 @@ def test_health_violation_fails_loudly_or_records_nan_with_a_flag():
 
 def test_dataset_has_units_long_names_and_no_complex_values():
     ds = open_grid("tavis_cummings", [1, 2], np.linspace(0, 4, 21), {"gamma": [0.0, 0.1], "kappa": 0.1}, {}, FAST)
-    assert set(ds.ergotropy.dims) == {"N", "gamma", "time"}  # swept rates are dimensions
+    assert set(ds.ergotropy.dims) == {"N", "gamma", "t"}  # swept rates are dimensions
     assert all(ds[r].ndim == 0 for r in ("gamma_phi", "kappa", "temperature"))  # fixed ones 0-d coordinates
     for name, v in {**ds.data_vars, **ds.coords}.items():
         assert "units" in v.attrs and "long_name" in v.attrs, name
@@ -523,6 +523,6 @@ def test_workflow_writes_open_grids_and_the_figure(tmp_path):
     for name in ("rabi_parallel", "charger_mediated_tls"):
         ds = open_dataset(res / "open" / f"{name}.nc")
         assert ds.N.values.tolist() == ([1, 2] if name == "rabi_parallel" else [1, 3])
-        assert {"gamma", "temperature", "time"} <= set(ds.work.dims)
+        assert {"gamma", "temperature", "t"} <= set(ds.work.dims)
         assert float(ds.first_law_residual.max()) <= ds.attrs["numerics_first_law_tol"]
     assert (res / "figures" / "open_systems.png").stat().st_size > 10000

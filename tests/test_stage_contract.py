@@ -495,7 +495,7 @@ def test_changed_model_parameter_is_in_the_file_after_a_rerun(tmp_path):
     ds = xr.open_dataset(tmp_path / "results" / "tiny" / "simulate" / "rabi_parallel.nc")
     assert float(ds.drive) == 0.25
     # E(t) = N sin^2(g t) of the resonant parallel drive at the new g
-    np.testing.assert_allclose(ds.energy.sel(N=2).values, 2 * np.sin(0.25 * ds.time.values) ** 2, atol=1e-10)
+    np.testing.assert_allclose(ds.energy.sel(N=2).values, 2 * np.sin(0.25 * ds.t.values) ** 2, atol=1e-10)
 
 
 # ------------------------------------------------------------------------ the user's battery (models.custom)

@@ -186,7 +186,7 @@ def test_every_fixed_scalar_is_a_0d_coordinate(datasets):
             if r != "gamma":
                 assert r not in ds.dims and ds[r].ndim == 0, (ds.attrs["model"], r)  # fixed: 0-d coordinates
     simulated = [ds for stage, ds in datasets if stage == "simulate"]
-    assert all(d in ("N", "time") for ds in simulated for d in ds.dims)  # every parameter fixed here
+    assert all(d in ("N", "t") for ds in simulated for d in ds.dims)  # every parameter fixed here
 
 
 def test_open_rates_given_as_one_element_lists_are_0d_coordinates_with_the_same_numbers():

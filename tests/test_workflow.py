@@ -26,7 +26,7 @@ def test_tiny_workflow_writes_merged_grids_that_equal_the_library(tiny_run):
     for model, entry in cfg["models"].items():
         ds = xr.open_dataset(res / "simulate" / f"{model}.nc")
         assert list(ds.N.values) == entry["N"]
-        assert ds.energy.dims[0] == "N" and ds.energy.dims[-1] == "time"
+        assert ds.energy.dims[0] == "N" and ds.energy.dims[-1] == "t"
         for name, var in ds.variables.items():
             assert "long_name" in var.attrs and ("units" in var.attrs or "flag_values" in var.attrs), (model, name)
         for key in ("model", "hamiltonian", "config_hash", "qbattery_version", "qutip_version", "numpy_version", "scipy_version"):

@@ -66,7 +66,7 @@ def cell_ergotropy(rho: qutip.Qobj) -> float:
 
 erg_qutip = N * np.array([cell_ergotropy(r) for r in after])
 assert np.allclose(pt.ergotropy_discharge.values, erg_qutip, atol=1e-7)
-work_off = float(pt.work.sel(time=t_off))
+work_off = float(pt.work.sel(t=t_off))
 assert np.isclose(float(pt.efficiency_at_tau_star), N * cell_ergotropy(cell) / work_off, rtol=1e-6)
 print(f"switch-off at t = {t_off:.2f}: efficiency {float(pt.efficiency_at_tau_star):.3f}, "
       f"self-discharge time {float(pt.self_discharge_time):.2f} (1/gamma = {1 / gamma:.0f})")

@@ -59,10 +59,10 @@ print(f"N = 4: at most {100 * share:.0f}% of the joint ergotropy is locked in co
 
 fig, (a, b) = plt.subplots(1, 2, figsize=(7.0, 2.6), constrained_layout=True)
 for ds, ax, title in ((jc, a, "$N = 1$"), (tc, b, "$N = 4$")):
-    ax.plot(ds.time, ds.energy, label="energy $E_B$")
-    ax.plot(ds.time, ds.ergotropy, label=r"ergotropy $\mathcal{E}_B$")
-    ax.plot(ds.time, ds.locked_ergotropy, label="locked")
-    ax.plot(ds.time, ds.mutual_information, ":", label="$I(B:C)$ (nats)")
+    ax.plot(ds.t, ds.energy, label="energy $E_B$")
+    ax.plot(ds.t, ds.ergotropy, label=r"ergotropy $\mathcal{E}_B$")
+    ax.plot(ds.t, ds.locked_ergotropy, label="locked")
+    ax.plot(ds.t, ds.mutual_information, ":", label="$I(B:C)$ (nats)")
     ax.set_title(title)
     ax.set_xlabel(r"time ($\omega_a^{-1}$)")
 a.set_ylabel(r"energy ($\omega_a$)")

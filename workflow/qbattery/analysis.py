@@ -60,10 +60,10 @@ def boundary_health(power: xr.Dataset, label: str, on_violation: str) -> list[st
         hit = f.values == 1
         if not hit.any():
             continue
-        t_end = float(power.time.values[-1])
+        t_end = float(power.t.values[-1])
         for idx in np.argwhere(hit):
             point = " ".join(f"{d}={f[d].values[i].item():g}" for d, i in zip(f.dims, idx))
-            scalars = " ".join(f"{k}={v.item():g}" for k, v in f.coords.items() if v.ndim == 0 and k != "time")
+            scalars = " ".join(f"{k}={v.item():g}" for k, v in f.coords.items() if v.ndim == 0 and k != "t")
             where = f"numerical health: {label} {point} {scalars}".rstrip()
             bad = [f"{biased[0]} at the end of the time grid t_max={t_end:g} ({flag}=1: {biased[1]} is biased low)"]
             msg = health_violation(where, bad, on_violation, hint=BOUNDARY_HINT)
@@ -106,9 +106,9 @@ def speed_limits(sim: xr.Dataset, power: xr.Dataset) -> dict[str, tuple]:
     """QSL variables of a grid whose model returns the ``QSL_SERIES`` (else {})."""
     if not all(k in sim for k in QSL_SERIES):
         return {}
-    t = sim.time.values
-    grid_dims = tuple(d for d in sim.energy.dims if d != "time")
-    order = grid_dims + ("time",)
+    t = sim.t.values
+    grid_dims = tuple(d for d in sim.energy.dims if d != "t")
+    order = grid_dims + ("t",)
     ov, E, dE = (sim[k].transpose(*order).values for k in QSL_SERIES)
     erg = sim.ergotropy.transpose(*order).values
     erg = erg - erg[..., :1]
@@ -185,19 +185,19 @@ def analyse_power(
     was simulated with (attribute ``numerics_on_violation``), else "fail"."""
     power_args(sim, reference)
     policy = on_violation or str(sim.attrs.get("numerics_on_violation", "fail"))
-    t = sim.time.values
-    grid_dims = tuple(d for d in sim.energy.dims if d != "time")
+    t = sim.t.values
+    grid_dims = tuple(d for d in sim.energy.dims if d != "t")
     out = xr.Dataset(coords={k: v for k, v in sim.coords.items()})
     stored = sim.energy.values - sim.energy.values[..., :1]
     erg = sim.ergotropy.values - sim.ergotropy.values[..., :1]
-    tdims = grid_dims + ("time",)
+    tdims = grid_dims + ("t",)
     out["average_power"] = var("average_power", tdims, average_power(t, stored))
     out["average_power_ergotropy"] = var("average_power_ergotropy", tdims, average_power(t, erg))
     for name, val in {**_summaries(t, stored), **_summaries(t, erg, ergotropy=True)}.items():
         out[name] = var(name, grid_dims, val)
     for name, v in speed_limits(sim, out).items():
         out[name] = v
-    out["late_energy_spread"] = var("late_energy_spread", grid_dims, late_spread(t, sim.energy.transpose(*grid_dims, "time").values))
+    out["late_energy_spread"] = var("late_energy_spread", grid_dims, late_spread(t, sim.energy.transpose(*grid_dims, "t").values))
     reasons = boundary_health(out, f"model={sim.attrs.get('model', '?')}", policy)
     if any(k in sim for k in QSL_SERIES):
         out.attrs["speed_limits"] = (
@@ -290,13 +290,13 @@ def _stability(out: xr.Dataset, sim: xr.Dataset) -> None:
     from .physics.figures_of_merit import relative_fluctuation, temporal_fluctuation
 
     dims = out.tau_star.dims
-    t = sim.time.values
+    t = sim.t.values
     tau = out.tau_star.transpose(*dims).values
-    E = sim.energy.transpose(*dims, "time").values
+    E = sim.energy.transpose(*dims, "t").values
     fl = np.full(tau.shape, np.nan)
     var_tau = np.full(tau.shape, np.nan)
     e_tau = np.full(tau.shape, np.nan)
-    V = sim.energy_variance.transpose(*dims, "time").values if "energy_variance" in sim else None
+    V = sim.energy_variance.transpose(*dims, "t").values if "energy_variance" in sim else None
     for idx in np.ndindex(tau.shape):
         if not np.isfinite(tau[idx]):
             continue

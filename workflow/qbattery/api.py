@@ -1,7 +1,7 @@
 """Notebook entry points: a study's results as one ``xarray.DataTree``, and as one NetCDF file.
 
 >>> study = qbattery.load("default")           # results/default/<stage>/<name>.nc -> an xarray.DataTree
->>> study["simulate/dicke"].ergotropy.sel(N=8).plot.line(x="time")
+>>> study["simulate/dicke"].ergotropy.sel(N=8).plot.line(x="t")
 >>> study["power/dicke"].to_dataset()          # one node as an xarray.Dataset
 >>> study.config                               # the validated config the results depend on
 >>> qbattery.export("default", "default.nc")   # the whole study as one NetCDF-4 file with groups

@@ -432,7 +432,7 @@ def _pick(da: xr.DataArray, sel: dict) -> float:
 
 def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, status, reasons, num, config) -> xr.Dataset:
     grid_dims = ("N", *dims)
-    tdims, sdims = grid_dims + ("time",), grid_dims + ("switch_off",)
+    tdims, sdims = grid_dims + ("t",), grid_dims + ("switch_off",)
     var = {}
     for k in SERIES:
         var[k] = var_of(k, tdims, data[k])
@@ -445,7 +445,7 @@ def _to_dataset(m, N, t, dims, swept, fixed, names, data, at, tau_vals, diag, st
     var["status"] = var_of("status", grid_dims, status)
     coords = {
         "N": var_of("N", "N", np.array([N], dtype=np.int64)),
-        "time": var_of("time", "time", t),
+        "t": var_of("t", "t", t),
     }
     if names:
         coords["switch_off"] = var_of("switch_off", "switch_off", np.array(names, dtype=object).astype(str))

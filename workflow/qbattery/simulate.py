@@ -250,7 +250,7 @@ def realisation_args(m, realisations, seed, config) -> tuple[list[int] | None, i
 
 def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, config, rdims=()) -> xr.Dataset:
     grid_dims = ("N", *rdims, *dims)
-    tdims = grid_dims + ("time",)
+    tdims = grid_dims + ("t",)
     data = dict(data, stored_energy=data["energy"] - data["energy"][..., :1])
     names = ("energy", "stored_energy", "ergotropy", "capacity", *(f for f in FOM_SERIES if f in data))
     var = {k: var_of(k, tdims, data[k]) for k in names}
@@ -261,7 +261,7 @@ def _to_dataset(m, Ns, t, dims, swept, fixed, data, diag, status, reasons, num, 
         if d.tolerance:
             var[d.name][2]["tolerance"] = getattr(num, d.tolerance)
     var["status"] = var_of("status", grid_dims, status)
-    coords = {"N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)), "time": var_of("time", "time", t)}
+    coords = {"N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)), "t": var_of("t", "t", t)}
     coords.update(parameter_coords(m, dims, swept, fixed))
     ds = xr.Dataset(var, coords=coords)
     ds.attrs.update(m.attrs())

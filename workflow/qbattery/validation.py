@@ -497,17 +497,17 @@ def _dataset(ds: Any, where: str, arg: str) -> None:
             shown=f"value of type {type(ds).__name__}",
         )
     missing = [k for k in ("energy", "ergotropy") if k not in ds.data_vars]
-    if missing or "time" not in ds.coords:
-        what = ", ".join(missing + ([] if "time" in ds.coords else ["time"]))
+    if missing or "t" not in ds.coords:
+        what = ", ".join(missing + ([] if "t" in ds.coords else ["t"]))
         reason = f"a dataset without {what} is not a simulated grid"
         raise invalid(where + arg, dict(ds.sizes), reason, "a dataset of qbattery.simulate", shown=f"Dataset with dims {dict(ds.sizes)}")
     for k in ("energy", "ergotropy"):
         dims = ds[k].dims
-        if dims[-1] != "time" or "N" not in dims:
+        if dims[-1] != "t" or "N" not in dims:
             raise invalid(
-                f"{where}{arg}.{k}", list(dims), "dims must include N and end with time", "(N, <parameters>, time)", shown=f"dims {dims}"
+                f"{where}{arg}.{k}", list(dims), "dims must include N and end with t", "(N, <parameters>, t)", shown=f"dims {dims}"
             )
-    check_times(ds.time.values, where, f"{arg}.time")
+    check_times(ds.t.values, where, f"{arg}.t")
 
 
 def power_args(sim: Any, reference: Any = None) -> None:
@@ -534,7 +534,7 @@ def power_args(sim: Any, reference: Any = None) -> None:
         reason = f"lacks N = {', '.join(map(str, lacking))} of sim"
         raise invalid(w + "reference.N", reference.N.values.tolist(), reason, "a reference simulated at every N of sim")
     for name in reference.coords:
-        if name in ("N", "time"):
+        if name in ("N", "t"):
             continue
         ref_v = np.atleast_1d(reference[name].values)
         if name not in sim.coords:

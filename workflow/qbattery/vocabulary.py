@@ -20,8 +20,10 @@ Attributes (CF 1.10; every file a study writes passes compliance-checker's ``cf:
   energies...); the table below lists ``reduced_units`` in its units column (``1``: a plain number).
   The writer (:func:`qbattery.io.write_netcdf`, through :func:`cf_units`) applies the same rule to
   every variable, whatever declared it.
-- ``time`` is a duration in 1/omega_a, not a calendar time: it has no ``standard_name = time``
-  (CF reserves that for ``<unit> since <epoch>`` axes); coordinates carry no ``_FillValue``.
+- The time axis is named ``t``: a duration in 1/omega_a, not a calendar time. CF checkers take a
+  dimension named ``time`` (or with ``standard_name = time``) for a calendar axis, which needs
+  ``<unit> since <epoch>`` units, so neither the name nor the standard name is used; coordinates
+  carry no ``_FillValue``.
 - Every file has the global attributes ``title``, ``Conventions = "CF-1.10"`` and ``units_convention``.
 
 Naming rules (apply them to every new name):
@@ -118,7 +120,7 @@ CHECK_FLAGS = dict(flag_values=(0, 1), flag_meanings="ok tolerance_violated", fl
 #: grid coordinates shared by the stages
 _COORDS = {
     "N": _q("number of cells N", ONE, "number of cells; battery size N (full 2^N battery space); a dimension in every stage"),
-    "time": Quantity("time t", T, "time; charging time t of the protocol (grid of the config's time section)"),
+    "t": Quantity("time t", T, "time; charging time t of the protocol (grid of the config's time section)"),
     "temperature": _q("temperature T", E, "temperature T; bath temperature (open, thermal) / of the initial Gibbs state (work), k_B = 1"),
     "discharge_time": _q(
         "time since switch-off",

@@ -16,11 +16,11 @@ ROUND_OFF = 1e-12  # |<H_int>| / E_tot below this is drawn as 0 (resonant exchan
 
 def _first_point(da: xr.DataArray) -> xr.DataArray:
     """First value of every swept parameter axis (the figure shows one parameter point)."""
-    return da.isel({d: 0 for d in da.dims if d not in ("N", "time", "switch_off")})
+    return da.isel({d: 0 for d in da.dims if d not in ("N", "t", "switch_off")})
 
 
 def _point_label(ds: xr.Dataset) -> str:
-    swept = [d for d in ds.mutual_information.dims if d not in ("N", "time")]
+    swept = [d for d in ds.mutual_information.dims if d not in ("N", "t")]
     return point_label({d: ds[d].values[0] for d in swept}, ds.attrs["model"])
 
 
@@ -49,7 +49,7 @@ def plot_correlations(datasets: list[xr.Dataset], max_N: int = 3):
     col_erg, col_frac = ncols - 2, ncols - 1
     for row, ds in zip(axes, dss):
         name = ds.attrs["model"]
-        t = ds.time.values
+        t = ds.t.values
         Ns = pick_N(ds.N.values, max_N)
         cols = shades(name, len(Ns))
         zero = _zero_share(ds)

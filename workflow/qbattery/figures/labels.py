@@ -56,7 +56,7 @@ WORDS: dict[str, dict[int, str]] = {
 #: axis labels: symbol [units]
 QUANTITIES: dict[str, str] = {
     "N": r"number of cells $N$",
-    "time": r"time $t$ [$\omega_a^{-1}$]",
+    "t": r"time $t$ [$\omega_a^{-1}$]",
     "tau": r"pulse duration $\tau$ [$\omega_a^{-1}$]",
     "switch_off": r"switch-off time $\tau$ [$\omega_a^{-1}$]",
     "energy": r"stored energy $E$ [$\omega_a$]",

@@ -14,7 +14,7 @@ PREFERRED = ("charger_mediated_osc", "tavis_cummings", "dicke", "charger_mediate
 
 def select(da: xr.DataArray, **choice) -> xr.DataArray:
     """Index every dimension except the time axes: ``choice`` (dim -> index, -1 last, slice(None) all), else 0."""
-    return da.isel({d: choice.get(d, 0) for d in da.dims if d not in ("time", "discharge_time")})
+    return da.isel({d: choice.get(d, 0) for d in da.dims if d not in ("t", "discharge_time")})
 
 
 def _gamma_index(ds: xr.Dataset) -> int:
@@ -60,9 +60,9 @@ def plot_open_systems(datasets: list[xr.Dataset]):
             ("stored_energy", "-.", r"$\Delta E_B = W + Q$"),
             ("ergotropy", ":", r"ergotropy $\mathcal{E}$"),
         ):
-            a.plot(show.time, select(show[var], **ch), style, label=lab)
+            a.plot(show.t, select(show[var], **ch), style, label=lab)
         a.set_title(f"{model_label(show.attrs['model'])}\n{_label(show, **ch)}", fontsize=6)
-        a.set_xlabel(quantity("time"))
+        a.set_xlabel(quantity("t"))
         a.set_ylabel(r"energy [$\omega_a$]")
         lo, hi = a.get_ylim()
         a.set_ylim(lo, hi + 0.35 * (hi - lo))  # room for the legend above the curves

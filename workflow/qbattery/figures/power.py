@@ -43,7 +43,7 @@ ADVANTAGE_LAWS = {
 def parameter_points(da: xr.DataArray, model: str | None = None) -> list[tuple[dict, str]]:
     """(selector, label) of every point of the non-N, non-time dimensions of ``da``; the label
     in display form ($\\lambda = 0.1$, "open chain", ...)."""
-    dims = [d for d in da.dims if d not in ("N", "time")]
+    dims = [d for d in da.dims if d not in ("N", "t")]
     out = []
     for idx in itertools.product(*(range(da.sizes[d]) for d in dims)):
         sel = dict(zip(dims, idx))
@@ -67,7 +67,7 @@ def _points(ds: xr.Dataset, var: str) -> list[tuple[dict, str]]:
 
 def fixed_label(ds: xr.Dataset) -> str:
     """Fixed (scalar) parameters of a dataset, in display form, for the panel title."""
-    fixed = {k: v.values for k, v in ds.coords.items() if v.ndim == 0 and k != "time"}
+    fixed = {k: v.values for k, v in ds.coords.items() if v.ndim == 0 and k != "t"}
     return point_label(fixed, ds.attrs.get("model"))
 
 

@@ -7,7 +7,7 @@ Typical use in a figure module::
     from .style import figure, label, model_style, save_figure
     fig, ax = figure()                           # one APS column, 3.4 in wide
     ax.plot(t, E, label=legend_name("dicke"), **model_style("dicke"))
-    ax.set_xlabel(label("time")); ax.set_ylabel(label("energy"))
+    ax.set_xlabel(label("t")); ax.set_ylabel(label("energy"))
     save_figure(fig, "x.pdf", "x.png")
 
 The palette is seaborn's "colorblind" (Wong, Nat. Methods 8, 441 (2011)) without its yellow,

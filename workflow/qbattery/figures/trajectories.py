@@ -31,7 +31,7 @@ def plot_trajectories(ds: xr.Dataset, max_N: int = 3):
     fig, axes = figure(width=width, height=2 * PANEL_HEIGHT_IN + 0.45, nrows=2, ncols=cols, squeeze=False, sharex=True, sharey="row")
     Ns = select_N(ds.N.values, max_N)
     colours = dict(zip(Ns, shades(name, len(Ns))))
-    t = ds.time.values
+    t = ds.t.values
     natural = name in NATURAL_TIME and "drive" in ds.coords and ds["drive"].ndim == 0
     for j, (sel, label) in enumerate(points):
         for row, var in enumerate(("energy", "ergotropy")):
@@ -54,7 +54,7 @@ def plot_trajectories(ds: xr.Dataset, max_N: int = 3):
             if j == 0:
                 ax.set_ylabel(quantity(f"{var}_per_cell"))
             if row == 1:
-                ax.set_xlabel(quantity("natural_time") if natural else quantity("time"))
+                ax.set_xlabel(quantity("natural_time") if natural else quantity("t"))
     if len(all_points) > len(points):
         note(axes[0, -1], f"first {len(points)} of {len(all_points)} parameter points", loc="upper right")
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=len(Ns), frameon=False, fontsize=6)

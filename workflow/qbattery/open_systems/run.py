@@ -385,7 +385,7 @@ def open_grid(
         el = _time.perf_counter() - t0
         log.info("%s: %d/%d points, %.1f s elapsed", label, done, total, el)
     grid_dims = tuple(dims)
-    var = {k: var_of(k, grid_dims + ("time",), series[k]) for k in SERIES}
+    var = {k: var_of(k, grid_dims + ("t",), series[k]) for k in SERIES}
     var.update({k: var_of(k, grid_dims, scalars[k]) for k in SCALARS})
     var["ergotropy_discharge"] = var_of("ergotropy_discharge", grid_dims + ("discharge_time",), discharge)
     tolv = {"norm_tol": num.norm_tol, "state_tol": num.state_tol, "first_law_tol": num.first_law_tol, "truncation_tol": s.truncation_tol}
@@ -394,7 +394,7 @@ def open_grid(
     var["status"] = var_of("status", grid_dims, status)
     coords = {
         "N": var_of("N", "N", np.asarray(Ns, dtype=np.int64)),
-        "time": var_of("time", "time", t),
+        "t": var_of("t", "t", t),
         "discharge_time": var_of("discharge_time", "discharge_time", s.discharge_times),
     }
     coords.update({r: var_of(r, r, rate_axes[r]) for r in rate_dims})

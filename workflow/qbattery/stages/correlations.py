@@ -58,7 +58,7 @@ def job_config(cfg: Mapping, model: str, N: int | str | None = None) -> dict:
 def correlations_point(job_cfg: Mapping, model: str, N: int, power: xr.Dataset, simulated: xr.Dataset | None) -> xr.Dataset:
     """Correlations of ``model`` at one N: switch-off times from ``power``, Fock cutoff from ``simulated``."""
     times = model_times(job_cfg, model)
-    if power.sizes["time"] != len(times) or not np.allclose(power.time.values, times):
+    if power.sizes["t"] != len(times) or not np.allclose(power.t.values, times):
         raise ValueError(f"power dataset of {model!r} is on another time grid than the config's")
     switch = {n: power[corr.SWITCH_OFF_TIMES[n]] for n in job_cfg[SECTION]["switch_off"]}
     cut = simulated["fock_cutoff"] if simulated is not None and "fock_cutoff" in simulated else None
