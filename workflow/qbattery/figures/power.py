@@ -6,7 +6,9 @@
 - ``plot_speed_limits``: tau* against the quantum speed limit of the state at tau*,
   t_QSL = max(t_MT, t_ML) (Mandelstam-Tamm; Giovannetti, Lloyd, Maccone 2003).
 
-Every swept parameter point is drawn (colour), so no point of the grid is hidden.
+Every swept parameter point is drawn (colour), so no point of the grid is hidden. Models with
+random parameters (a ``realisation`` axis) are drawn as their disorder mean with the standard
+error of the mean as error bars (``analysis.disorder_statistics``), one curve per parameter point.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import itertools
 import numpy as np
 import xarray as xr
 
+from ..vocabulary import disorder_mean, disorder_stderr
 from .labels import model_label, point_label, quantity
 from .style import (
     DOUBLE_WIDTH_IN,
@@ -43,7 +46,7 @@ ADVANTAGE_LAWS = {
 def parameter_points(da: xr.DataArray, model: str | None = None) -> list[tuple[dict, str]]:
     """(selector, label) of every point of the non-N, non-time dimensions of ``da``; the label
     in display form ($\\lambda = 0.1$, "open chain", ...)."""
-    dims = [d for d in da.dims if d not in ("N", "t")]
+    dims = [d for d in da.dims if d not in ("N", "t", "realisation")]
     out = []
     for idx in itertools.product(*(range(da.sizes[d]) for d in dims)):
         sel = dict(zip(dims, idx))
@@ -55,14 +58,29 @@ def _points(ds: xr.Dataset, var: str) -> list[tuple[dict, str]]:
     """Parameter points of ``var``; points whose curves coincide are drawn once, their labels
     joined ("A and B (coincide)"), so no curve hides another without a note."""
     points = parameter_points(ds[var], ds.attrs["model"])
-    curves = {i: ds[var].isel(sel).values for i, (sel, _) in enumerate(points)}
+    curves = {i: series(ds, var, sel)[0] for i, (sel, _) in enumerate(points)}
     out = []
     for group in coinciding(curves):
         sel, lab = points[group[0]]
-        if len(group) > 1:
-            lab = " and ".join(points[i][1] for i in group) + " (coincide)"
+        if len(group) > 1:  # one label line per coinciding point: a legend no wider than its panel
+            lab = " and\n".join(points[i][1] for i in group) + " (coincide)"
         out.append((sel, lab))
     return out
+
+
+def series(ds: xr.Dataset, var: str, sel: dict) -> tuple[np.ndarray, np.ndarray | None]:
+    """(values, standard error or None) of ``var`` at a parameter point: for a random model the
+    stored disorder mean and its standard error (``<var>_disorder_mean``/``_disorder_stderr``),
+    else (for a quantity without stored statistics) the mean over ``realisation`` and
+    std / sqrt(R); for a deterministic model the values themselves."""
+    if "realisation" not in ds.dims:
+        return _isel(ds[var], sel).values, None
+    if disorder_mean(var) in ds:
+        return _isel(ds[disorder_mean(var)], sel).values, _isel(ds[disorder_stderr(var)], sel).values
+    x = _isel(ds[var], sel)
+    R = x.sizes["realisation"]
+    err = x.std("realisation", ddof=1).values / np.sqrt(R) if R > 1 else None
+    return x.mean("realisation").values, err
 
 
 def fixed_label(ds: xr.Dataset) -> str:
@@ -86,6 +104,8 @@ def panel_grid(n: int, columns: int = PANEL_COLUMNS):
 
 def _title(ax, ds: xr.Dataset) -> None:
     fixed = fixed_label(ds)
+    if "realisation" in ds.dims:  # random model: the curves are disorder means
+        fixed = (fixed + "\n" if fixed else "") + f"mean of {ds.sizes['realisation']} realisations $\\pm$ SE"
     ax.set_title(model_label(ds.attrs["model"]) + (f"\n{fixed}" if fixed else ""), fontsize=7)
 
 
@@ -131,15 +151,16 @@ def plot_power_scaling(datasets: list[xr.Dataset]):
         points = _points(ds, "max_power")
         cols = shades(name, len(points))
         ref = ds.attrs.get("parallel_reference", "")
+        exponent = "power_exponent_disorder_mean" if "realisation" in ds.dims else "power_exponent"
         for i, (sel, lab) in enumerate(points):
-            P = ds.max_power.isel(sel).values
+            P, err = series(ds, "max_power", sel)
             text = lab
-            if "power_exponent" in ds:
-                a, se = _value(ds.power_exponent, sel), _value(ds.power_exponent_stderr, sel)
+            if exponent in ds:
+                a, se = _value(ds[exponent], sel), _value(ds[exponent + "_stderr"], sel)
                 text = (lab + ": " if lab else "") + rf"$\alpha = {a:.2f} \pm {se:.2f}$"
                 if np.isfinite(a):
                     ax.plot(N, fitted_line(N, P, a), "-", color=cols[i], lw=0.6, alpha=0.7)
-            ax.plot(N, P, MARKERS[i % len(MARKERS)], color=cols[i], ls="none", label=text)
+            ax.errorbar(N, P, yerr=err, fmt=MARKERS[i % len(MARKERS)], color=cols[i], ls="none", capsize=1.5, label=text)
             if "reference_max_power" in ds:
                 ax.plot(
                     N,
@@ -168,9 +189,10 @@ def plot_quantum_advantage(datasets: list[xr.Dataset]):
         N = ds.N.values
         points = _points(ds, "quantum_advantage")
         cols = shades(name, len(points))
-        curves = {i: ds.quantum_advantage.isel(sel).values for i, (sel, _) in enumerate(points)}
+        stats = {i: series(ds, "quantum_advantage", sel) for i, (sel, _) in enumerate(points)}
+        curves = {i: v for i, (v, _) in stats.items()}
         for i, (_, lab) in enumerate(points):
-            ax.plot(N, curves[i], MARKERS[i % len(MARKERS)] + "-", color=cols[i], label=lab or None)
+            ax.errorbar(N, curves[i], yerr=stats[i][1], fmt=MARKERS[i % len(MARKERS)] + "-", color=cols[i], capsize=1.5, label=lab or None)
         if name in ADVANTAGE_LAWS:
             law, text = ADVANTAGE_LAWS[name]
             if any(coinciding({0: law(N), 1: c}) == [[0, 1]] for c in curves.values()):
@@ -200,15 +222,15 @@ def plot_speed_limits(datasets: list[xr.Dataset]):
         cols = shades(name, len(points))
         for i, (sel, lab) in enumerate(points):
             c, m = cols[i], MARKERS[i % len(MARKERS)]
-            tau, qsl = ds.tau_star.isel(sel).values, ds.qsl_time_tau_star.isel(sel).values
-            ax.plot(N, tau, m + "-", color=c, ms=3, label=lab or None)
-            ax.plot(N, qsl, m + "--", color=c, ms=2.5, mfc="none", lw=0.8)
+            (tau, tau_err), (qsl, qsl_err) = series(ds, "tau_star", sel), series(ds, "qsl_time_tau_star", sel)
+            ax.errorbar(N, tau, yerr=tau_err, fmt=m + "-", color=c, ms=3, capsize=1.5, label=lab or None)
+            ax.errorbar(N, qsl, yerr=qsl_err, fmt=m + "--", color=c, ms=2.5, mfc="none", lw=0.8, capsize=1.5)
             if coinciding({0: tau, 1: qsl}, rtol=1e-3) == [[0, 1]]:
                 note(ax, r"$\tau^* = t_{\mathrm{QSL}}$ (bound saturated)")
-        taus = {lab: ds.tau_star.isel(sel).values for sel, lab in points}
+        taus = {lab: series(ds, "tau_star", sel)[0] for sel, lab in points}
         for group in coinciding(taus):
             if len(group) > 1:
-                note(ax, r"$\tau^*$ of " + " and ".join(group) + " coincide", loc="upper right")
+                note(ax, r"$\tau^*$ of " + " and\n".join(group) + " coincide", loc="center right")
         ax.set_yscale("log")
         readable_log_axis(ax)
         _log_N_axis(ax, N)
