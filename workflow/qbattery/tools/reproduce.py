@@ -12,7 +12,9 @@ numbers in the workflow. Rows whose model is not in the registry yet are ``pendi
 
 Papers: D. Ferraro et al., PRL 120, 117702 (2018); T. P. Le et al., PRA 97, 022106 (2018);
 G. M. Andolina et al., PRB 98, 205423 (2018) and PRL 122, 047702 (2019); F. C. Binder et al.,
-NJP 17, 075015 (2015); F. Campaioli et al., PRL 118, 150601 (2017).
+NJP 17, 075015 (2015); F. Campaioli et al., PRL 118, 150601 (2017); V. Evangelakos, E. Paspalakis,
+D. Stefanatos, PRA 110, 052601 (2024) (the Ising pair's bang-Off-bang optimum, equations derived in
+docs/control.md).
 """
 
 from __future__ import annotations
