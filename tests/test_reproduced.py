@@ -107,6 +107,15 @@ def test_optimal_control_minimal_times_match_the_closed_forms(rows):
     check(rows["control_local_no_speedup"])
 
 
+def test_ising_pair_optimum_is_bang_off_bang_with_the_solved_switching_time(rows):
+    """Evangelakos, Paspalakis, Stefanatos 2024: GRAPE's optimum for the Ising pair at fixed T is
+    bang-Off-bang; its bang duration (pulse area of the first half / u_max) is the root t_1 of the
+    switching equation J sin(W t_1) cos(J T) = W cos(W t_1) sin(J T) within a tenth of a slice, and its
+    energy is 2 sin^2(J (T - t_1)) within 1e-3 (slice discretisation)."""
+    check(rows["control_ising_pair_switching"])
+    check(rows["control_ising_pair_energy"])
+
+
 def test_a_row_off_by_more_than_its_tolerance_disagrees(rows):
     """The comparison can fail: shifting the published value by twice the tolerance flips every checked row."""
     for row in rows.values():

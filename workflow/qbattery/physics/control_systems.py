@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..open_systems.problem import NE, SM, SX, cell_terms
+from ..open_systems.problem import NE, SM, SX, SZ, cell_terms
 from .lindblad import dissipators
 from .optimal_control import ControlProblem
 
@@ -135,6 +135,15 @@ def cells_system(N: int, drift: np.ndarray | None = None, frame: str = "") -> Co
         frame=frame,
         embeddings=[_on_cell(N, i) for i in range(N)],
     )
+
+
+def ising_pair_system(J: float) -> ControlSystem:
+    """The Ising pair battery of Evangelakos, Paspalakis and Stefanatos (PRA 110, 052601 (2024)):
+    two cells in |gg>, drift J sigma^z_1 sigma^z_2 in the rotating frame of H_B (a resonant transverse
+    drive; H_B commutes with the coupling), the cell families (``collective_x``: their control
+    u(t)(sigma^x_1 + sigma^x_2)). The optimum under |u| <= u_max is bang-Off-bang (docs/control.md)."""
+    drift = J * site_operator(2, 0, SZ) @ site_operator(2, 1, SZ)
+    return cells_system(2, drift=drift, frame="rotating frame of H_B, drift J sigma^z_1 sigma^z_2 (resonant transverse drive)")
 
 
 def charger_pairs_system(N: int) -> ControlSystem:
