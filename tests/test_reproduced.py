@@ -209,3 +209,12 @@ def test_power_bounds_hold_and_the_equal_norm_flip_saturates_the_quadratic_law(r
     P_max ~ N^2 (alpha = 2 within 1e-3), the largest scaling the bound allows."""
     check(rows["charging_bounds_hold"])
     check(rows["gsr_quadratic_power_flip"])
+
+
+def test_gyhm_extensive_advantage_has_the_constant_of_the_average_power_conversion(rows):
+    """Gyhm-Safranek-Rosa (abstract: the speedup is at most extensive) as Gamma <= gamma N: at equal norm the flip's
+    norm bound N^2 omega_a g over the simulated parallel P_max = N c_1 omega_a g is gamma N with gamma = 1/c_1 =
+    1.38005 (rel 1e-4; c_1 = max sin^2(x)/x), and the flip itself reaches Gamma = N."""
+    row = rows["gsr_advantage_bound_constant"]
+    check(row)
+    assert row.published == pytest.approx(1.0 / 0.7246113537767, rel=1e-12)
