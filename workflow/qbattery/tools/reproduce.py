@@ -30,6 +30,7 @@ from scipy.integrate import solve_ivp
 
 from ..analysis import analyse_power, fit_exponent
 from ..models import MODELS
+from ..physics.charging_bounds import GAMMA_AVERAGE
 from ..physics.power import summarise
 from ..simulate import simulate
 
@@ -889,6 +890,10 @@ def kac_and_bounds(size: str = "paper") -> list[Comparison]:
     )
     flip_kac = fit_exponent(np.array(Nf), flip.quantum_advantage_normalised.sel(normalisation="kac").values)[0]
     flip_alpha = float(flip.power_exponent_normalised.sel(normalisation="equal_norm").values)
+    # Gyhm et al.'s extensive law as Gamma <= gamma N: the flip's norm bound (equal norm N g) over the simulated
+    # parallel power, per cell; the flip's own Gamma / N shows how close the protocol comes
+    gamma_bound = flip.charging_power_bound_norm.values / flip.reference_max_power.values / np.array(Nf)
+    gamma_flip = flip.quantum_advantage.values / np.array(Nf)
     # the bounds on every model whose assumption holds, at the default study's parameters
     tt = np.linspace(0, 20, _pick(size, 401, 801))
     cases = [
@@ -955,6 +960,20 @@ def kac_and_bounds(size: str = "paper") -> list[Comparison]:
             f"N = {Nf}, g = {g}",
         ),
         Comparison(
+            "gsr_advantage_bound_constant",
+            GSR,
+            "gamma of Gamma <= gamma N at equal norm: norm bound N^2 omega_a g over the simulated parallel P_max, per N",
+            GAMMA_AVERAGE,
+            f"1/c_1 = {GAMMA_AVERAGE:.5f} (c_1 = max sin^2(x)/x; the abstract's extensive advantage)",
+            "abstract (extensive advantage, no constant stated there); constant from the conversion in physics.charging_bounds",
+            float(np.max(gamma_bound)),
+            1e-4,
+            "rel",
+            "models.global_flip + models.rabi_parallel (charging_power_bound_norm, reference_max_power)",
+            f"N = {Nf}, g = {g}; gamma at N: {', '.join(f'{x:.5f}' for x in gamma_bound)}",
+            f"the flip's Gamma / N = {', '.join(f'{x:.5f}' for x in gamma_flip)}, so sup Gamma / N lies in [1, 1/c_1]",
+        ),
+        Comparison(
             "charging_bounds_hold",
             GSR,
             "excess max(P_max / bound) - 1 over every model with a bounded charging Hamiltonian (never positive)",
@@ -971,28 +990,163 @@ def kac_and_bounds(size: str = "paper") -> list[Comparison]:
     ]
 
 
+ANDOLINA_RATE_S = 1.0  # scaled time s = g t sqrt(N) of the rate rows
+WATANABE = "Watanabe, Chen, Venkatesh, arXiv:2606.10054 (2026)"
+
+
+def andolina_rate_closed_forms(N: np.ndarray | float, s: float = ANDOLINA_RATE_S) -> dict[str, np.ndarray]:
+    """Large-N closed forms of the Fock-charger Tavis-Cummings battery (|N>_A |g...g>_B, H_1 = a J_+ + a^dag J_-)
+    at the fixed scaled time s = g t sqrt(N); derivation in :func:`andolina_freedom_rate`.
+
+    energy_per_cell  E / (N omega_a) = tanh^2 s
+    p_max            largest Dicke population = cosh^2 s / (sqrt(2 pi N) tanh s)
+    locked_fraction  1 - Erg/E = (1 - p_max) / E = coth^2(s) (1 - p_max) / N
+    """
+    N = np.asarray(N, dtype=float)
+    p_max = math.cosh(s) ** 2 / (math.sqrt(2 * math.pi) * math.tanh(s)) / np.sqrt(N)
+    return {
+        "energy_per_cell": np.full_like(N, math.tanh(s) ** 2),
+        "p_max": p_max,
+        "locked_fraction": (1.0 - p_max) / (N * math.tanh(s) ** 2),
+    }
+
+
+def _tc_at_scaled_time(N: int, s: float) -> tuple[float, float]:
+    """(E, Erg) of the Fock-charger battery at g t sqrt(N) = s (a 3-point grid: simulate needs 3 points)."""
+    g = ANDOLINA_G
+    ds = simulate("charger_mediated_osc", N=[N], times=np.linspace(0.0, s / (g * math.sqrt(N)), 3), coupling=g, coherent=0)
+    return _at_time(ds, -1)
+
+
+def _tc_identity_deviation(N: int, points: int) -> tuple[float, float]:
+    """max_t |(E - Erg)/omega_a - (1 - max_k p_k)| over 0 <= g t sqrt(N) <= 4 (E, Erg: simulate; p_k: the Dicke
+    populations of the exchange amplitudes, charger traced out), and the locked energy at the time of maximal energy."""
+    from ..models.charger_mediated import charger_weights, exchange_run
+
+    g = ANDOLINA_G
+    t = np.linspace(0.0, 4.0 / (g * math.sqrt(N)), points)
+    ds = simulate("charger_mediated_osc", N=[N], times=t, coupling=g, coherent=0)
+    E, R = ds.energy.values[0], ds.ergotropy.values[0]
+    run = exchange_run(N, charger_weights(N, False, 1e-12)[0], g, t, N + 1)
+    p = (np.abs(run.psi) ** 2).sum(axis=1)  # (t, k): rho_B = sum_k p_k |D_k><D_k|
+    i = int(np.argmax(E))
+    return float(np.max(np.abs((E - R) - (1.0 - p.max(axis=1))))), float(E[i] - R[i])
+
+
 def andolina_freedom_rate(size: str = "paper") -> list[Comparison]:
-    """How fast ergotropy/energy -> 1 (Andolina et al. 2019 prove the limit; Watanabe, Chen, Venkatesh,
-    arXiv:2606.10054 prove 1 - ratio = O(N^-1) at least): the fitted exponent b of 1 - ratio ~ N^-b."""
-    Ns = _pick(size, [4, 8, 16, 32], [4, 8, 16, 32, 64, 128])
-    pts = _pick(size, 401, 2001)
-    r = np.array([_tc_ratio(N, 0, pts)[0] for N in Ns])
-    b = -fit_exponent(np.array(Ns), 1.0 - r)[0]
+    """How fast ergotropy/energy -> 1 for the Fock charger |N> and N cells (Andolina et al. 2019 prove the limit;
+    Watanabe, Chen, Venkatesh, arXiv:2606.10054 prove 1 - Erg/E -> 0 at least as fast as N^-1 in general).
+
+    Exact (every N, every t): H conserves n_A + k, so psi(t) = sum_k c_k(t) |N - k>_A |D_k>_B (D_k the symmetric
+    Dicke state with k excitations) and rho_B = sum_k p_k |D_k><D_k| is diagonal of rank <= N + 1. On the full 2^N
+    cell space (level k omega_a with degeneracy C(N, k)) the passive state puts the largest p_k on the ground state
+    and the other N populations on the N-fold degenerate level omega_a, so
+        E - Erg = omega_a (1 - p_max),   1 - Erg/E = omega_a (1 - p_max) / E <= omega_a / E:
+    the locked energy never exceeds one quantum, Watanabe et al.'s N^-1 made explicit for this model.
+
+    Large N at the fixed scaled time s = g t sqrt(N) (the rate rows; s = 1):
+    - mean field: the hopping <k+1|H_1|k> = (N - k) sqrt(k + 1) moves a packet at dk/dt = 2 g (N - k) sqrt(k),
+      so u = sqrt(k/N) obeys du/ds = 1 - u^2, u = tanh s, E/(N omega_a) = tanh^2 s. At s << 1 this is the
+      Holstein-Primakoff limit (J_+ -> sqrt(N) b^dag, a|N - k> -> sqrt(N)): H_1 -> N (b + b^dag), a coherent
+      state of b, k Poisson with mean N s^2 and variance N s^2.
+    - width: the packet is that trajectory shifted in time by the initial Poisson spread, delta s = 1/(2 sqrt(N))
+      (from Var k = N s^2 at s << 1), so sigma_k = (dk/ds) delta s = sqrt(N) tanh(s) sech^2(s), and the Gaussian
+      gives p_max = 1/(sqrt(2 pi) sigma_k) = cosh^2 s / (sqrt(2 pi N) tanh s) (1.2473/sqrt(N) at s = 1).
+    - hence 1 - Erg/E = coth^2(s) (1 - p_max)/N: the rate is N^-1 (b = 1), approached from below as
+      b_eff = 1 - p_max / (2 (1 - p_max)) (0.95 at N ~ 256). The rows compare the fitted exponent with the
+      exponent of this closed form over the same N, the exponent -1/2 and the coefficient of p_max, and E/N.
+
+    At the time of maximal energy (the earlier info row) E/N -> 1 slowly, but the distribution piles up against
+    k = N with O(1) width, so p_max stays O(1) and jumps with N: N (1 - Erg/E) = (1 - p_max) N omega_a / E
+    oscillates in 0.4..0.75 at N = 4..256. The exponent there is 1 on average, but a fit over N is not clean."""
+    s = ANDOLINA_RATE_S
+    Ns = np.array(_pick(size, [64, 128, 256, 512], [64, 128, 256, 512, 1024]))
+    pts = _pick(size, 201, 801)
+    er = np.array([_tc_at_scaled_time(int(N), s) for N in Ns])
+    E, R = er[:, 0], er[:, 1]
+    locked = 1.0 - R / E
+    p_max = 1.0 - (E - R)  # the exact identity (omega_a = 1)
+    closed = andolina_rate_closed_forms(Ns, s)
+    b = -fit_exponent(Ns, locked)[0]
+    b_closed = -fit_exponent(Ns, closed["locked_fraction"])[0]
+    p_exp = fit_exponent(Ns, p_max)[0]
+    c_ours = float(p_max[-1] * math.sqrt(Ns[-1]))
+    c_closed = float(closed["p_max"][-1] * math.sqrt(Ns[-1]))
+    n_id = _pick(size, [1, 2, 4, 8, 16, 64], [1, 2, 4, 8, 16, 32, 64, 128])
+    ident = {N: _tc_identity_deviation(N, pts) for N in n_id}
+    dev = max(d for d, _ in ident.values())
+    at_max = ", ".join(f"{N}: {lk:.2f}" for N, (_, lk) in ident.items())
+    where = f"N = {Ns.tolist()}, g t sqrt(N) = {s:g}, g = {ANDOLINA_G}"
+    cfg = "models.charger_mediated_osc (coherent 0)"
     return [
+        Comparison(
+            "andolina_locked_energy_identity",
+            ANDOLINA_PRL,
+            "Fock charger: locked energy (E - Erg)/omega_a - (1 - largest Dicke population), max over t and N",
+            0.0,
+            "0 (E - Erg = omega_a (1 - p_max) <= omega_a, so 1 - Erg/E <= omega_a/E ~ 1/N)",
+            f"derived (rank-(N + 1) diagonal rho_B, degenerate level omega_a); the N^-1 bound of {WATANABE}, abstract",
+            dev,
+            1e-9,
+            "abs",
+            cfg,
+            f"N = {n_id}, 0 <= g t sqrt(N) <= 4 ({pts} points), g = {ANDOLINA_G}; p_k from the exchange amplitudes",
+            f"locked energy E - Erg at the time of maximal energy (N: value) {at_max}: O(1) and jumping with N, the "
+            "reason the earlier fit at that time was noisy",
+        ),
         Comparison(
             "andolina_freedom_rate",
             ANDOLINA_PRL,
-            "rate of asymptotic freedom: exponent b of 1 - ergotropy/energy ~ N^-b (Fock charger, time of maximal energy)",
-            1.0,
-            ">= 1 asymptotically (Watanabe et al., arXiv:2606.10054, abstract)",
-            "abstract of the follow-up paper (a bound, not a value); Andolina et al. state the limit only",
+            "rate of asymptotic freedom: exponent b of 1 - Erg/E ~ N^-b (Fock charger, fixed g t sqrt(N))",
+            b_closed,
+            f"{b_closed:.4f} (closed form coth^2(s)(1 - p_max)/N over these N; b -> 1)",
+            f"derived (mean field + Gaussian width, see the docstring); b >= 1 asymptotically: {WATANABE}, abstract",
             float(b),
-            float("nan"),
-            "info",
-            "models.charger_mediated_osc (coherent 0)",
-            f"N = {Ns}, g = {ANDOLINA_G}, {pts} time points",
-            f"fitted b = {b:.2f}: below 1 at these N (the ratio at the time of maximal energy oscillates with N); not a check",
-        )
+            0.005,
+            "abs",
+            cfg,
+            f"{where}; N (1 - Erg/E) = {', '.join(f'{x:.4f}' for x in Ns * locked)} vs closed form "
+            f"{', '.join(f'{x:.4f}' for x in Ns * closed['locked_fraction'])} (-> coth^2 s = {1 / math.tanh(s) ** 2:.4f})",
+        ),
+        Comparison(
+            "andolina_freedom_pmax_exponent",
+            ANDOLINA_PRL,
+            "exponent of the largest Dicke population p_max = 1 - (E - Erg)/omega_a in N (fixed g t sqrt(N))",
+            -0.5,
+            "-1/2 (Gaussian packet of width sigma_k ~ sqrt(N))",
+            "derived (Holstein-Primakoff start, mean-field transport)",
+            float(p_exp),
+            0.02,
+            "abs",
+            cfg,
+            where,
+        ),
+        Comparison(
+            "andolina_freedom_pmax_coefficient",
+            ANDOLINA_PRL,
+            "sqrt(N) p_max at the largest N (fixed g t sqrt(N))",
+            c_closed,
+            f"cosh^2 s / (sqrt(2 pi) tanh s) = {c_closed:.4f}",
+            "derived (sigma_k = sqrt(N) tanh(s) sech^2(s))",
+            c_ours,
+            0.005,
+            "rel",
+            cfg,
+            f"N = {int(Ns[-1])}, g t sqrt(N) = {s:g}",
+        ),
+        Comparison(
+            "andolina_freedom_mean_field_energy",
+            ANDOLINA_PRL,
+            "stored energy per cell E/(N omega_a) at the largest N (fixed g t sqrt(N))",
+            float(closed["energy_per_cell"][-1]),
+            f"tanh^2 s = {math.tanh(s) ** 2:.4f}",
+            "derived (mean field du/ds = 1 - u^2, u = sqrt(k/N))",
+            float(E[-1] / Ns[-1]),
+            1e-3,
+            "rel",
+            cfg,
+            f"N = {int(Ns[-1])}, g t sqrt(N) = {s:g}",
+        ),
     ]
 
 
@@ -1062,7 +1216,8 @@ def render(rows: list[Comparison], size: str) -> str:
         "accessible when this table was made, not their figures. So no row copies a number read off a published plot;",
         "the Ferraro rows test the sqrt(N) law of the abstract (and the exponents it implies), the Le rows test the",
         "abstract's mean-field statement and exact symmetry consequences of its Hamiltonian, the Andolina rows the",
-        "closed forms of the PRB and the N -> infinity limit of the PRL. Row 'andolina_coherent_mitigates' is a",
+        "closed forms of the PRB, the N -> infinity limit of the PRL and its rate (derived here, see the rows' source). Row",
+        "'andolina_coherent_mitigates' is a",
         "qualitative claim that we only partly reproduce (see its note). The workflow produces the same quantities",
         "from the `config/paper.yaml` entries named in the table (on their own time grids, so tau* and P_max agree",
         "to the grid resolution).",
