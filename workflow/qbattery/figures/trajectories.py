@@ -2,6 +2,8 @@
 model's colour), one column per parameter point, from the simulated grid only.
 
 Curves that coincide (independent cells: E/N does not depend on N) are noted in the panel.
+Random models (a ``realisation`` axis) are drawn as the disorder mean with a band of one standard
+error of the mean.
 The global flip is drawn against its natural time N g t (the flip coupling is
 g_N = N g), on the range every N covers, so its N curves can be read (they coincide).
 """
@@ -12,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from .labels import model_label, quantity
-from .power import PANEL_HEIGHT_IN, fixed_label, parameter_points
+from .power import PANEL_HEIGHT_IN, fixed_label, parameter_points, series
 from .style import COLUMN_WIDTH_IN, DOUBLE_WIDTH_IN, coinciding, figure, note, panel_letters, shades
 from .work import select_N
 
@@ -36,7 +38,10 @@ def plot_trajectories(ds: xr.Dataset, max_N: int = 3):
     for j, (sel, label) in enumerate(points):
         for row, var in enumerate(("energy", "ergotropy")):
             ax = axes[row, j]
-            curves = {n: ds[var].isel(sel).sel(N=n).values / n for n in Ns}
+            mean, err = series(ds, var, sel)  # (N, t): the values, or the disorder mean and its SE
+            row_of = {n: list(ds.N.values).index(n) for n in Ns}
+            curves = {n: mean[row_of[n]] / n for n in Ns}
+            bands = {n: err[row_of[n]] / n for n in Ns} if err is not None else {}
             if natural:
                 g = float(ds["drive"].values)
                 grid = t * Ns[0] * g  # common range: what the smallest N covers
@@ -46,6 +51,8 @@ def plot_trajectories(ds: xr.Dataset, max_N: int = 3):
                 x = t
             for n in Ns:
                 ax.plot(x, curves[n], color=colours[n], label=rf"$N = {n}$")
+                if n in bands:
+                    ax.fill_between(x, curves[n] - bands[n], curves[n] + bands[n], color=colours[n], alpha=0.25, lw=0)
             for group in coinciding(curves):
                 if len(group) > 1:
                     note(ax, r"$N = " + ", ".join(str(k) for k in group) + "$ coincide")
@@ -59,6 +66,8 @@ def plot_trajectories(ds: xr.Dataset, max_N: int = 3):
         note(axes[0, -1], f"first {len(points)} of {len(all_points)} parameter points", loc="upper right")
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=len(Ns), frameon=False, fontsize=6)
     fixed = fixed_label(ds)
+    if "realisation" in ds.dims:
+        fixed = (fixed + "; " if fixed else "") + f"mean of {ds.sizes['realisation']} realisations, band: SE"
     fig.suptitle(model_label(name) + (f" ({fixed})" if fixed else ""), fontsize=7)
     for ax in axes.ravel():
         ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
