@@ -193,7 +193,7 @@ def grid_points(model: Any, params: Mapping) -> Iterable[dict[str, float]]:
     import itertools
 
     names = [p.name for p in model.parameters]
-    values = [params.get(k, p.default) for k, p in zip(names, model.parameters)]
+    values = [plain(params.get(k, p.default)) for k, p in zip(names, model.parameters)]
     for combo in itertools.product(*[v if isinstance(v, (list, tuple)) else [v] for v in values]):
         yield dict(zip(names, (float(x) for x in combo)))
 
