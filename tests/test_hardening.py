@@ -353,3 +353,68 @@ def test_a_cutoff_capped_by_fock_max_factor_names_the_key_and_the_job_keeps_its_
     from qbattery.io import open_dataset
 
     np.testing.assert_array_equal(open_dataset(saved).energy.values, part.energy.values)
+
+
+# ---------------------------------------------------------------------------------------
+# The Fock cutoff a point needs, estimated before any job (numerics.fock_max_factor)
+# ---------------------------------------------------------------------------------------
+def _with_dicke(factor=None):
+    def edit(c):
+        c["models"]["dicke"].update(N=[8, 64], coupling=[0.1, 0.4])
+        if factor is not None:
+            c["numerics"]["fock_max_factor"] = factor
+
+    return _default(edit)
+
+
+def test_a_dicke_point_whose_cutoff_cannot_grow_far_enough_is_refused_at_validation():
+    """Dicke N = 64 at lambda = 0.4 (the README's regime) failed after ten minutes: its photon
+    distribution needs ~3000 Fock levels, the cutoff grows to at most 16 x (2N + 31) = 2544.
+    Refused at validation, naming numerics.fock_max_factor, the point and the smallest factor
+    that reaches the estimate; with that factor the config passes."""
+    from qbattery.config import ConfigError, validate_config
+
+    with pytest.raises(ConfigError) as err:
+        validate_config(_with_dicke())
+    msg = str(err.value)
+    assert msg.startswith("config key numerics.fock_max_factor: value 16 is invalid: models.dicke point N=64, coupling=0.4")
+    assert "16 x 159 = 2544" in msg and "numerics.fock_max_factor >= 18" in msg and "\n" not in msg
+    validate_config(_with_dicke(factor=18))
+    validate_config(_with_dicke() | {"numerics": {"on_violation": "nan"}})  # such points are recorded as NaN
+
+
+def test_the_library_refuses_the_same_dicke_point_before_running():
+    """qbattery.simulate refuses what the config check refuses (same check, same estimate), in
+    well under the run's time; a short grid reaches fewer levels (the semiclassical reach) and passes."""
+    import time
+
+    import qbattery
+    from qbattery.validation import InputError
+
+    t = np.linspace(0.0, 20.0, 801)
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=r"^simulate: argument numerics.fock_max_factor: value 16 is invalid: model 'dicke' point N=64"):
+        qbattery.simulate("dicke", N=[64], coupling=[0.4], times=t)
+    assert time.perf_counter() - start < 30
+    with pytest.raises(InputError, match=r"argument numerics.fock_auto: value False is invalid: .*fixed cutoff"):
+        qbattery.simulate("dicke", N=[64], coupling=[0.4], times=t, numerics={"fock_auto": False})
+    from qbattery.models import get_model
+    from qbattery.models.base import Numerics
+
+    # t <= 0.5: the photon distribution has not spread to the energy shell (2748 photons)
+    levels, start_cutoff = get_model("dicke").fock_need(64, {"coupling": 0.4, "omega_c": 1.0}, 0.5, Numerics())
+    assert levels < 16 * start_cutoff
+
+
+@pytest.mark.parametrize(
+    "N, lam, converged",
+    [(8, 0.4, 161), (16, 0.3, 215), (24, 0.4, 606), (32, 0.2, 390)],
+)
+def test_the_fock_need_estimate_is_below_the_converged_cutoff(N, lam, converged):
+    """The estimate must not refuse a point that converges: below the cutoff the adaptive run
+    converged to at truncation_tol 1e-10 on t <= 20 (measured, docs/robustness.md)."""
+    from qbattery.models import get_model
+    from qbattery.models.base import Numerics
+
+    levels, _ = get_model("dicke").fock_need(N, {"coupling": lam, "omega_c": 1.0}, 20.0, Numerics(fock_max_factor=1))
+    assert levels < converged

@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 
 from .models import MODELS
-from .validation import CONFIG, InputError, check, check_memory
+from .validation import CONFIG, InputError, check, check_fock_need, check_memory
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 
@@ -142,7 +142,10 @@ def refused_point(model, N: int, params: dict) -> tuple[str, str] | None:
 
 
 def _semantic_checks(cfg: dict) -> None:
+    from .models.base import Numerics
+
     max_mem = cfg["resources"]["max_mem_mb"]
+    numerics = Numerics.from_config(cfg["numerics"], seed=cfg.get("seed"))
     for name, entry in cfg["models"].items():
         for N in entry["N"]:
             bad = refused_point(MODELS[name], int(N), model_params(cfg, name))
@@ -156,6 +159,7 @@ def _semantic_checks(cfg: dict) -> None:
         m = study_model(cfg, name)
         for N in entry["N"]:
             check_memory(f"{CONFIG}models.{name}.N", N, m.memory_mb(int(N), len(t)), max_mem, "resources.max_mem_mb")
+        check_fock_need(CONFIG, m, entry["N"], model_params(cfg, name), float(t[-1]), numerics, f"models.{name}")
     for name in (cfg.get("work_statistics") or {}).get("protocols", {}):
         if MODELS[name].user_defined:  # a user battery as a TPM protocol
             from .models.custom import check_entry

@@ -188,6 +188,68 @@ def check_memory(where: str, N: int, mem: int, limit: int | None, limit_name: st
         raise memory_error(where, N, mem, limit, limit_name)
 
 
+def grid_points(model: Any, params: Mapping) -> Iterable[dict[str, float]]:
+    """Every point of the parameter grid ``params`` (lists sweep, scalars fix, missing: defaults)."""
+    import itertools
+
+    names = [p.name for p in model.parameters]
+    values = [plain(params.get(k, p.default)) for k, p in zip(names, model.parameters)]
+    for combo in itertools.product(*[v if isinstance(v, (list, tuple)) else [v] for v in values]):
+        yield dict(zip(names, (float(x) for x in combo)))
+
+
+#: the Fock-need estimate is checked only for truncation_tol <= this (a looser tolerance lets a
+#: point converge below the classical energy shell)
+FOCK_NEED_TOL = 1e-6
+
+
+def check_fock_need(prefix: str, model: Any, Ns: Iterable[int], params: Mapping, t_max: float, numerics: Any, point_of: str) -> None:
+    """Refuse, before any job, a point whose Fock cutoff cannot reach what it needs
+    (``Model.fock_need``: a lower-bound estimate, so a refused point would fail its truncation
+    check after the whole run): the error names ``numerics.fock_max_factor`` (``fock_auto`` when
+    the cutoff is fixed), its value, the point (``point_of``: e.g. ``models.dicke``) and the
+    smallest factor that reaches the estimate. Skipped under ``numerics.on_violation: nan`` (such
+    a point is recorded as NaN with the reason) and for a ``truncation_tol`` above
+    :data:`FOCK_NEED_TOL` (the estimate bounds the levels of a small tail: calibrated at 1e-10)."""
+    if numerics.on_violation != "fail" or numerics.truncation_tol > FOCK_NEED_TOL or type(model).fock_need is _base_fock_need():
+        return
+    factor = max(1, int(numerics.fock_max_factor))
+    for N in Ns:
+        for point in grid_points(model, params):
+            need = model.fock_need(int(N), point, float(t_max), numerics)
+            if need is None:
+                continue
+            levels, start = need
+            reach = start * factor if numerics.fock_auto else start
+            if levels <= reach:
+                continue
+            at = f"{point_of} point N={int(N)}, " + ", ".join(f"{k}={v:g}" for k, v in point.items())
+            smallest = -(-levels // start)
+            reason = (
+                f"{at} needs at least ~{levels} Fock levels on t <= {float(t_max):g} "
+                "(energy-shell and semiclassical estimate, a lower bound), more than the cutoff can grow to"
+            )
+            if numerics.fock_auto:
+                raise invalid(
+                    f"{prefix}numerics.fock_max_factor",
+                    factor,
+                    f"{reason}: fock_max_factor x start = {factor} x {start} = {reach}",
+                    f"numerics.fock_max_factor >= {smallest} (or a smaller coupling or N, or numerics.on_violation: nan)",
+                )
+            raise invalid(
+                f"{prefix}numerics.fock_auto",
+                False,
+                f"{reason}: the fixed cutoff 2N + 1 + fock_extra = {start}",
+                f"numerics.fock_auto: true with numerics.fock_max_factor >= {smallest} (or a larger numerics.fock_extra)",
+            )
+
+
+def _base_fock_need():
+    from .models.base import Model
+
+    return Model.fock_need
+
+
 # ----------------------------------------------------------------------------------------
 # Matrices of the physics kernels (qbattery.physics.quantities): Hamiltonians, states, beta
 # ----------------------------------------------------------------------------------------
@@ -409,7 +471,19 @@ def simulate_args(
     limit, how = memory_limit(max_mem_mb, config, w)
     for n in Ns:
         check_memory(w + "N", n, face_memory_mb(m, "closed", n, len(t)), limit, how)
+    _fock_need_of(w, m, Ns, params, t, numerics)
     return t
+
+
+def _fock_need_of(w: str, m: Any, Ns: list[int], params: Mapping | None, t: np.ndarray, numerics: Any) -> None:
+    """:func:`check_fock_need` of a library call (its numerics: a Numerics, a mapping or None)."""
+    from .models.base import DeclaredNumerics, Numerics
+
+    if type(m).fock_need is _base_fock_need() or isinstance(numerics, DeclaredNumerics):
+        return  # a workflow job's Numerics: validate_config checked its study before any job
+    if not isinstance(numerics, Numerics):
+        numerics = Numerics(**dict(numerics or {}))
+    check_fock_need(w, m, Ns, dict(params or {}), float(t[-1]), numerics, f"model {m.name!r}")
 
 
 def open_grid_args(
@@ -442,6 +516,7 @@ def correlations_args(model: Any, N: Any, times: Any, params: Mapping | None, nu
     numerics_values(numerics, w, allow_dict=False)
     limit, how = memory_limit(None, config)
     check_memory(w + "N", n, JOINT_MEMORY_FACTOR * face_memory_mb(m, "closed", n, len(t)), limit, how)
+    _fock_need_of(w, m, [n], params, t, numerics)
     return t
 
 

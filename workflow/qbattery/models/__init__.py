@@ -22,7 +22,7 @@ from .base import (
     user_models,
 )
 
-_HELPERS = {"base", "cavity_common"}  # custom.py: the user battery (models.custom), registered too
+_HELPERS = {"base", "cavity_common", "fock_need"}  # custom.py: the user battery (models.custom), registered too
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
     if _info.name not in _HELPERS and not _info.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_info.name}")

@@ -255,6 +255,14 @@ class Model:
         check and ``qbattery.simulate`` refuse such a point, naming the key."""
         return None
 
+    def fock_need(self, N: int, params: dict[str, float], t_max: float, numerics: Numerics) -> tuple[int, int] | None:
+        """(Fock levels the point needs on [0, t_max], a lower-bound estimate; the cutoff the run
+        starts at) of a model whose closed face grows a Fock cutoff to at most
+        ``numerics.fock_max_factor`` x the start, else None. The config check and
+        ``qbattery.simulate`` refuse a point whose need exceeds what the cutoff can reach
+        (``validation.check_fock_need``; estimates: ``models.fock_need``)."""
+        return None
+
     def draw(self, N: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """One disorder realisation of N cells: the *standardised* random numbers (unit-scale,
         independent of the parameter values, so a sweep of the disorder strength or coupling

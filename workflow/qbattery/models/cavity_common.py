@@ -12,6 +12,7 @@ from ..open_systems.composite import CAVITY_DISSIPATORS, CAVITY_ROUTE, cavity_in
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES
 from ..physics.speed_limits import qsl_series
 from ..physics.work_distributions import cavity_sectors
+from .fock_need import photons_needed
 from .base import Diagnostic, JointTrajectory, Model, Numerics, Parameter, Trajectory
 
 CAVITY_PARAMETERS = (
@@ -396,6 +397,16 @@ class CavityBattery(Model):
         return N * float(params["omega_c"])  # N photons of omega_c
 
     # face: closed
+    def fock_need(self, N: int, params: dict[str, float], t_max: float, numerics: Numerics) -> tuple[int, int] | None:
+        """Dicke: the energy shell / semiclassical photon number (``fock_need.photons_needed``) plus
+        the two top levels; Tavis-Cummings conserves n + k, its cutoff photons + 3 is exact (None)."""
+        if self.rwa:
+            return None
+        start = fock_cutoff(N, numerics)
+        reach = start * max(1, int(numerics.fock_max_factor)) if numerics.fock_auto else start
+        photons = photons_needed(N, float(params["coupling"]), float(params["omega_c"]), float(t_max), reach - TOP_FOCK_LEVELS)
+        return int(np.ceil(photons)) + TOP_FOCK_LEVELS, start
+
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         return run_cavity_battery(N, N, times, params, numerics, rwa=self.rwa)
 

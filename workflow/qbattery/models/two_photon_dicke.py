@@ -29,6 +29,7 @@ from ..physics.quantities import capacity, cells_spectrum, ergotropy
 from ..physics.spin_cavity import battery_states, photon_distribution, spin_ladder
 from .base import Model, Numerics, Parameter, Trajectory, register
 from .cavity_common import CAVITY_DIAGNOSTICS, TOP_FOCK_LEVELS
+from .fock_need import shell_photons
 
 
 def stability_bound(N: int) -> float:
@@ -90,6 +91,14 @@ class TwoPhotonDicke(Model):
                 "(the two-photon Dicke Hamiltonian is unbounded below there)"
             )
         return None
+
+    def fock_need(self, N: int, params: dict[str, float], t_max: float, numerics: Numerics) -> tuple[int, int] | None:
+        """The energy shell's photon number 2N / (1 - 2 lambda N) (``fock_need.shell_photons``) plus the
+        two top (even) levels; the run starts at 2 * 2N + 1 + fock_extra levels."""
+        if self.refuse(N, params):
+            return None  # outside the stability window: refused as such
+        photons = shell_photons(N, float(params["coupling"]), two_photon=True)
+        return int(np.ceil(photons)) + 2 * TOP_FOCK_LEVELS, 4 * N + 1 + int(numerics.fock_extra)
 
     def run(self, N: int, times: np.ndarray, params: dict[str, float], numerics: Numerics) -> Trajectory:
         bad = self.refuse(N, params)
