@@ -77,6 +77,7 @@ QUANTITIES: dict[str, str] = {
     "gamma_rate": r"cell decay rate $\gamma$ [$\omega_a$]",
     "work": r"work $W$ [$\omega_a$]",
     "work_per_cell": r"work per cell $W/N$ [$\omega_a$]",
+    "work_per_cell_short": r"$W/N$ [$\omega_a$]",
     "heat": r"heat $Q$ [$\omega_a$]",
     "efficiency": r"efficiency $\eta = \mathcal{E}(\tau^*)/W(\tau^*)$",
     "probability": r"probability $P(W)$",

@@ -94,10 +94,10 @@ def plot_work_statistics(datasets: list[xr.Dataset], max_N: int = 3):
                 pad = 0.08 * max(hi - lo, 1.0)
                 ax.set_xlim(lo - pad, hi + pad)
             tau = float(ds.tau.values[itau])
-            name = model_label(ds.attrs["protocol"]) + (f", {_point_label(ds)}" if _point_label(ds) else "")
+            name = model_label(ds.attrs["protocol"]) + (f"\n{_point_label(ds)}" if _point_label(ds) else "")  # panel-wide lines
             lettered.append(ax)
             ax.set_title(f"{name}\n" + rf"$T={temps[it]:g}\,\omega_a$, $\tau={tau:g}/\omega_a$", fontsize=6.5, linespacing=1.1)
-            ax.set_xlabel(label("work_per_cell"))
+            ax.set_xlabel(label("work_per_cell_short"))  # the long label is wider than a quarter-width panel
             if k == 0:
                 ax.set_ylabel(label("probability"))
             ax.set_ylim(bottom=0)
