@@ -243,6 +243,6 @@ def save_figure(fig, pdf_path: str, png_path: str | None = None) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     if png_path:
         fig.savefig(png_path, format="png", metadata=PNG_METADATA)
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)  # removed, not a placeholder: the next save then draws once, not twice
     fig.savefig(pdf_path, format="pdf", metadata=PDF_METADATA)
     plt.close(fig)
