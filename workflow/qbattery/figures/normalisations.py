@@ -17,15 +17,23 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from .labels import model_label
 from .power import parameter_points
-from .style import DOUBLE_WIDTH_IN, MARKERS, PALETTE, figure
+from .style import DOUBLE_WIDTH_IN, MARKERS, figure, panel_letters, physical_order, shades
 
 PANEL_HEIGHT_IN = 1.5
 GUIDES = ((0.5, "--", r"$\sqrt{N}$"), (1.0, ":", r"$N$"), (0.0, "-", "1"))
+#: column titles: each normalisation's name in words (definitions: ``qbattery.normalisations``)
+TITLES = {
+    "fixed_coupling": "fixed coupling",
+    "kac": r"Kac scaling ($1/\sqrt{N}$)",
+    "equal_norm": r"equal norm $\|V\|$",
+    "equal_charger_energy": "equal charger energy",
+}
 
 
 def normalised_models(datasets: list[xr.Dataset]) -> list[xr.Dataset]:
-    """The power datasets that carry the normalisation dimension, sorted by model."""
-    return sorted((d for d in datasets if "quantum_advantage_normalised" in d), key=lambda d: d.attrs["model"])
+    """The power datasets that carry the normalisation dimension, in the physical order of the models."""
+    by = {d.attrs["model"]: d for d in datasets if "quantum_advantage_normalised" in d}
+    return [by[n] for n in physical_order(by)]
 
 
 def plot_normalisations(datasets: list[xr.Dataset]):
@@ -44,12 +52,14 @@ def plot_normalisations(datasets: list[xr.Dataset]):
                 ax.plot(grid, grid**a, ls=ls, color="0.6", lw=0.7, zorder=0)
             if not np.isfinite(gam.values).any():
                 ax.text(0.5, 0.5, "undefined", transform=ax.transAxes, ha="center", va="center", fontsize=6, color="0.4")
-            for i, (sel, label) in enumerate(parameter_points(gam)):
+            points = parameter_points(gam)
+            colours = shades(str(ds.attrs["model"]), len(points))  # the model's colour, one shade per point
+            for i, (sel, label) in enumerate(points):
                 ax.plot(
                     N,
                     gam.isel(sel).values,
                     MARKERS[i % len(MARKERS)] + "-",
-                    color=PALETTE[i % len(PALETTE)],
+                    color=colours[i],
                     ms=2.5,
                     lw=0.9,
                     label=label or None,
@@ -60,18 +70,19 @@ def plot_normalisations(datasets: list[xr.Dataset]):
             ax.xaxis.set_minor_formatter(NullFormatter())
             ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
             ax.yaxis.set_minor_formatter(NullFormatter())
-            title = name.replace("_", " ")
+            title = TITLES.get(str(name), str(name).replace("_", " "))
             if "power_exponent_normalised" in ds:
                 a = ds.power_exponent_normalised.sel(normalisation=name).values.ravel()
                 if np.isfinite(a).any():
-                    title += rf", $\alpha$={np.nanmin(a):.2f}" + (f"..{np.nanmax(a):.2f}" if np.nanmax(a) - np.nanmin(a) > 5e-3 else "")
-            ax.set_title(title, fontsize=6)
+                    title += "\n" + rf"$\alpha$ = {np.nanmin(a):.2f}" + (f" to {np.nanmax(a):.2f}" if np.nanmax(a) - np.nanmin(a) > 5e-3 else "")
+            ax.set_title(title, fontsize=6, loc="left")  # the panel letter goes in front of it
             if c == 0:
                 ax.set_ylabel(rf"$\Gamma$: {model_label(str(ds.attrs['model']))}", fontsize=6)
             if r == rows - 1:
                 ax.set_xlabel(r"$N$")
         if len(parameter_points(ds.quantum_advantage_normalised.sel(normalisation=names[0]))) > 1:
             axes[r][0].legend(fontsize=4, frameon=False, loc="best")
+    panel_letters(list(np.ravel(axes)))
     from matplotlib.lines import Line2D
 
     fig.legend(

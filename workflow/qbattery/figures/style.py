@@ -153,11 +153,16 @@ def readable_log_axis(ax, which: str = "y") -> None:
     axis.set_minor_formatter(ticker.NullFormatter())
 
 
+def panel_letter(k: int) -> str:
+    """a, b, ..., z, aa, ab, ... (figures with more than 26 panels keep unique letters)."""
+    return chr(ord("a") + k) if k < 26 else panel_letter(k // 26 - 1) + chr(ord("a") + k % 26)
+
+
 def panel_letters(axes, start: int = 0) -> None:
     """(a), (b), ... on every axes, in reading order (captions cite them): in front of a left-aligned
     title if the panel has one, else at the top left corner, above the frame."""
     for k, ax in enumerate(axes):
-        letter = f"({chr(ord('a') + start + k)})"
+        letter = f"({panel_letter(start + k)})"
         if ax.get_title(loc="left"):
             ax.set_title(f"{letter} {ax.get_title(loc='left')}", loc="left", fontsize=7)
         else:
