@@ -157,13 +157,22 @@ def test_missing_required_top_level_key_is_named(required):
 DEFAULT_TEXT = (ROOT / "config" / "config.yaml").read_text()
 
 
+def last_line(node) -> int:
+    """Last text line (0-based) of a YAML node: its last leaf's (a block mapping's end mark is the
+    next key, possibly several comment lines further down)."""
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        return last_line(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        return last_line(node.value[-1])
+    return node.end_mark.line - (1 if node.end_mark.column == 0 else 0)
+
+
 def block_entries(node, path=()):
     """(key path, first line, last line) of every entry of every block-style mapping (0-based
     lines of the default config's text), found on the composed YAML node tree."""
     if isinstance(node, yaml.MappingNode) and not node.flow_style:
         for k, v in node.value:
-            end = v.end_mark.line - (1 if v.end_mark.column == 0 else 0)
-            yield path + (k.value,), k.start_mark.line, end
+            yield path + (k.value,), k.start_mark.line, last_line(v)
             yield from block_entries(v, path + (k.value,))
 
 

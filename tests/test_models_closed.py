@@ -54,11 +54,15 @@ def test_parallel_and_dicke_are_the_same_hamiltonian_at_N_equal_1():
 
 
 def test_dicke_truncation_weight_is_reported_and_a_too_small_cutoff_fails_loudly():
-    """A Fock cutoff that is too small for strong coupling must raise a health error
-    naming the model and the point, or record NaN with a flag if asked to."""
+    """A Fock cutoff that is too small for strong coupling is refused before the run when it is
+    below the estimated need (naming the key), raises a health error naming the model and the
+    point when it passes the estimate (a lower bound) but truncates, or records NaN with a flag
+    if asked to."""
     t = np.linspace(0, 10, 21)
-    with pytest.raises(qbattery.NumericalHealthError, match="model=dicke N=4"):
+    with pytest.raises(qbattery.InputError, match="numerics.fock_auto"):
         qbattery.simulate("dicke", N=[4], coupling=1.5, times=t, numerics={"fock_extra": 0, "fock_auto": False})
+    with pytest.raises(qbattery.NumericalHealthError, match="model=dicke N=4"):  # 154 levels estimated, 2N + 1 + 145 given
+        qbattery.simulate("dicke", N=[4], coupling=1.5, times=t, numerics={"fock_extra": 145, "fock_auto": False})
     ds = qbattery.simulate("dicke", N=[4], coupling=1.5, times=t, numerics={"fock_extra": 0, "fock_auto": False, "on_violation": "nan"})
     assert int(ds.status.values[0]) == 1 and np.all(np.isnan(ds.energy.values))
     assert ds.truncation_weight.values[0] > 1e-10

@@ -30,6 +30,7 @@ def large_config(n_per_model: int) -> dict:
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     cfg["study"] = "dagscale"
     cfg.setdefault("resources", {})["max_mem_mb"] = 10**7  # the DAG, not the memory, is measured here
+    cfg.setdefault("numerics", {})["fock_max_factor"] = 64  # nor the Fock cutoff (large N at strong coupling needs more)
     from qbattery.config import model_params, refused_point
     from qbattery.models import get_model
 

@@ -31,7 +31,7 @@ def control_word(name: str) -> str:
 
 
 def case_label(ds: xr.Dataset) -> str:
-    """"<model label>, <controls> (<constraint> <bound>)" of a control dataset."""
+    """ "<model label>, <controls> (<constraint> <bound>)" of a control dataset."""
     controls = ", ".join(CONTROL_WORDS.get(c, c.replace("_", " ")) for c in str(ds.attrs.get("controls", "")).split())
     bound = ds.attrs.get("constraint_bound")
     constraint = CONSTRAINT_WORDS.get(str(ds.attrs.get("constraint")), str(ds.attrs.get("constraint", "")))

@@ -74,7 +74,9 @@ def plot_normalisations(datasets: list[xr.Dataset]):
             if "power_exponent_normalised" in ds:
                 a = ds.power_exponent_normalised.sel(normalisation=name).values.ravel()
                 if np.isfinite(a).any():
-                    title += "\n" + rf"$\alpha$ = {np.nanmin(a):.2f}" + (f" to {np.nanmax(a):.2f}" if np.nanmax(a) - np.nanmin(a) > 5e-3 else "")
+                    title += (
+                        "\n" + rf"$\alpha$ = {np.nanmin(a):.2f}" + (f" to {np.nanmax(a):.2f}" if np.nanmax(a) - np.nanmin(a) > 5e-3 else "")
+                    )
             ax.set_title(title, fontsize=6, loc="left")  # the panel letter goes in front of it
             if c == 0:
                 ax.set_ylabel(rf"$\Gamma$: {model_label(str(ds.attrs['model']))}", fontsize=6)

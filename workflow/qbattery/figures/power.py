@@ -83,6 +83,14 @@ def series(ds: xr.Dataset, var: str, sel: dict) -> tuple[np.ndarray, np.ndarray 
     return x.mean("realisation").values, err
 
 
+def draw(ax, x, y, err, fmt: str, **kw) -> None:
+    """A line (``ax.plot``), or with standard-error bars when ``err`` is given (disorder means)."""
+    if err is None:
+        ax.plot(x, y, fmt, **kw)
+    else:
+        ax.errorbar(x, y, yerr=err, fmt=fmt, capsize=1.5, **kw)
+
+
 def fixed_label(ds: xr.Dataset) -> str:
     """Fixed (scalar) parameters of a dataset, in display form, for the panel title."""
     fixed = {k: v.values for k, v in ds.coords.items() if v.ndim == 0 and k != "t"}
@@ -160,7 +168,7 @@ def plot_power_scaling(datasets: list[xr.Dataset]):
                 text = (lab + ": " if lab else "") + rf"$\alpha = {a:.2f} \pm {se:.2f}$"
                 if np.isfinite(a):
                     ax.plot(N, fitted_line(N, P, a), "-", color=cols[i], lw=0.6, alpha=0.7)
-            ax.errorbar(N, P, yerr=err, fmt=MARKERS[i % len(MARKERS)], color=cols[i], ls="none", capsize=1.5, label=text)
+            draw(ax, N, P, err, MARKERS[i % len(MARKERS)], color=cols[i], ls="none", label=text)
             if "reference_max_power" in ds:
                 ax.plot(
                     N,
@@ -192,7 +200,7 @@ def plot_quantum_advantage(datasets: list[xr.Dataset]):
         stats = {i: series(ds, "quantum_advantage", sel) for i, (sel, _) in enumerate(points)}
         curves = {i: v for i, (v, _) in stats.items()}
         for i, (_, lab) in enumerate(points):
-            ax.errorbar(N, curves[i], yerr=stats[i][1], fmt=MARKERS[i % len(MARKERS)] + "-", color=cols[i], capsize=1.5, label=lab or None)
+            draw(ax, N, curves[i], stats[i][1], MARKERS[i % len(MARKERS)] + "-", color=cols[i], label=lab or None)
         if name in ADVANTAGE_LAWS:
             law, text = ADVANTAGE_LAWS[name]
             if any(coinciding({0: law(N), 1: c}) == [[0, 1]] for c in curves.values()):
@@ -223,8 +231,8 @@ def plot_speed_limits(datasets: list[xr.Dataset]):
         for i, (sel, lab) in enumerate(points):
             c, m = cols[i], MARKERS[i % len(MARKERS)]
             (tau, tau_err), (qsl, qsl_err) = series(ds, "tau_star", sel), series(ds, "qsl_time_tau_star", sel)
-            ax.errorbar(N, tau, yerr=tau_err, fmt=m + "-", color=c, ms=3, capsize=1.5, label=lab or None)
-            ax.errorbar(N, qsl, yerr=qsl_err, fmt=m + "--", color=c, ms=2.5, mfc="none", lw=0.8, capsize=1.5)
+            draw(ax, N, tau, tau_err, m + "-", color=c, ms=3, label=lab or None)
+            draw(ax, N, qsl, qsl_err, m + "--", color=c, ms=2.5, mfc="none", lw=0.8)
             if coinciding({0: tau, 1: qsl}, rtol=1e-3) == [[0, 1]]:
                 note(ax, r"$\tau^* = t_{\mathrm{QSL}}$ (bound saturated)")
         taus = {lab: series(ds, "tau_star", sel)[0] for sel, lab in points}
