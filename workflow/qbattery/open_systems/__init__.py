@@ -11,6 +11,7 @@ import ``problem``/``composite`` from here while the catalogue is being filled, 
 itself needs the filled catalogue.
 """
 
+from .. import models as _catalogue  # noqa: F401  first: filling it imports problem/composite from here
 from ..physics.dicke_basis import DickeBlocks, block_spectrum, spectrum_ergotropy
 from ..physics.first_law import efficiency, energy_flows
 from ..physics.lindblad import dissipator_superop, evolve, hamiltonian_superop

@@ -23,6 +23,7 @@ import scipy.sparse as sp
 
 from ..models.base import Model, Parameter
 from ..physics.quantities import Spectrum
+from ..physics.cell_operators import NE, SM, SX, SZ, cell_terms, n_thermal  # noqa: F401  (re-exported)
 from ..physics.dicke_basis import DickeBlocks
 
 
@@ -78,14 +79,6 @@ RATES: dict[str, Rate] = {
 }
 CELL_RATES = ("gamma", "gamma_phi", "temperature")
 CELL_AND_MODE_RATES = ("gamma", "gamma_phi", "kappa", "temperature")
-
-
-def n_thermal(omega: float, T: float) -> float:
-    """Bose occupation 1 / (exp(omega / T) - 1); 0 at T = 0."""
-    if T <= 0:
-        return 0.0
-    x = omega / T
-    return 0.0 if x > 700 else float(1.0 / np.expm1(x))
 
 
 def thermal_margin(omega: float, T: float, tol: float) -> int:
@@ -152,13 +145,8 @@ def lindblad_attrs(m: Model) -> dict[str, str]:
 
 
 # ----------------------------------------------------------------------------------------
-# Single qubit pieces (basis |g> = 0, |e> = 1)
+# Work and heat conventions (single-cell operators: physics/cell_operators.py)
 # ----------------------------------------------------------------------------------------
-SM = np.array([[0.0, 1.0], [0.0, 0.0]], dtype=complex)  # s^- = |g><e|
-SZ = np.diag([-1.0, 1.0]).astype(complex)
-SX = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=complex)
-NE = np.diag([0.0, 1.0]).astype(complex)  # |e><e|
-
 #: work and heat of a resonantly driven cell (rotating frame)
 DRIVE_WORK = (
     "work = int -i Tr(H_B [H, rho]) dt (energy from the coherent drive into the cells); heat = int sum_k Tr(H_B D_k[rho]) dt; "
@@ -170,13 +158,6 @@ CAVITY_WORK = (
     "heat = int sum_k Tr(H_B D_k[rho]) dt (cell baths); system_heat = int Tr(H L_D[rho]) dt (all baths, H the total "
     "time-independent Hamiltonian), system_work = switch-on work Tr(rho(0) H_int) (0 here)"
 )
-
-
-def cell_terms(op: Callable[[np.ndarray], np.ndarray], p: dict[str, float]) -> list[tuple[float, np.ndarray]]:
-    """(rate, collapse operator) of one cell's bath, ``op`` embeds a cell operator."""
-    n = n_thermal(1.0, p["temperature"])
-    g = p["gamma"]
-    return [(g * (n + 1.0), op(SM)), (g * n, op(SM.conj().T)), (p["gamma_phi"] / 2.0, op(SZ))]
 
 
 def identity_battery(rho: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..open_systems.problem import NE, SM, SX, SZ, cell_terms
+from .cell_operators import NE, SM, SX, SZ, cell_terms
 from .lindblad import dissipators
 from .optimal_control import ControlProblem
 
