@@ -85,6 +85,27 @@ def test_dicke_dissipator_is_piqs_in_double_precision_and_trace_preserving(N):
 # --------------------------------------------------------------------------------------
 # full-space ergotropy from the block spectrum with multiplicities
 # --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("N", [64, 100, 101])
+def test_dicke_multiplicities_stay_exact_where_they_overflow_int64(N):
+    """Beyond N ~ 66 the copies d_j ~ C(N, N/2) of a spin-j block pass 2^63: sum_j d_j (2j + 1)
+    is still exactly 2^N, and the full-space ergotropy of |e...e> (eigenvalue 1 in the j = N/2
+    block, k = N) is N omega_a, of the uniform mixture of the j = N/2 block N/2 - N/(N + 1)
+    (its N + 1 eigenvalues 1/(N + 1) fill the ground and the N first excited levels)."""
+    from qbattery.physics.quantities import block_diagonal_spectrum
+
+    b = DickeBlocks(N)
+    assert sum(int(d) * int(s) for d, s in zip(b.multiplicity, b.sizes)) == 2**N
+    levels = cells_spectrum(N)
+    top = [np.zeros((1, s, s)) for s in b.sizes]
+    top[0][0, -1, -1] = 1.0  # one pure state of energy N in the j = N/2 block: |e...e>
+    mixed = [np.zeros((1, s, s)) for s in b.sizes]
+    mixed[0][0] = np.eye(b.sizes[0]) / b.sizes[0]
+    for blocks, energy, expected in ((top, float(N), float(N)), (mixed, N / 2.0, N / 2.0 - N / (N + 1.0))):
+        eig, mult = block_diagonal_spectrum(blocks, b.multiplicity)
+        erg, _ = spectrum_ergotropy(eig, mult, np.array([energy]), levels)
+        np.testing.assert_allclose(erg, [expected], rtol=1e-12)
+
+
 @settings(max_examples=40, deadline=None)
 @given(N=st.integers(1, 7), seed=st.integers(0, 2**31 - 1))
 def test_spectrum_ergotropy_with_multiplicities_equals_the_full_space_ergotropy(N, seed):

@@ -42,13 +42,15 @@ class DickeBlocks:
 
     @cached_property
     def multiplicity(self) -> np.ndarray:
-        """d_j = (2j + 1) N! / ((N/2 + j + 1)! (N/2 - j)!) (number of copies of sector j)."""
+        """d_j = (2j + 1) N! / ((N/2 + j + 1)! (N/2 - j)!) (number of copies of sector j): int64 while
+        2^N < 2^62, Python integers beyond (d_j ~ C(N, N/2) passes 2^63 from N ~ 66 on), as
+        :class:`~qbattery.physics.quantities.Spectrum` keeps its degeneracies."""
         N = self.N
         out = []
         for j in self.j:
             a, b = int(round(N / 2 + j)), int(round(N / 2 - j))
             out.append(int(round(2 * j + 1)) * math.comb(N, b) // (a + 1))
-        return np.array(out, dtype=np.int64)
+        return np.array(out, dtype=np.int64 if N < 62 else object)
 
     @cached_property
     def sizes(self) -> np.ndarray:
