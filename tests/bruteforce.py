@@ -119,11 +119,15 @@ def chain_energies(N: int, pairs: dict, delta: float, g: float, fields, times: n
     HB = sum((1.0 + float(fields[i])) * site(proj, i) for i in range(N)).full()
     Hint = 0 * HB
     for (i, j), Jij in pairs.items():
-        Hint = Hint + Jij * (
-            site(qt.sigmax(), i) * site(qt.sigmax(), j)
-            + site(qt.sigmay(), i) * site(qt.sigmay(), j)
-            + delta * site(qt.sigmaz(), i) * site(qt.sigmaz(), j)
-        ).full()
+        Hint = (
+            Hint
+            + Jij
+            * (
+                site(qt.sigmax(), i) * site(qt.sigmax(), j)
+                + site(qt.sigmay(), i) * site(qt.sigmay(), j)
+                + delta * site(qt.sigmaz(), i) * site(qt.sigmaz(), j)
+            ).full()
+        )
     Hch = g * sum(site(qt.sigmax(), i) for i in range(N)).full()
     psi = qt.tensor([GROUND] * N).full().ravel()
     U = expm(-1j * (HB + Hint + Hch) * (times[1] - times[0]))

@@ -25,6 +25,7 @@ import xarray as xr
 
 from .vocabulary import REDUCED_UNITS, cf_units
 
+
 class DamagedFileError(RuntimeError):
     """A NetCDF file that cannot be read (truncated, corrupted, not NetCDF): one line naming it
     and how to rebuild it."""

@@ -29,12 +29,15 @@ from .vocabulary import attrs
 
 log = logging.getLogger("qbattery")
 
+
 #: models whose Trajectory.states are battery states in the Dicke basis |N, k>, k = 0..N
 def dicke_basis_models() -> list[str]:
     """Catalogue models whose closed face returns battery states in the Dicke basis |N, k>."""
     from .models import MODELS, models_with
 
     return [n for n in models_with("closed") if MODELS[n].closed_battery_basis == "dicke"]
+
+
 STATUS_OK, STATUS_VIOLATION, STATUS_NO_MODEL, STATUS_NO_STATES = 0, 1, 2, 3
 
 

@@ -416,6 +416,7 @@ class ChargerMediatedTLS(Model):
         _check_N(self.name, N)
         return charger_pairs_system(N)
 
+
 @register
 class ChargerMediatedOsc(Model):
     name = "charger_mediated_osc"

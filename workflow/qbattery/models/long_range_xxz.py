@@ -136,4 +136,3 @@ class LMGBattery(Model):
 
     def memory_mb(self, N: int, n_times: int) -> int:
         return int(300 + 16 * (N + 1) * (3 * n_times + 3 * min(N + 1, 20000)) / 1e6)
-

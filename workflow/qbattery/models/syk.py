@@ -125,4 +125,4 @@ class SYKBattery(Model):
     def memory_mb(self, N: int, n_times: int) -> int:
         dmax = comb(N, N // 2)
         nnz = dmax * (comb(N // 2, 2) * comb(N - N // 2 + 2, 2) + 1)
-        return int(400 + (2 ** N * n_times * 16 + nnz * 40 + 3 * 16 * min(dmax, 20000) ** 2) / 1e6)
+        return int(400 + (2**N * n_times * 16 + nnz * 40 + 3 * 16 * min(dmax, 20000) ** 2) / 1e6)
