@@ -148,6 +148,7 @@ def test_sigkill_of_snakemake_then_resume_gives_identical_results(reference, tmp
     assert_bitwise_equal(reference, data_of(tmp_path))
 
 
+@pytest.mark.slow  # the default suite keeps the SIGKILL of Snakemake and its jobs (unlock, rerun-incomplete) (10-minute budget)
 def test_sigkill_of_one_job_fails_the_run_and_a_rerun_completes_identically(reference, tmp_path):
     """A job killed by SIGKILL (as an OOM killer or a node loss would) makes the run fail
     loudly; rerunning completes it, bitwise identical to the uninterrupted run."""

@@ -205,6 +205,7 @@ def test_scancel_mid_run_is_retried_to_identical_results(cluster, local_referenc
         assert_same_data(a, b)
 
 
+@pytest.mark.slow  # the fallback profile; the default suite keeps the real-SLURM scancel test (10-minute budget)
 def test_cluster_generic_fallback_profile_runs_on_slurm(cluster, local_reference, tmp_path_factory):
     """The documented fallback for sites without sacct: snakemake-executor-plugin-cluster-generic
     with plain sbatch and workflow/profiles/cluster-generic/status.sh; the job goes through SLURM
