@@ -317,10 +317,17 @@ def test_changing_one_config_key_reruns_exactly_the_jobs_that_depend_on_it(path)
     new = perturbed(DEFAULT, path, value)
     if new is None:
         pytest.skip(f"no other valid value for {'.'.join(map(str, path))} = {value!r}")
-    changed = changed_jobs(DEFAULT, new)
-    req, allow = expected(DEFAULT, new, path)
+    assert_replans_exactly(DEFAULT, new, path)
+
+
+def assert_replans_exactly(base: dict, new: dict, path: tuple) -> set:
+    """The jobs whose params change from ``base`` to ``new`` are the required ones (all of them)
+    and allowed ones only; returns the required set."""
+    changed = changed_jobs(base, new)
+    req, allow = expected(base, new, path)
     assert req <= changed, f"jobs that depend on the key but would not rerun: {sorted(req - changed, key=str)}"
     assert changed <= req | allow, f"jobs that would rerun without depending on the key: {sorted(changed - req - allow, key=str)}"
+    return req
 
 
 #: leaves whose other value the validation refuses on the default study, each with the base on
@@ -354,10 +361,7 @@ def test_a_key_refused_on_the_default_study_reruns_exactly_its_jobs_on_a_base_th
         value = value[k]
     new = perturbed(base, path, value)
     assert new is not None, f"{'.'.join(path)} has no other valid value on the base either"
-    changed = changed_jobs(base, new)
-    req, allow = expected(base, new, path)
-    assert req and req <= changed, f"jobs that depend on the key but would not rerun: {sorted(req - changed, key=str)}"
-    assert changed <= req | allow, f"jobs that would rerun without depending on the key: {sorted(changed - req - allow, key=str)}"
+    assert assert_replans_exactly(base, new, path), "no job depends on the key"
 
 
 # ------------------------------------------------------------------------ merged health

@@ -259,6 +259,13 @@ def late_spread(t: np.ndarray, energy: np.ndarray) -> np.ndarray:
     return late.std(axis=-1)
 
 
+def mean_and_stderr(x: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
+    """Disorder mean over ``realisation`` and its standard error (sample std / sqrt(R), NaN for R = 1)."""
+    R = x.sizes["realisation"]
+    err = x.std("realisation", ddof=1) / np.sqrt(R) if R > 1 else xr.full_like(x.isel(realisation=0, drop=True), np.nan)
+    return x.mean("realisation"), err
+
+
 def disorder_statistics(out: xr.Dataset) -> None:
     """Disorder means and standard errors (sample std / sqrt(R), NaN for R = 1) over the
     ``realisation`` axis of the quantities in ``vocabulary.DISORDER_STATISTICS``, and the power
@@ -268,9 +275,8 @@ def disorder_statistics(out: xr.Dataset) -> None:
     for name in DISORDER_STATISTICS:
         if name not in out:
             continue
-        x = out[name]
-        out[disorder_mean(name)] = x.mean("realisation").assign_attrs(attrs(disorder_mean(name), realisations=R))
-        err = x.std("realisation", ddof=1) / np.sqrt(R) if R > 1 else xr.full_like(x.isel(realisation=0, drop=True), np.nan)
+        mean, err = mean_and_stderr(out[name])
+        out[disorder_mean(name)] = mean.assign_attrs(attrs(disorder_mean(name), realisations=R))
         out[disorder_stderr(name)] = err.assign_attrs(attrs(disorder_stderr(name), realisations=R))
     if out.sizes.get("N", 0) >= 3:
         pairs = (("max_power", "power_exponent_disorder_mean"), ("max_power_ergotropy", "power_exponent_ergotropy_disorder_mean"))

@@ -71,16 +71,16 @@ def _points(ds: xr.Dataset, var: str) -> list[tuple[dict, str]]:
 def series(ds: xr.Dataset, var: str, sel: dict) -> tuple[np.ndarray, np.ndarray | None]:
     """(values, standard error or None) of ``var`` at a parameter point: for a random model the
     stored disorder mean and its standard error (``<var>_disorder_mean``/``_disorder_stderr``),
-    else (for a quantity without stored statistics) the mean over ``realisation`` and
-    std / sqrt(R); for a deterministic model the values themselves."""
+    else (for a quantity without stored statistics) the same statistic computed here
+    (``analysis.mean_and_stderr``); for a deterministic model the values themselves."""
     if "realisation" not in ds.dims:
         return _isel(ds[var], sel).values, None
     if disorder_mean(var) in ds:
         return _isel(ds[disorder_mean(var)], sel).values, _isel(ds[disorder_stderr(var)], sel).values
-    x = _isel(ds[var], sel)
-    R = x.sizes["realisation"]
-    err = x.std("realisation", ddof=1).values / np.sqrt(R) if R > 1 else None
-    return x.mean("realisation").values, err
+    from ..analysis import mean_and_stderr  # the power stage's statistic, for a quantity it does not store
+
+    mean, err = mean_and_stderr(_isel(ds[var], sel))
+    return mean.values, err.values
 
 
 def draw(ax, x, y, err, fmt: str, **kw) -> None:
