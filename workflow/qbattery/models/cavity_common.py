@@ -6,7 +6,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..physics import spin_cavity
-from ..physics.propagation import KRYLOV_TOL, hamiltonian_matvec, krylov_advance, propagate, release_krylov_basis
+from ..physics.dicke_stencil import DickeSectorOperator
+from ..physics.propagation import KRYLOV_TOL, dense_propagate, krylov_advance, propagate, release_krylov_basis
 from ..physics.quantities import cells_spectrum, largest_gram_eigenvalue, symmetric_passive_and_capacity
 from ..open_systems.composite import CAVITY_DISSIPATORS, CAVITY_ROUTE, cavity_initial_cutoff, cavity_memory_mb, cavity_problem
 from ..open_systems.problem import CAVITY_WORK, CELL_AND_MODE_RATES
@@ -54,12 +55,16 @@ def run_cavity_battery(N: int, photons: int, times: np.ndarray, params: dict[str
 
 
 def _evolve(N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool, n_max: int):
-    """psi(t) in the sector of |photons, g...g> with n_max Fock levels; returns (n, k, psi_t)."""
+    """psi(t) in the sector of |photons, g...g> with n_max Fock levels; returns (n, k, psi_t, H, e0), e0 the
+    sector's ground energy when the dense route found it anyway (else None)."""
     n, k = spin_cavity.sector_basis(N, n_max, photons, 0, rwa)
     H = sector_hamiltonian(N, n_max, n, k, params, rwa)
     psi0 = np.zeros(len(n), dtype=complex)
     psi0[np.flatnonzero((n == photons) & (k == 0))[0]] = 1.0
-    return n, k, propagate(H, psi0, times, numerics.dense_max_dim)
+    if len(n) <= numerics.dense_max_dim:
+        psi_t, e = dense_propagate(H, psi0, times)
+        return n, k, psi_t, H, float(e[0])
+    return n, k, propagate(H, psi0, times, numerics.dense_max_dim), H, None
 
 
 def sector_hamiltonian(N: int, n_max: int, n: np.ndarray, k: np.ndarray, params: dict[str, float], rwa: bool) -> sp.csr_matrix:
@@ -82,7 +87,7 @@ def _run_with_cutoff(
     N: int, photons: int, times: np.ndarray, params: dict[str, float], numerics: Numerics, rwa: bool, n_max: int
 ) -> Trajectory:
     omega_a = 1.0
-    n, k, psi_t = _evolve(N, photons, times, params, numerics, rwa, n_max)
+    n, k, psi_t, H, e0 = _evolve(N, photons, times, params, numerics, rwa, n_max)
     p_n = spin_cavity.photon_distribution(psi_t, n, n_max)
     diagnostics = {
         "truncation_weight": float(p_n[:, -TOP_FOCK_LEVELS:].sum(axis=1).max()),
@@ -102,7 +107,7 @@ def _run_with_cutoff(
         ergotropy=erg,
         capacity=cap,
         diagnostics=diagnostics,
-        series={"photon_number": p_n @ np.arange(n_max), **_qsl(N, photons, params, rwa, n, k, psi_t)},
+        series={"photon_number": p_n @ np.arange(n_max), **_qsl(H, e0, photons, n, k, psi_t)},
         states=rho_b,
     )
 
@@ -126,14 +131,14 @@ def _excitation_block_observables(psi_t: np.ndarray, k: np.ndarray, N: int):
     return energy, _clip_roundoff(energy - passive, N), cap, rho_b
 
 
-def _qsl(N: int, photons: int, params: dict[str, float], rwa: bool, n: np.ndarray, k: np.ndarray, psi_t: np.ndarray) -> dict:
-    """Speed-limit series (qbattery.physics.speed_limits) of the battery + cavity state in its sector:
-    psi(0) = |photons, g...g> is a basis state, so |<psi0|psi_t>| = |psi_t[:, i0]|."""
+def _qsl(H: sp.csr_matrix, e0: float | None, photons: int, n: np.ndarray, k: np.ndarray, psi_t: np.ndarray) -> dict:
+    """Speed-limit series (qbattery.physics.speed_limits) of the battery + cavity state in its sector
+    (Hamiltonian ``H``, ground energy ``e0`` if known): psi(0) = |photons, g...g> is a basis state,
+    so |<psi0|psi_t>| = |psi_t[:, i0]|."""
     i0 = int(np.flatnonzero((n == photons) & (k == 0))[0])
-    H = sector_hamiltonian(N, int(n.max()) + 1, n, k, params, rwa)
     psi0 = np.zeros(len(n), dtype=complex)
     psi0[i0] = 1.0
-    return qsl_series(H, psi0, np.abs(psi_t[:, i0]))
+    return qsl_series(H, psi0, np.abs(psi_t[:, i0]), e0=e0)
 
 
 def joint_cavity_trajectory(
@@ -147,7 +152,7 @@ def joint_cavity_trajectory(
     n_max = int(run_cavity_battery(N, photons, times, params, numerics, rwa).diagnostics["fock_cutoff"])
     omega_a = 1.0
     lam, omega_c = float(params["coupling"]), float(params["omega_c"])
-    n, k, psi_t = _evolve(N, photons, times, params, numerics, rwa, n_max)
+    n, k, psi_t, _, _ = _evolve(N, photons, times, params, numerics, rwa, n_max)
     d_c = n_max
     full = np.zeros((len(times), (N + 1) * d_c), dtype=complex)
     full[:, k * d_c + n] = psi_t
@@ -173,8 +178,20 @@ def joint_cavity_trajectory(
 GROW_AT = 1e-2
 #: relative growth of the cutoff per step
 GROW_FACTOR = 1.25
-#: memory of one Krylov basis [bytes]; its dimension m = clip(budget / (16 dim), 20, 120)
-KRYLOV_BUDGET = 800e6
+#: memory of one Krylov basis [bytes]; its dimension m = clip(budget / (16 dim), 20, 120). A larger m
+#: takes longer steps with fewer products in all (Dicke N = 128: 9600 products at m = 20, 5880 at 40,
+#: 4560 at 80, 4160 at 160), so the basis may use a few GB at N >= 1024 (24 GB machine).
+KRYLOV_BUDGET = 4e9
+
+
+def streamed_memory_mb(N: int, n_times: int) -> int:
+    """Peak memory of :func:`run_dicke_streamed` [MB]: the Krylov basis (m <= 120 vectors of the sector,
+    at most KRYLOV_BUDGET), ~8 more sector vectors, and the kept battery states (N <= STATES_MAX_N).
+    Sector size from a converged cutoff of ~16 N + 31 levels (measured: 996 at N = 64, 3285 at N = 256)."""
+    dim = (N + 1) * (16 * N + 31) / 2
+    basis = min(KRYLOV_BUDGET, 120 * 16 * dim)
+    states = 16 * n_times * (N + 1) ** 2 if N <= STATES_MAX_N else 0
+    return int(400 + (basis + 8 * 16 * dim + states) / 1e6)
 
 
 def parity_sector(N: int, n_max: int, photons: int) -> tuple[np.ndarray, np.ndarray]:
@@ -306,9 +323,9 @@ def run_dicke_streamed(N: int, photons: int, times: np.ndarray, params: dict[str
         overlap[idx] = np.abs(states[:, i0])
 
     def setup(n_max: int):
-        H = dicke_sector_hamiltonian(N, n_max, photons, omega_c, lam)
-        m = int(np.clip(KRYLOV_BUDGET / (16 * H.shape[0]), 20, 120))
-        return hamiltonian_matvec(H), _StreamedObservables(N, n_max, photons, warm), m
+        H = DickeSectorOperator(N, n_max, photons, omega_c, lam)  # = dicke_sector_hamiltonian, matrix-free
+        m = int(np.clip(KRYLOV_BUDGET / (16 * H.dim), 20, 120))
+        return H, _StreamedObservables(N, n_max, photons, warm), m
 
     mv, obs, m = setup(n_max)
     n, k = parity_sector(N, n_max, photons)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..physics.speed_limits import QSL_SERIES
 from .base import ChargerInfo, register
-from .cavity_common import CavityBattery
+from .cavity_common import CavityBattery, streamed_memory_mb
 
 
 @register
@@ -39,8 +39,11 @@ class Dicke(CavityBattery):
     reference = "parallel"
 
     def memory_mb(self, N: int, n_times: int) -> int:
+        """Dense route (sector <= dense_max_dim ~ 4000): H, its eigenvectors and the states on the time
+        grid; above it the streamed Krylov route (``cavity_common.streamed_memory_mb``)."""
         dim = (2 * N + 31) * (N + 1)
-        return int(300 + 16 * n_times * dim * 3 / 1e6 + 16 * (min(dim, 4000) ** 2) * 3 / 1e6)
+        dense = int(300 + 16 * n_times * dim * 3 / 1e6 + 16 * (min(dim, 4000) ** 2) * 3 / 1e6)
+        return dense if dim / 2 <= 4000 else streamed_memory_mb(N, n_times)
 
     # ---------------------------------------------------------------- face: work
     work_hamiltonian = "H(0) = H(tau) = omega_a (J_z + N/2) + omega_c a^dag a; 0 < t < tau: + 2 omega_c lambda J_x (a + a^dag)"

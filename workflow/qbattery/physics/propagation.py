@@ -83,6 +83,8 @@ def krylov_advance(
     Returns (states, tau_reached, psi_reached): ``states`` (k, dim) at the first k offsets
     whose error estimate is <= tol (k may be 0), and the state at ``tau_reached``, the
     largest offset (up to the first rejected output) with error estimate <= tol, to continue from.
+    ``matvec`` is psi -> H psi, or an operator with a fused ``lanczos_step(u, s, up, c, out) ->
+    (alpha, ||out||^2)`` (``physics.dicke_stencil.DickeSectorOperator``).
     """
     taus = np.asarray(taus, dtype=float)
     beta0 = float(np.linalg.norm(psi))
@@ -91,26 +93,44 @@ def krylov_advance(
     V = _krylov_basis(m_max, dim)
     alpha = np.zeros(m_max)
     beta = np.zeros(m_max)
-    V[0] = psi / beta0
+    fused = getattr(matvec, "lanczos_step", None)
+    # Lanczos vectors v_j = sig[j] V[j]: the fused route stores them unnormalised (no scaling pass)
+    sig = np.ones(m_max)
     m = m_max
     beta_m = 0.0
-    tmp = np.empty(dim, dtype=complex)
-    for j in range(m_max):
-        # three-term Lanczos recurrence, in place (no temporaries of size dim)
-        w = matvec(V[j])
-        if j > 0:
-            np.multiply(V[j - 1], beta[j - 1], out=tmp)
+    if fused is not None:
+        V[0] = psi
+        sig[0] = 1.0 / beta0
+        for j in range(m_max):
+            out = V[j + 1] if j + 1 < m_max else np.empty(dim, dtype=complex)  # the last: for beta_m only
+            prev = V[j - 1] if j > 0 else None
+            a, b2 = fused(V[j], sig[j], prev, beta[j - 1] * sig[j - 1] if j > 0 else 0.0, out)
+            alpha[j] = a
+            b = float(np.sqrt(b2))
+            if j + 1 == m_max or b <= 1e-14 * max(1.0, abs(a)):
+                m, beta_m = j + 1, (b if j + 1 == m_max else 0.0)
+                break
+            beta[j] = b
+            sig[j + 1] = 1.0 / b
+    else:
+        V[0] = psi / beta0
+        tmp = np.empty(dim, dtype=complex)
+        for j in range(m_max):
+            # three-term Lanczos recurrence, in place (no temporaries of size dim)
+            w = matvec(V[j])
+            if j > 0:
+                np.multiply(V[j - 1], beta[j - 1], out=tmp)
+                w -= tmp
+            a = _re_inner(V[j], w)
+            np.multiply(V[j], a, out=tmp)
             w -= tmp
-        a = _re_inner(V[j], w)
-        np.multiply(V[j], a, out=tmp)
-        w -= tmp
-        alpha[j] = a
-        b = float(np.sqrt(_re_inner(w, w)))
-        if j + 1 == m_max or b <= 1e-14 * max(1.0, abs(alpha[j])):
-            m, beta_m = j + 1, (b if j + 1 == m_max else 0.0)
-            break
-        beta[j] = b
-        np.multiply(w, 1.0 / b, out=V[j + 1])
+            alpha[j] = a
+            b = float(np.sqrt(_re_inner(w, w)))
+            if j + 1 == m_max or b <= 1e-14 * max(1.0, abs(alpha[j])):
+                m, beta_m = j + 1, (b if j + 1 == m_max else 0.0)
+                break
+            beta[j] = b
+            np.multiply(w, 1.0 / b, out=V[j + 1])
     theta, S = eigh_tridiagonal(alpha[:m], beta[: m - 1]) if m > 1 else (alpha[:1], np.ones((1, 1)))
 
     def coeffs(t: np.ndarray) -> np.ndarray:  # (len(t), m): exp(-i T t) e_1
@@ -136,7 +156,7 @@ def krylov_advance(
         reach = lo
     if reach == 0.0:
         raise RuntimeError("Krylov step cannot advance: increase m_max or the tolerance")
-    Y = beta0 * coeffs(np.append(taus[:k], reach))
+    Y = beta0 * coeffs(np.append(taus[:k], reach)) * sig[:m]
     out = Y @ V[:m]
     return out[:k], reach, out[-1].copy()
 
@@ -166,19 +186,31 @@ def krylov_propagate_iter(
             i += len(states)
 
 
+def dense_propagate(H: sp.spmatrix | np.ndarray, psi0: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """psi(t) = V exp(-i E t) V^dagger psi0 by one eigh (real symmetric when H is real), for every t;
+    returns (states (len(times), dim), eigenvalues E ascending). A real V is applied to the real and
+    imaginary parts as two real products (half the flops of a complex one)."""
+    Hd = H.toarray() if sp.issparse(H) else np.asarray(H)
+    if np.iscomplexobj(Hd) and not np.any(Hd.imag):
+        Hd = Hd.real
+    e, v = np.linalg.eigh(Hd)
+    c = v.conj().T @ np.asarray(psi0, dtype=complex)
+    Z = np.exp(-1j * np.outer(np.asarray(times, dtype=float), e)) * c  # (nt, dim)
+    if np.iscomplexobj(v):
+        return Z @ v.T, e
+    out = np.empty(Z.shape, dtype=complex)
+    out.real = np.ascontiguousarray(Z.real) @ v.T
+    out.imag = np.ascontiguousarray(Z.imag) @ v.T
+    return out, e
+
+
 def propagate(H: sp.spmatrix | np.ndarray, psi0: np.ndarray, times: np.ndarray, dense_max_dim: int = 4000) -> np.ndarray:
     """Return psi(t) for every t in ``times`` as an array of shape (len(times), dim)."""
     times = np.asarray(times, dtype=float)
     psi0 = np.asarray(psi0, dtype=complex)
     dim = psi0.shape[0]
     if dim <= dense_max_dim:  # also the fallback for tiny problems
-        Hd = H.toarray() if sp.issparse(H) else np.asarray(H)
-        if np.iscomplexobj(Hd) and not np.any(Hd.imag):
-            Hd = Hd.real
-        e, v = np.linalg.eigh(Hd)
-        c = v.conj().T @ psi0
-        phases = np.exp(-1j * np.outer(times, e))  # (nt, dim)
-        return (phases * c) @ v.T
+        return dense_propagate(H, psi0, times)[0]
     out = np.empty((len(times), dim), dtype=complex)
     order = np.argsort(times, kind="stable")
     st = times[order]
