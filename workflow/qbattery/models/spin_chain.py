@@ -25,8 +25,12 @@ no 2^N x 2^N density matrix is formed. Propagation: exact, sparse H, in the sect
 states symmetric under the chain's reflection i -> N-1-i (open) or its dihedral group
 (periodic: translations and reflections), which contains |g...g> and which H leaves
 invariant (dimension ~2^(N-1), resp. ~2^N / 2N); ``qbattery.physics.propagation.propagate``
-(eigh for dim <= dense_max_dim, expm_multiply above). The full-space route is kept
-(``run(..., symmetric=False)``) and the tests check both against qutip brute force.
+(eigh for dim <= dense_max_dim, Krylov above). The sector and its H, H_int, H_ch are built
+directly from the representatives' bit patterns (``spin_chain_ops.chain_sector``, ``sector_xxz``,
+``sector_field``: no 2^N x 2^N operator), and E_0(H_B + H_int) of the interacting ergotropy comes
+from the same sector after a Marshall sign rotation (``spin_chain_ops.xxz_ground_energy``; the
+frustrated odd ring with J > 0 keeps the full-space Lanczos). The full-space route is kept
+(``run(..., symmetric=False)``) and the tests check both against qutip brute force and each other.
 
 Parallel reference ``spin_chain_parallel``: the same chain at J = 0, i.e. N independent
 cells each in H_1 = omega_a |e><e| + g sigma^x, with
@@ -135,14 +139,36 @@ class SpinChain(Model):
         reflection (open) or dihedral (periodic) group, which contains |g...g> and is invariant
         under H (dimension ~2^(N-1), resp. ~2^N / 2N); else in the full 2^N space."""
         _check_N(self.name, N)
-        HB, Hint, Hch = self.operators(N, params)
-        group = ops.chain_symmetry_group(N, bool(int(round(float(params["periodic"]))))) if symmetric else None
-        return chain_trajectory(N, times, HB, Hint, Hch, numerics, group, local_series=True)
+        if not symmetric:
+            HB, Hint, Hch = self.operators(N, params)
+            return chain_trajectory(N, times, HB, Hint, Hch, numerics, None, local_series=True)
+        # the sector built directly from the representatives' bit patterns (no 2^N operator)
+        periodic = bool(int(round(float(params["periodic"]))))
+        J, delta = float(params["J"]), float(params["anisotropy"])
+        sec = ops.chain_sector(N, periodic)
+        nexc = ops.sector_excitations(sec, N)
+        Hint = ops.sector_xxz(sec, N, [(i, j, J) for i, j in ops.bonds(N, periodic)], delta)
+        H = (sp.diags(nexc) + Hint + ops.sector_field(sec, N, float(params["drive"]))).tocsr()
+        e0 = ops.xxz_ground_energy(N, J, delta, periodic, numerics.dense_max_dim, sec)
+        unfold = _sector_unfold(sec) if N <= LOCAL_ERGOTROPY_MAX_N else None
+        del sec  # its 2^N index table is not needed during the propagation (above LOCAL_ERGOTROPY_MAX_N)
+        return sector_trajectory(N, times, H, Hint, nexc, e0, numerics, unfold, local_series=True)
 
     def memory_mb(self, N: int, n_times: int) -> int:
-        dim = 2**N
-        nnz = dim * (2 * N + 2)
-        return int(400 + (nnz * 28 * 3 + 16 * dim * 40 + 1.5e8 * 3) / 1e6)
+        """Peak memory of ``run`` in its symmetric sector, for the larger of the two boundaries (the
+        estimate does not see ``periodic``): the open chain's reflection sector, dimension
+        (2^N + 2^ceil(N/2)) / 2, against ~2^N / 2N for the ring. Terms: interpreter and libraries;
+        the 2^N uint32 work arrays of the representatives; sector H, H_int, H_ch (COO build and CSR,
+        ~60 B per non-zero, ~1.5 N + 2 non-zeros per column); 40 Krylov vectors and 20 Lanczos
+        (ARPACK) vectors; ~4 copies of one chunk of states (propagate_observables). Measured: ring N = 22
+        0.96 GB (estimate 1.4 GB), open N = 20 1.5 GB (estimate 2.3 GB). Models that borrow this
+        method (disordered_chain, long_range_xxz) build the 2^N operators: the full-space estimate."""
+        if not isinstance(self, SpinChain):
+            return full_space_memory_mb(N, n_times)
+        dim = (2**N + 2 ** ((N + 1) // 2)) / 2
+        nnz = dim * (1.5 * N + 2)
+        chunk = min(1.5e8, 16 * dim * max(1, n_times))
+        return int(400 + (30 * 2**N + 60 * nnz + 16 * dim * 40 + 8 * dim * 20 + 4 * chunk) / 1e6)
 
     # ---------------------------------------------------------------- face: work
     work_hamiltonian = (
@@ -229,6 +255,14 @@ class SpinChain(Model):
         return cells_system(N, drift=(H_B + H_int).toarray(), frame=self.control_frame)
 
 
+def full_space_memory_mb(N: int, n_times: int) -> int:
+    """Peak-memory estimate of :func:`chain_trajectory` from the 2^N operators (H_B, H_int, H_ch, their
+    sum and projections)."""
+    dim = 2**N
+    nnz = dim * (2 * N + 2)
+    return int(400 + (nnz * 28 * 3 + 16 * dim * 40 + 1.5e8 * 3) / 1e6)
+
+
 def chain_trajectory(
     N: int, times: np.ndarray, HB, Hint, Hch, numerics: Numerics, group=None, e0_chain: float | None = None, local_series: bool = False
 ) -> Trajectory:
@@ -245,21 +279,62 @@ def chain_trajectory(
     Hfull = (HB + Hint + Hch).tocsr()
     if e0_chain is None:  # ground energy of H_B + H_int over the full space (its ground state may break the symmetry)
         e0_chain = ops.ground_energy((HB + Hint).tocsr(), numerics.dense_max_dim)
-    levels = np.real(HB.diagonal())
-    nexc = levels.copy()
+    nexc = np.real(HB.diagonal())
+    level_range = (float(nexc.min()), float(nexc.max()))
+    unfold = None
     if group is not None:
         sec = ops.symmetric_sector(N, group)
         H, Hint, nexc = sec.project(Hfull), sec.project(Hint), nexc[sec.reps]
+        if local_series and N <= LOCAL_ERGOTROPY_MAX_N:
+            unfold = _sector_unfold(sec)
     else:
         H = Hfull
+        unfold = lambda st: st  # noqa: E731
+    return sector_trajectory(N, times, H, Hint, nexc, e0_chain, numerics, unfold, local_series, level_range)
+
+
+def _expectations(A, states: np.ndarray) -> np.ndarray:
+    """Re <psi_t|A|psi_t> for every row psi_t of ``states``; a real sparse A acts on the real and imaginary
+    parts as one real product (no complex copy of A, half the flops of the complex product)."""
+    if np.iscomplexobj(A.data if sp.issparse(A) else A):
+        return np.real(np.einsum("ti,ti->t", states.conj(), (A @ states.T).T))
+    x = np.ascontiguousarray(states.T).view(float)  # (dim, 2 k): columns Re psi_t, Im psi_t
+    return np.einsum("ij,ij->j", x, A @ x).reshape(-1, 2).sum(axis=1)
+
+
+def _sector_unfold(sec: ops.SymmetricSector):
+    """states (rows, sector basis) -> full 2^N amplitudes psi(s) = psi_sector(rep(s)) / sqrt|orbit(s)|."""
+    rep_of, w = sec.rep_of, 1.0 / np.sqrt(sec.orbit_size[sec.rep_of])
+    return lambda st: st[:, rep_of] * w
+
+
+def sector_trajectory(
+    N: int,
+    times: np.ndarray,
+    H,
+    Hint,
+    nexc: np.ndarray,
+    e0_chain: float,
+    numerics: Numerics,
+    unfold=None,
+    local_series: bool = False,
+    level_range: tuple[float, float] | None = None,
+) -> Trajectory:
+    """The pure-state charging run of :func:`chain_trajectory` from the operators on the propagated
+    space (full or sector): H and H_int sparse, ``nexc`` the diagonal of H_B (basis state 0 = |g...g>,
+    its lowest level, one orbit of its own), ``level_range`` H_B's lowest and highest levels on the
+    full space (default: those of ``nexc``; a symmetric sector of the uniform H_B holds both),
+    ``e0_chain`` the ground energy of H_B + H_int over the full 2^N space, ``unfold`` (states ->
+    full 2^N amplitudes, or None: no local series) for the local ergotropies up to LOCAL_ERGOTROPY_MAX_N."""
     dim, nt = H.shape[0], len(times)
+    lo, hi = level_range if level_range is not None else (float(nexc.min()), float(nexc.max()))
     psi0 = np.zeros(dim, dtype=complex)
     psi0[0] = 1.0  # |g...g> (basis state 0, its own orbit)
     energy, e_int, e_tot, norm, overlap = (np.empty(nt) for _ in range(5))
     local_sum, half = np.full(nt, np.nan), np.full(nt, np.nan)
-    unfold = None
-    if local_series and N <= LOCAL_ERGOTROPY_MAX_N:  # full 2^N amplitudes psi(s) = psi_sector(rep(s)) / sqrt|orbit|
-        unfold = (lambda st: st[:, sec.rep_of] / np.sqrt(sec.orbit_size[sec.rep_of])) if group is not None else (lambda st: st)
+    if not (local_series and N <= LOCAL_ERGOTROPY_MAX_N):
+        unfold = None
+    Hch = sp.csr_matrix(H - Hint - sp.diags(nexc))  # the charging field (H = H_B + H_int + H_ch, H_B diagonal)
 
     def observe(sl: slice, states: np.ndarray) -> None:
         if unfold is not None:
@@ -270,15 +345,15 @@ def chain_trajectory(
         norm[sl] = p.sum(axis=1)
         overlap[sl] = np.abs(states[:, 0])  # psi0 = basis state 0
         energy[sl] = p @ nexc
-        e_int[sl] = np.real(np.einsum("ti,ti->t", states.conj(), (Hint @ states.T).T))
-        e_tot[sl] = np.real(np.einsum("ti,ti->t", states.conj(), (H @ states.T).T))
+        e_int[sl] = _expectations(Hint, states)
+        e_tot[sl] = energy[sl] + e_int[sl] + _expectations(Hch, states)  # <H> = <H_B> + <H_int> + <H_ch>
 
     ops.propagate_observables(H, psi0, times, observe, numerics.dense_max_dim)
     h0 = float(np.real(psi0.conj() @ (H @ psi0)))
     return Trajectory(
         energy=energy,
-        ergotropy=energy - levels.min(),  # pure state: passive state |g...g> (lowest level of H_B)
-        capacity=np.full(nt, float(levels.max() - levels.min())),  # pure state: e_max - e_min
+        ergotropy=energy - lo,  # pure state: passive state |g...g> (lowest level of H_B)
+        capacity=np.full(nt, hi - lo),  # pure state: e_max - e_min
         diagnostics={
             "norm_error": float(np.abs(norm - 1.0).max()),
             "energy_drift": float(np.abs(e_tot - h0).max() / (1.0 + abs(h0))),

@@ -193,3 +193,142 @@ def symmetric_sector(N: int, group: list[list[int]]) -> SymmetricSector:
         rep = np.minimum(rep, permute_sites(N, s, perm))
     reps, rep_of, counts = np.unique(rep, return_inverse=True, return_counts=True)
     return SymmetricSector(reps=reps, orbit_size=counts.astype(float), rep_of=rep_of)
+
+
+# --------------------------------------------------------------------------------------
+# The chain's own symmetric sector, built directly (no 2^N x 2^N operator is formed)
+# --------------------------------------------------------------------------------------
+def _state_dtype(N: int) -> type:
+    return np.uint32 if N <= 32 else np.uint64
+
+
+def reverse_bits(states: np.ndarray, N: int) -> np.ndarray:
+    """Image of basis states under the reflection i -> N-1-i (bit order reversed)."""
+    out = np.zeros_like(states)
+    one = states.dtype.type(1)
+    for b in range(N):
+        out |= ((states >> states.dtype.type(b)) & one) << states.dtype.type(N - 1 - b)
+    return out
+
+
+def _rotate(states: np.ndarray, N: int) -> np.ndarray:
+    """Image of basis states under the translation by one site (cyclic bit rotation)."""
+    t = states.dtype.type
+    return ((states << t(1)) | (states >> t(N - 1))) & t((1 << N) - 1)
+
+
+def _chain_images(states: np.ndarray, N: int, periodic: bool):
+    """Yield the images of ``states`` under every element of ``chain_symmetry_group(N, periodic)``
+    (with multiplicity: |G| images), as arrays of the same dtype; the identity first."""
+    rev = reverse_bits(states, N)
+    if not (periodic and N >= 3):
+        yield states
+        yield rev
+        return
+    for x0 in (states, rev):
+        x = x0
+        for r in range(N):
+            yield x
+            if r + 1 < N:
+                x = _rotate(x, N)
+
+
+def chain_sector(N: int, periodic: bool) -> SymmetricSector:
+    """The fully symmetric sector of ``chain_symmetry_group(N, periodic)`` (reflection, or the
+    dihedral group of the ring), as :func:`symmetric_sector` gives it, but vectorised over the
+    group's generators: the representative min_g g(s) of every basis state from 2 N cyclic bit
+    rotations of s and of its bit reversal (uint32 arrays, no site-by-site permutation), orbit
+    sizes |G| / |stabiliser| for the representatives only. ``rep_of`` (int32, 2^N) is the index
+    into ``reps`` of each basis state's orbit (the sector operators look their images up in it)."""
+    dt = _state_dtype(N)
+    s = np.arange(2**N, dtype=dt)
+    rep = s.copy()
+    n_group = 0
+    for img in _chain_images(s, N, periodic):
+        np.minimum(rep, img, out=rep)
+        n_group += 1
+    reps = np.flatnonzero(rep == s).astype(dt)  # ascending: the representative is the orbit minimum
+    rep_of = np.searchsorted(reps, rep).astype(np.int32 if reps.size < 2**31 else np.int64)
+    del rep, s
+    stab = np.zeros(reps.size, dtype=np.int64)
+    for img in _chain_images(reps, N, periodic):
+        stab += img == reps
+    return SymmetricSector(reps=reps.astype(np.int64), orbit_size=n_group / stab.astype(float), rep_of=rep_of)
+
+
+def _sector_images(sec: SymmetricSector, cols: np.ndarray, images: np.ndarray, values: np.ndarray):
+    """COO triplets of <r'|A|r> = sqrt(|O_r| / |O_r'|) A_{s' r} for the basis states s' = images reached
+    from the representatives r = reps[cols] with amplitudes ``values`` (summed later by the CSR build)."""
+    rows = sec.rep_of[images]
+    return rows, cols, values * np.sqrt(sec.orbit_size[cols] / sec.orbit_size[rows])
+
+
+def sector_excitations(sec: SymmetricSector, N: int) -> np.ndarray:
+    """Number of excited cells of every representative (H_B = omega_a sum |e><e| is diagonal in the sector)."""
+    r = sec.reps
+    out = np.zeros(r.size)
+    for i in range(N):
+        out += (r >> i) & 1
+    return out
+
+
+def sector_xxz(
+    sec: SymmetricSector, N: int, couplings: list[tuple[int, int, float]], anisotropy: float, xy_sign: float = 1.0
+) -> sp.csr_matrix:
+    """sum_(i,j,J_ij) J_ij [xy_sign (sigma^x_i sigma^x_j + sigma^y_i sigma^y_j) + Delta sigma^z_i sigma^z_j] in the
+    sector ``sec`` (which the couplings must leave invariant), built from the representatives' bit patterns:
+    diagonal Delta-part, and each antiparallel bond of a representative flipped with amplitude 2 xy_sign J_ij."""
+    r = sec.reps
+    dim = sec.dim
+    diag = np.zeros(dim)
+    rows, cols, vals = [np.arange(dim)], [np.arange(dim)], [diag]
+    for i, j, Jij in couplings:
+        bi, bj = (r >> _bit(N, i)) & 1, (r >> _bit(N, j)) & 1
+        diag += Jij * anisotropy * (2 * bi - 1) * (2 * bj - 1)
+        anti = np.flatnonzero(bi != bj)
+        mask = (1 << _bit(N, i)) | (1 << _bit(N, j))
+        a, b, c = _sector_images(sec, anti, r[anti] ^ mask, np.full(anti.size, 2.0 * xy_sign * Jij))
+        rows.append(a)
+        cols.append(b)
+        vals.append(c)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(dim, dim))
+
+
+def sector_field(sec: SymmetricSector, N: int, g: float) -> sp.csr_matrix:
+    """Transverse field g sum_i sigma^x_i in the sector ``sec`` (each cell of each representative flipped)."""
+    r = sec.reps
+    dim = sec.dim
+    col = np.arange(dim)
+    rows, cols, vals = [], [], []
+    for i in range(N):
+        a, b, c = _sector_images(sec, col, r ^ (1 << _bit(N, i)), np.full(dim, float(g)))
+        rows.append(a)
+        cols.append(b)
+        vals.append(c)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(dim, dim))
+
+
+def chain_frustrated(N: int, J: float, periodic: bool) -> bool:
+    """True for an antiferromagnetic (J > 0) ring of odd length N >= 3, the only uniform XXZ chain whose
+    bonds do not join two sublattices (no Marshall sign rotation)."""
+    return bool(periodic and N >= 3 and N % 2 == 1 and J > 0)
+
+
+def xxz_ground_energy(N: int, J: float, anisotropy: float, periodic: bool, dense_max_dim: int, sec: SymmetricSector | None = None) -> float:
+    """Lowest eigenvalue of H_B + H_int (H_B = sum_i |e><e|_i, H_int the uniform XXZ chain) over the full 2^N space.
+
+    H_B + H_int conserves the number n of excited cells. For J <= 0 its hopping amplitudes 2J are <= 0,
+    and for J > 0 on a bipartite chain (open, or a ring of even N) the Marshall rotation U = prod_{i odd}
+    sigma^z_i maps it onto the same chain with hopping -2|J| (U is diagonal: same spectrum in every n-block).
+    That matrix is stoquastic and irreducible in each n-block (Perron-Frobenius): the lowest state of every
+    block is unique and positive, hence invariant under the chain's symmetry group, i.e. in ``chain_sector``.
+    So E_0 = the lowest level of H_B - |J| (xx + yy) + J Delta zz in the symmetric sector (dimension ~2^N / 2N
+    for the ring; checked against the full space in the tests). The frustrated ring (J > 0, odd N) keeps the
+    full-space Lanczos."""
+    if chain_frustrated(N, J, periodic):
+        return ground_energy((cells_hamiltonian(N) + xxz_hamiltonian(N, J, anisotropy, periodic)).tocsr(), dense_max_dim)
+    if sec is None:
+        sec = chain_sector(N, periodic)
+    couplings = [(i, j, J) for i, j in bonds(N, periodic)]
+    H = sector_xxz(sec, N, couplings, anisotropy, xy_sign=-1.0 if J > 0 else 1.0) + sp.diags(sector_excitations(sec, N))
+    return ground_energy(H.tocsr(), dense_max_dim)
