@@ -42,6 +42,9 @@ _THREADS = _preparse_threads(sys.argv[1:])
 if _THREADS != "auto":
     for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[_v] = _THREADS
+# threads of the compiled large-N Dicke kernel (physics/_dicke_stencil_kernels.py): memory-bound, it
+# gains from both cores; set QBATTERY_THREADS=1 to compare
+os.environ.setdefault("QBATTERY_THREADS", str(os.cpu_count() or 1))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -158,7 +161,7 @@ def _old_route_difference(traj, N: int) -> float:
     )
 
 
-def large_n_section(Ns: list[int], verify: list[int], models: list[str] = ("dicke",)) -> bool:
+def large_n_section(Ns: list[int], verify: list[int], models: list[str] = ("dicke",), old_route: list[int] = ()) -> bool:
     print("\n## Converged Fock cutoff (truncation weight < 1e-10 at every time point, grown during the run), 200 points,")
     print("## energy, ergotropy and capacity at all points; lambda = 0.2, t_max = 3 pi / (2 lambda sqrt N)")
     print("vs-full-spectrum: max |dErg|, |dC| of the r_max route against the full 2^N-spectrum kernel on the same states")
@@ -184,6 +187,21 @@ def large_n_section(Ns: list[int], verify: list[int], models: list[str] = ("dick
                 f" {'yes' if conv else 'NO':>10}",
                 flush=True,
             )
+            if N in old_route and model == "dicke":
+                from qbattery.models.cavity_common import run_dicke_streamed
+
+                num = qbattery.Numerics(fock_extra=30, fock_auto=True, fock_max_dim=LARGE_FOCK_MAX_DIM)
+                t0 = time.perf_counter()
+                prev = run_dicke_streamed(N, N, case_times(N), {"coupling": LAM, "omega_c": 1.0}, num, assembled=True)
+                t_prev = time.perf_counter() - t0
+                dq = [np.abs(getattr(prev, q) - getattr(traj, q)).max() for q in ("energy", "ergotropy", "capacity")]
+                ok &= bool(max(dq) < 1e-9)
+                print(
+                    f"     previous implementation (assembled CSR H, plain Lanczos recurrence): {t_prev:.1f} s"
+                    f" ({t_prev / t_proj:.1f}x the matrix-free run); max |dE|, |dErg|, |dC| = {dq[0]:.1e}, {dq[1]:.1e}, {dq[2]:.1e}"
+                    f" {'(< 1e-9: yes)' if max(dq) < 1e-9 else '(NO)'}",
+                    flush=True,
+                )
             if N in verify and model == "dicke":
                 big = int(np.ceil(1.5 * cut))
                 num = qbattery.Numerics(fock_extra=big - (2 * N + 1), fock_auto=False, fock_max_dim=LARGE_FOCK_MAX_DIM)
@@ -246,48 +264,34 @@ def peers_section(Ns: list[int]) -> bool:
 
 
 def overhead_section(configfile: Path, cores: int) -> None:
-    """The study's wall time under Snakemake (--cores) vs the same computations in this process."""
-    import shutil
+    """The study's wall time under Snakemake (--cores) vs the same jobs replayed in one process
+    (``replay_in_one_process.py``: every kept job script, figures included, in one interpreter)."""
     import tempfile
 
-    import in_process_study
+    import replay_in_one_process
 
-    print(f"\n## Workflow overhead: {configfile} with snakemake --cores {cores} vs in one process (in_process_study.py)")
-    cfg = in_process_study.load(configfile)
+    print(f"\n## Workflow overhead: {configfile} with snakemake --cores {cores} vs its jobs replayed in one process")
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+        wd = Path(tmp) / "wf"
+        cmd = [sys.executable, "-m", "snakemake", "-s", str(HERE.parent / "Snakefile"), "--directory", str(wd)]
+        cmd += ["--configfile", str(Path(configfile).resolve()), "--cores", str(cores), "--quiet", "--skip-script-cleanup"]
         t0 = time.perf_counter()
-        p = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "snakemake",
-                "-s",
-                str(HERE.parent / "Snakefile"),
-                "--directory",
-                str(tmp / "wf"),
-                "--configfile",
-                str(Path(configfile).resolve()),
-                "--cores",
-                str(cores),
-                "--quiet",
-            ],
-            capture_output=True,
-            text=True,
-        )
+        p = subprocess.run(cmd, capture_output=True, text=True)
         t_wf = time.perf_counter() - t0
         if p.returncode != 0:
             print("snakemake failed:", p.stderr[-2000:])
             return
-        secs = in_process_study.run_study(cfg, tmp / "inproc")
-        shutil.rmtree(tmp / "wf", ignore_errors=True)
+        cwd = Path.cwd()
+        try:
+            secs = replay_in_one_process.replay(wd)
+        finally:
+            os.chdir(cwd)
+    jobs, total = int(secs.pop("jobs")), secs.pop("total")
     print(
-        f"snakemake --cores {cores}: {t_wf:.1f} s; in one process (results jobs, no figures): {secs['total']:.1f} s;"
-        f" ratio {t_wf / secs['total']:.2f} (target <= 1.5)"
+        f"snakemake --cores {cores} (DAG, {jobs} script jobs, run: rules, report): {t_wf:.1f} s;"
+        f" the same {jobs} jobs in one process: {total:.1f} s; ratio {t_wf / total:.2f} (target <= 1.5)"
     )
-    print(
-        "in-process seconds per rule: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(secs.items(), key=lambda kv: -kv[1]) if k != "total")
-    )
+    print("in one process, seconds per script: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(secs.items(), key=lambda kv: -kv[1])))
 
 
 def _model_times(name: str, N: int) -> np.ndarray:
@@ -363,6 +367,9 @@ def main(argv=None) -> int:
     p.add_argument("--baseline-N", type=int, nargs="*", default=[4, 6, 8, 10])
     p.add_argument("--large-N", type=int, nargs="*", default=[64, 128, 256, 512, 1024])
     p.add_argument("--verify-N", type=int, nargs="*", default=[64, 128, 256, 512, 1024])
+    p.add_argument(
+        "--old-route-N", type=int, nargs="*", default=[64, 128], help="N at which the previous implementation (assembled H) is also run"
+    )
     p.add_argument("--large-models", nargs="*", default=["dicke", "tavis_cummings"], help="models of the large-N section")
     p.add_argument("--peers-N", type=int, nargs="*", default=[8], help="N of the peer comparison (qthermo, qenvs)")
     p.add_argument(
@@ -387,13 +394,14 @@ def main(argv=None) -> int:
         return 0
     print(
         f"machine: {platform.machine()} {platform.processor()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
-        f"numpy {np.__version__}, qbattery {qbattery.__version__}, BLAS threads {_THREADS}"
+        f"numpy {np.__version__}, qbattery {qbattery.__version__}, BLAS threads {_THREADS},"
+        f" large-N kernel threads {os.environ['QBATTERY_THREADS']}"
     )
     ok = True
     if a.baseline_N:
         ok &= baseline_section(a.baseline_N, a.repeat)
     if a.large_N:
-        ok &= large_n_section(a.large_N, a.verify_N, a.large_models)
+        ok &= large_n_section(a.large_N, a.verify_N, a.large_models, a.old_route_N)
     if a.peers_N:
         ok &= peers_section(a.peers_N)
     if a.overhead:

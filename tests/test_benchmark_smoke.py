@@ -92,29 +92,45 @@ def test_snakemake_benchmark_summary_totals_per_rule(tmp_path):
 
 
 @pytest.mark.slow
-def test_in_process_study_reproduces_the_workflow_results(tiny_run, tmp_path):
-    """The workflow-overhead measurement's in-process side (benchmarks/in_process_study.py) runs the
-    same computations as Snakemake: every result dataset of the tiny study (simulate, power, open
-    systems, correlations, work statistics, thermal) has the same variables and values (1e-12) as
-    the workflow's file of the same path."""
+def test_replay_in_one_process_recomputes_every_job_of_a_workflow_run(tmp_path):
+    """The workflow-overhead measurement's one-process side (benchmarks/replay_in_one_process.py)
+    runs the same jobs as Snakemake: after a run of the quick study with --skip-script-cleanup, the
+    replay deletes every output and makes it again in one process; every NetCDF file has the same
+    variables and values (1e-12) as the workflow's, and every figure PNG exists again."""
+    import shutil
+
     import numpy as np
     import xarray as xr
 
+    wd = tmp_path / "wf"
+    p = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--directory", str(wd),
+         "--configfile", str(ROOT / "config" / "examples" / "quick.yaml"), "--cores", "2", "--quiet", "--skip-script-cleanup"],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr[-3000:]
+    ref = tmp_path / "ref"
+    shutil.copytree(wd / "results", ref)
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from in_process_study import run_study
+    from replay_in_one_process import replay
 
-    wd, cfg = tiny_run
-    from qbattery.config import validate_config
+    cwd = Path.cwd()
+    try:
+        secs = replay(wd)
+    finally:
+        import os
 
-    run_study(validate_config(cfg), tmp_path)
-    res = wd / "results" / cfg["study"]
-    ours = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.nc"))
-    assert len(ours) > 10
-    for rel in ours:
-        a, b = xr.open_dataset(tmp_path / rel), xr.open_dataset(res / rel)
+        os.chdir(cwd)
+    assert secs["jobs"] >= 10
+    files = sorted(q.relative_to(ref) for q in ref.rglob("*.nc"))
+    assert len(files) >= 8
+    for rel in files:
+        a, b = xr.open_dataset(wd / "results" / rel), xr.open_dataset(ref / rel)
         assert sorted(a.data_vars) == sorted(b.data_vars), rel
         for v in a.data_vars:
             if a[v].dtype.kind in "fc":
                 np.testing.assert_allclose(a[v].values, b[v].values, rtol=1e-12, atol=1e-12, err_msg=f"{rel}:{v}")
             else:
                 assert (a[v].values == b[v].values).all(), f"{rel}:{v}"
+    pngs = sorted(q.relative_to(ref) for q in ref.rglob("*.png"))
+    assert pngs and all((wd / "results" / q).stat().st_size > 0 for q in pngs)

@@ -84,6 +84,33 @@ def test_lanczos_largest_singular_value_equals_svd_with_and_without_warm_start()
     assert abs(r2 - np.linalg.svd(M2, compute_uv=False)[0] ** 2) < 1e-13 * s
 
 
+def test_warm_started_lanczos_finds_the_largest_singular_value_in_few_products():
+    """Warm start from the top singular vector of a slightly different matrix (the previous time
+    point): the small full-reorthogonalisation Lanczos meets the residual criterion within
+    WARM_LANCZOS_MAX products and gives sigma_max^2 to 1e-13 (relative); from a random start it
+    gives up (None) and the public function falls back to ARPACK with the same answer."""
+    from qbattery.physics import quantities as q
+
+    rng = np.random.default_rng(5)
+    M = rng.normal(size=(60, 400)) + 1j * rng.normal(size=(60, 400))
+    U, S, _ = np.linalg.svd(M)
+    M2 = M + 1e-4 * (rng.normal(size=M.shape) + 1j * rng.normal(size=M.shape))
+    s2 = np.linalg.svd(M2, compute_uv=False)[0] ** 2
+    calls = []
+
+    def mv(x):
+        calls.append(1)
+        return M2 @ (M2.conj().T @ x)
+
+    got = q._warm_lanczos_top(mv, U[:, 0], 1e-14, q.WARM_LANCZOS_MAX)
+    assert got is not None and abs(got[0] - s2) < 1e-13 * s2 and len(calls) < q.WARM_LANCZOS_MAX
+    assert abs(abs(np.vdot(got[1], np.linalg.svd(M2)[0][:, 0])) - 1) < 1e-10
+    cold = q._warm_lanczos_top(mv, rng.normal(size=60) + 0j, 1e-14, 3)
+    assert cold is None
+    r, _ = largest_gram_eigenvalue(M2, v0=rng.normal(size=60) + 0j, dense_max=0)
+    assert abs(r - s2) < 1e-13 * s2
+
+
 def test_streamed_r_max_route_equals_full_spectrum_route(monkeypatch):
     """Dicke N = 10 on the Krylov route: ergotropy/capacity from r_max by Lanczos (no rho_B formed,
     STATES_MAX_N and GRAM_MAX_DIM forced to 0) equal quantities.ergotropy / capacity of the

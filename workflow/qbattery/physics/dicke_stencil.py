@@ -27,11 +27,11 @@ import numpy as np
 
 from .spin_cavity import dicke_jplus
 
-def _kernel():
-    """The compiled pass (numba, cached on disk after the first compilation)."""
-    from ._dicke_stencil_kernels import stencil_pass
+def _kernels():
+    """The compiled passes (numba, cached on disk after the first compilation)."""
+    from . import _dicke_stencil_kernels as kernels
 
-    return stencil_pass
+    return kernels
 
 
 class DickeSectorOperator:
@@ -69,28 +69,33 @@ class DickeSectorOperator:
                 else:
                     T[kk, ok] = self.omega_a * k[ok]
             self.tables.append(T)
-        self._kernel = _kernel()
+        self._k = _kernels()
+        # row chunks of the fused pass: a few per thread (load balance), each >= 3 rows
+        import numba
 
-    def _pass(self, u: np.ndarray, s: float, up: np.ndarray | None, c: float, a: float, out: np.ndarray | None) -> float:
-        f = lambda x: x.view(np.float64)  # noqa: E731
-        return self._kernel(
-            f(u), s, f(u if up is None else up), c if up is not None else 0.0, a, f(u if out is None else out), out is not None,
-            self.off, self.k0, self.N, self.n_max, self.omega_c, self.omega_a, self.g, self.amp, self.sq, *self.tables,
-        )  # fmt: skip
+        parts = max(1, min(4 * numba.get_num_threads(), self.n_max // 8))
+        self.chunks = np.unique(np.linspace(0, self.n_max, parts + 1).astype(np.int64))
+
+    def _args(self) -> tuple:
+        return (self.off, self.k0, self.N, self.n_max, self.omega_c, self.omega_a, self.g, self.amp, self.sq, *self.tables)
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
+        """H u."""
         u = np.ascontiguousarray(u, dtype=complex)
         out = np.empty_like(u)
-        self._pass(u, 1.0, None, 0.0, 0.0, out)
+        self._k.step_pass(u.view(np.float64), 1.0, u.view(np.float64), 0.0, 0.0, out.view(np.float64), self.chunks, *self._args())
         return out
 
     def expectation(self, u: np.ndarray) -> float:
         """Re <u|H|u> in one read-only pass."""
-        return float(self._pass(np.ascontiguousarray(u, dtype=complex), 1.0, None, 0.0, 0.0, None))
+        return float(self._k.quad_pass(np.ascontiguousarray(u, dtype=complex).view(np.float64), *self._args()))
 
-    def lanczos_step(self, u: np.ndarray, s: float, up: np.ndarray | None, c: float, out: np.ndarray) -> tuple[float, float]:
-        """With v = s u (the current Lanczos vector, stored unnormalised) and the previous one entering
-        as c up: alpha = <v|H|v> (a read-only pass), then out = s H u - c up - alpha v and ||out||^2
-        (one pass reading u and up). Returns (alpha, ||out||^2)."""
-        alpha = s * s * self.expectation(u)
-        return alpha, float(self._pass(u, s, up, c, alpha * s, out))
+    def lanczos_step(
+        self, u: np.ndarray, s: float, up: np.ndarray | None, c: float, a: float, out: np.ndarray
+    ) -> tuple[float, float]:
+        """out = s H u - c up - a u (with v = s u the current Lanczos vector, stored unnormalised, the
+        previous one entering as c up and a = alpha s, alpha = <v|H|v>) in one pass over the vectors;
+        returns (||out||^2, Re <out|H|out>), from which the next alpha follows without another pass."""
+        f = lambda x: x.view(np.float64)  # noqa: E731
+        w2, q = self._k.step_pass(f(u), s, f(u if up is None else up), c if up is not None else 0.0, a, f(out), self.chunks, *self._args())
+        return float(w2), float(q)

@@ -83,8 +83,9 @@ def krylov_advance(
     Returns (states, tau_reached, psi_reached): ``states`` (k, dim) at the first k offsets
     whose error estimate is <= tol (k may be 0), and the state at ``tau_reached``, the
     largest offset (up to the first rejected output) with error estimate <= tol, to continue from.
-    ``matvec`` is psi -> H psi, or an operator with a fused ``lanczos_step(u, s, up, c, out) ->
-    (alpha, ||out||^2)`` (``physics.dicke_stencil.DickeSectorOperator``).
+    ``matvec`` is psi -> H psi, or an operator with ``expectation(u)`` = <u|H|u> and a fused
+    ``lanczos_step(u, s, up, c, a, out) -> (||out||^2, <out|H|out>)``, out = s H u - c up - a u
+    (``physics.dicke_stencil.DickeSectorOperator``): one pass over the vectors per iteration.
     """
     taus = np.asarray(taus, dtype=float)
     beta0 = float(np.linalg.norm(psi))
@@ -101,17 +102,19 @@ def krylov_advance(
     if fused is not None:
         V[0] = psi
         sig[0] = 1.0 / beta0
+        a = sig[0] ** 2 * matvec.expectation(V[0])
         for j in range(m_max):
+            alpha[j] = a
             out = V[j + 1] if j + 1 < m_max else np.empty(dim, dtype=complex)  # the last: for beta_m only
             prev = V[j - 1] if j > 0 else None
-            a, b2 = fused(V[j], sig[j], prev, beta[j - 1] * sig[j - 1] if j > 0 else 0.0, out)
-            alpha[j] = a
+            b2, q = fused(V[j], sig[j], prev, beta[j - 1] * sig[j - 1] if j > 0 else 0.0, a * sig[j], out)
             b = float(np.sqrt(b2))
             if j + 1 == m_max or b <= 1e-14 * max(1.0, abs(a)):
                 m, beta_m = j + 1, (b if j + 1 == m_max else 0.0)
                 break
             beta[j] = b
             sig[j + 1] = 1.0 / b
+            a = q / b2  # alpha_{j+1} = <v_{j+1}|H|v_{j+1}>, v_{j+1} = out / b
     else:
         V[0] = psi / beta0
         tmp = np.empty(dim, dtype=complex)

@@ -141,7 +141,9 @@ def battery_states(psi_t: np.ndarray, n: np.ndarray, k: np.ndarray, n_max: int, 
 
 
 def photon_distribution(psi_t: np.ndarray, n: np.ndarray, n_max: int) -> np.ndarray:
-    """Photon-number populations p_n(t), shape (nt, n_max)."""
-    p = np.zeros((psi_t.shape[0], n_max))
-    np.add.at(p.T, n, (np.abs(psi_t) ** 2).T)
-    return p
+    """Photon-number populations p_n(t) = sum_k |psi_t(n, k)|^2, shape (nt, n_max) (one sparse product:
+    the indicator matrix of the photon number of each basis state)."""
+    n = np.asarray(n, dtype=np.int64)
+    S = sp.csr_matrix((np.ones(n.size), (np.arange(n.size), n)), shape=(n.size, n_max))
+    prob = psi_t.real**2 + psi_t.imag**2
+    return np.asarray((S.T @ prob.T).T)
