@@ -148,3 +148,23 @@ def test_streamed_route_speed_limit_series_are_exact_or_a_valid_lower_bound():
     ml_a = margolus_levitin_time(a.series["overlap"], a.series["mean_energy"])
     assert np.all(ml_b <= ml_a + 1e-12)
     assert np.all(qsl_time(b.series["overlap"], b.series["energy_spread"], b.series["mean_energy"]) <= times + 1e-12)
+
+
+@settings(max_examples=12, deadline=None)
+@given(dim=st.integers(2, 40), seed=st.integers(0, 10**6), kind=st.sampled_from(["real", "real_h_complex_psi", "complex"]))
+def test_dense_propagation_equals_the_matrix_exponential_for_real_and_complex_cases(dim, seed, kind):
+    """The dense route (one eigh, then cos/sin or complex phases) gives exp(-i H t) psi0 of scipy's
+    expm on every time point, for a real H with a real or a complex psi0 and for a complex H (1e-11),
+    and returns the spectrum of H."""
+    import scipy.linalg as sla
+    from qbattery.physics.propagation import dense_propagate
+
+    rng = np.random.default_rng(seed)
+    A = rng.normal(size=(dim, dim)) + (1j * rng.normal(size=(dim, dim)) if kind == "complex" else 0)
+    H = A + A.conj().T
+    psi0 = rng.normal(size=dim) + (0j if kind == "real" else 1j * rng.normal(size=dim))
+    times = np.array([0.0, 0.3, 1.7])
+    got, e = dense_propagate(H, psi0, times)
+    ref = np.array([sla.expm(-1j * H * t) @ psi0 for t in times])
+    assert np.abs(got - ref).max() < 1e-11 * max(1.0, np.abs(psi0).max())
+    assert np.allclose(e, np.linalg.eigvalsh(H), atol=1e-12)

@@ -197,10 +197,17 @@ def dense_propagate(H: sp.spmatrix | np.ndarray, psi0: np.ndarray, times: np.nda
     if np.iscomplexobj(Hd) and not np.any(Hd.imag):
         Hd = Hd.real
     e, v = np.linalg.eigh(Hd)
-    c = v.conj().T @ np.asarray(psi0, dtype=complex)
-    Z = np.exp(-1j * np.outer(np.asarray(times, dtype=float), e)) * c  # (nt, dim)
+    psi0 = np.asarray(psi0)
+    phase = np.outer(np.asarray(times, dtype=float), e)  # (nt, dim)
     if np.iscomplexobj(v):
-        return Z @ v.T, e
+        return (np.exp(-1j * phase) * (v.conj().T @ psi0)) @ v.T, e
+    if not np.iscomplexobj(psi0) or not np.any(psi0.imag):  # real H and psi0: c real, exp(-i phase) = cos - i sin
+        c = v.T @ np.real(psi0).astype(float)
+        out = np.empty(phase.shape, dtype=complex)
+        out.real = (np.cos(phase) * c) @ v.T
+        out.imag = -(np.sin(phase) * c) @ v.T
+        return out, e
+    Z = np.exp(-1j * phase) * (v.T @ psi0)
     out = np.empty(Z.shape, dtype=complex)
     out.real = np.ascontiguousarray(Z.real) @ v.T
     out.imag = np.ascontiguousarray(Z.imag) @ v.T
