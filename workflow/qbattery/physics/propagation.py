@@ -47,6 +47,16 @@ def hamiltonian_matvec(H: sp.spmatrix | np.ndarray) -> Callable[[np.ndarray], np
     return lambda psi: Hc @ psi
 
 
+#: the fused Lanczos route checks every CHECK_EVERY iterations whether the last requested offset is reached
+CHECK_EVERY = 4
+
+
+def _error_at(alpha: np.ndarray, beta: np.ndarray, scale: float, tau: float) -> float:
+    """Error estimate scale |[exp(-i T tau)]_{m-1, 0}| of a Krylov step with tridiagonal T (alpha, beta)."""
+    theta, S = eigh_tridiagonal(alpha, beta)
+    return float(scale * abs((S[-1] * np.exp(-1j * tau * theta)) @ S[0]))
+
+
 def _re_inner(a: np.ndarray, b: np.ndarray) -> float:
     """Re <a|b> as one real sum over the float views. einsum, not BLAS: threaded BLAS level-1
     calls (ddot, zdotc) are pathologically slow on an oversubscribed machine."""
@@ -112,6 +122,9 @@ def krylov_advance(
             if j + 1 == m_max or b <= 1e-14 * max(1.0, abs(a)):
                 m, beta_m = j + 1, (b if j + 1 == m_max else 0.0)
                 break
+            if j >= 7 and j % CHECK_EVERY == 0 and _error_at(alpha[: j + 1], beta[:j], beta0 * b, taus[-1]) <= tol:
+                m, beta_m = j + 1, b  # the last requested offset is reached: no more products
+                break
             beta[j] = b
             sig[j + 1] = 1.0 / b
             a = q / b2  # alpha_{j+1} = <v_{j+1}|H|v_{j+1}>, v_{j+1} = out / b
@@ -159,6 +172,9 @@ def krylov_advance(
         reach = lo
     if reach == 0.0:
         raise RuntimeError("Krylov step cannot advance: increase m_max or the tolerance")
+    if k and reach == taus[k - 1]:  # the step ends on an output: it is also the state to continue from
+        out = (beta0 * coeffs(taus[:k]) * sig[:m]) @ V[:m]
+        return out, reach, out[-1].copy()
     Y = beta0 * coeffs(np.append(taus[:k], reach)) * sig[:m]
     out = Y @ V[:m]
     return out[:k], reach, out[-1].copy()
