@@ -6,11 +6,15 @@ propagation with the exact work/heat integrals, full-space ergotropy with multip
 self-discharge and late-time ergotropy. Prints wall time per N and the health numbers.
 
     python benchmarks/bench_open_piqs.py [N ...]     (default: 10 20 30 40)
+
+peak_MB is the process's peak resident memory so far (ru_maxrss: run one N per process for a
+per-N figure); the load average is printed because the wall times depend on the machine's load.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -27,7 +31,8 @@ from qbattery.physics.dicke_basis import DickeBlocks  # noqa: E402
 def main(Ns: list[int]) -> None:
     times = np.linspace(0.0, 20.0, 201)
     settings = OpenSettings(discharge_t_max=40.0, discharge_points=101, late_time=100.0)
-    print("N  dicke_dim  liouville_dim  wall_s  first_law_residual  trace_error  positivity_error  ergotropy(t_max)/N  tau*")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("N  dicke_dim  liouville_dim  wall_s  first_law_residual  trace_error  positivity_error  ergotropy(t_max)/N  tau*  peak_MB")
     for N in Ns:
         t0 = time.perf_counter()
         ds = open_grid(
@@ -42,7 +47,8 @@ def main(Ns: list[int]) -> None:
         print(
             f"{N:<3d}{DickeBlocks(N).dimension:>10d}{int(ds.liouville_dim.item()):>15d}{wall:>8.1f}"
             f"{ds.first_law_residual.item():>20.2e}{ds.trace_error.item():>13.2e}{ds.positivity_error.item():>18.2e}"
-            f"{ds.ergotropy.isel(t=-1).item() / N:>20.4f}{ds.tau_star.item():>7.2f}",
+            f"{ds.ergotropy.isel(t=-1).item() / N:>20.4f}{ds.tau_star.item():>7.2f}"
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>9.0f}",
             flush=True,
         )
 

@@ -12,13 +12,14 @@ import math
 import numpy as np
 import pytest
 import qutip as qt
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from qbattery import MODELS, Numerics, NumericalHealthError
 from qbattery.models import get_model, models_with
 from qbattery.open_systems import OpenSettings, open_grid
-from qbattery.physics.dicke_basis import DickeBlocks, dicke_dissipator, spectrum_ergotropy
-from qbattery.physics.lindblad import functional
+from qbattery.physics.dicke_basis import DickeBlocks, dicke_dissipator, dicke_index_maps, spectrum_ergotropy
+from qbattery.physics.lindblad import functional, vec
 from qbattery.physics.quantities import cells_spectrum, ergotropy
 from qutip import piqs
 
@@ -83,6 +84,211 @@ def test_dicke_dissipator_is_piqs_in_double_precision_and_trace_preserving(N):
 
 
 # --------------------------------------------------------------------------------------
+# the large-N piqs route: vectorised generator, real symmetric frame, Krylov propagation
+# --------------------------------------------------------------------------------------
+def _elementwise_dicke_dissipator(N: int, emission: float, pumping: float, dephasing: float, collective_emission: float) -> sp.csr_matrix:
+    """Reference: the line-by-line float64 port of piqs's ``_piqs.pyx`` (Dicke.lindbladian,
+    gamma1..gamma9), one matrix element at a time, that physics.dicke_basis.dicke_dissipator
+    used before it was vectorised."""
+    Nf = float(N)
+    yE, yP, yD, yCE = float(emission), float(pumping), float(dephasing), float(collective_emission)
+    nds, row_of, inv = dicke_index_maps(N)
+    half = Nf / 2
+
+    def root(x: float) -> float:
+        return float(np.sqrt(max(0.0, x)))
+
+    # coefficient of the element |j', m', m1'> in row (j, m, m1), as functions of (j', m', m1')
+    def g1(j: float, m: float, m1: float) -> float:
+        spontaneous = yCE / 2 * (2 * j * (j + 1) - m * (m - 1) - m1 * (m1 - 1))
+        losses = yE / 2 * (Nf + m + m1)
+        pump = yP / 2 * (Nf - m - m1)
+        dephase = yD * Nf / 4 if j <= 0 else yD / 2 * (half - m * m1 * (half + 1) / j / (j + 1))
+        return -(spontaneous + losses + pump + dephase)
+
+    def g2(j: float, m: float, m1: float) -> float:
+        r = root((j + m) * (j - m + 1) * (j + m1) * (j - m1 + 1))
+        return yCE * r + (yE / 2 * r * (half + 1) / (j * (j + 1)) if j > 0 else 0.0)
+
+    def g3(j: float, m: float, m1: float) -> float:
+        return yE / 2 * root((j + m) * (j + m - 1) * (j + m1) * (j + m1 - 1)) * (half + j + 1) / (j * (2 * j + 1)) if j > 0 else 0.0
+
+    def g4(j: float, m: float, m1: float) -> float:
+        return yE / 2 * root((j - m + 1) * (j - m + 2) * (j - m1 + 1) * (j - m1 + 2)) * (half - j) / ((j + 1) * (2 * j + 1))
+
+    def g5(j: float, m: float, m1: float) -> float:
+        return yD / 2 * root((j**2 - m**2) * (j**2 - m1**2)) * (half + j + 1) / (j * (2 * j + 1)) if j > 0 else 0.0
+
+    def g6(j: float, m: float, m1: float) -> float:
+        return yD / 2 * root(((j + 1) ** 2 - m**2) * ((j + 1) ** 2 - m1**2)) * (half - j) / ((j + 1) * (2 * j + 1))
+
+    def g7(j: float, m: float, m1: float) -> float:
+        return yP / 2 * root((j - m - 1) * (j - m) * (j - m1 - 1) * (j - m1)) * (half + j + 1) / (j * (2 * j + 1)) if j > 0 else 0.0
+
+    def g8(j: float, m: float, m1: float) -> float:
+        return yP / 2 * root((j + m + 1) * (j - m) * (j + m1 + 1) * (j - m1)) * (half + 1) / (j * (j + 1)) if j > 0 else 0.0
+
+    def g9(j: float, m: float, m1: float) -> float:
+        return yP / 2 * root((j + m + 1) * (j + m + 2) * (j + m1 + 1) * (j + m1 + 2)) * (half - j) / ((j + 1) * (2 * j + 1))
+
+    shifts = ((0, 0, g1), (0, 1, g2), (1, 1, g3), (-1, 1, g4), (1, 0, g5), (-1, 0, g6), (1, -1, g7), (0, -1, g8), (-1, -1, g9))
+    rows, cols, vals = [], [], []
+    for r, (j, m, m1) in row_of.items():
+        for dj, dm, g in shifts:
+            key = (j + dj, m + dm, m1 + dm)
+            c = inv.get(key)
+            if c is None:
+                continue
+            v = g(*key)
+            if v != 0.0:
+                rows.append(r)
+                cols.append(c)
+                vals.append(v)
+    return sp.csr_matrix((np.asarray(vals, dtype=complex), (rows, cols)), shape=(nds * nds, nds * nds))
+
+
+@pytest.mark.parametrize("N", [1, 2, 3, 4, 5, 8, 11])
+def test_vectorised_dicke_dissipator_equals_the_elementwise_piqs_port(N):
+    """The numpy evaluation of the piqs coefficients gamma_1..gamma_9 (all block elements at
+    once) gives the same Lindbladian, element by element and with the same sparsity, as the
+    one-element-at-a-time port of _piqs.pyx it replaced (local emission, pumping, dephasing and
+    collective emission all switched on)."""
+    kw = dict(emission=0.3, pumping=0.1, dephasing=0.2, collective_emission=0.05)
+    ours, ref = dicke_dissipator(N, **kw), _elementwise_dicke_dissipator(N, **kw)
+    assert ours.shape == ref.shape and ours.nnz == ref.nnz
+    assert abs(ours - ref).max() <= 1e-12 * abs(ref).max()
+
+
+@pytest.mark.parametrize("N", [1, 2, 3, 6])
+def test_support_commutator_is_the_hamiltonian_superoperator_on_the_block_diagonal_support(N):
+    """-i [H, .] built on the block-diagonal support directly equals lindblad.hamiltonian_superop
+    (column-stacked, all d^2 indices) restricted to the support, for a generic block-diagonal H."""
+    from qbattery.open_systems.composite import block_support
+    from qbattery.physics.dicke_basis import support_commutator
+    from qbattery.physics.lindblad import hamiltonian_superop
+    from qbattery.physics.spin_cavity import dicke_basis_spin_operators
+
+    blocks = DickeBlocks(N)
+    Jz, Jp = dicke_basis_spin_operators(N)
+    H = (0.7 * (Jp + Jp.T) + 0.3j * (Jp - Jp.T) + 1.3 * Jz + 0.2 * Jz @ Jz).toarray()
+    s = block_support(blocks, 1)
+    ref = hamiltonian_superop(H)[s][:, s]
+    assert abs(support_commutator(H, blocks, s) - ref).max() < 1e-14
+
+
+def unvec_support(v, support, d):
+    out = np.zeros(d * d, dtype=complex)
+    out[support] = v
+    return out.reshape(d, d).T
+
+
+def _collective_problem(N, **p):
+    params = {"gamma": 0.07, "gamma_phi": 0.05, "temperature": 0.6, "kappa": 0.0, "drive": 0.4, "gamma_collective": 0.03}
+    params.update(p)
+    return get_model("collective_drive", face="lindblad").lindblad(N, params)
+
+
+@pytest.mark.parametrize("N", [2, 3, 6])
+def test_real_symmetric_frame_propagates_the_same_master_equation(N):
+    """In the frame rho' = P rho P^dag (P = diag(i^m)) the collective-drive generator is real and
+    keeps rho' symmetric: applying the reduced real generator to the upper-triangle coordinates of
+    a random Hermitian block-diagonal state gives the coordinates of L[rho] computed with the
+    complex generator, and the coordinates are an isometry (Frobenius norm) with traces kept."""
+    from qbattery.physics.dicke_basis import RealSymmetricBlocks
+
+    prob = _collective_problem(N)
+    s = prob.support
+    real = RealSymmetricBlocks(prob.blocks, s)
+    L = (prob.L_H + prob.L_D).tocsr()
+    Lr = real.reduce(L)
+    rng = np.random.default_rng(N)
+    d = prob.dim
+    A = rng.normal(size=(d, d))
+    v = vec(A + A.T)[s] / real.phase  # rho = P^dag S P with S real symmetric (block-diagonal part): Hermitian, complex
+    assert np.abs(unvec_support(v, s, d) - unvec_support(v, s, d).conj().T).max() < 1e-15
+    x = real.vector(v)
+    assert np.linalg.norm(x) == pytest.approx(np.linalg.norm(v), rel=1e-14)
+    np.testing.assert_allclose(Lr @ x, real.vector(L @ v), atol=1e-13 * np.abs(L @ v).max())
+    tr = functional(np.eye(d))[s]
+    assert float(real.functional(tr) @ x) == pytest.approx(float(np.real(tr @ v)), rel=1e-14)
+    from qbattery.physics.dicke_basis import block_gather, gathered_blocks
+
+    for bx, bv in zip(real.block_list(x[None, :]), gathered_blocks(np.asarray(v)[None, :], block_gather(prob.blocks, s))):
+        np.testing.assert_allclose(np.linalg.eigvalsh(bx[0]), np.linalg.eigvalsh(bv[0]), atol=1e-13)
+
+
+def test_real_symmetric_frame_refuses_a_generator_that_is_complex_in_it():
+    """A drive along J_y (H = 2 g J_y) is not real in the frame of P = diag(i^m): the reduction
+    must refuse it rather than drop the imaginary part."""
+    from qbattery.physics.dicke_basis import RealSymmetricBlocks, support_commutator
+    from qbattery.physics.spin_cavity import dicke_basis_spin_operators
+
+    prob = _collective_problem(4)
+    Jz, Jp = dicke_basis_spin_operators(4)
+    Hy = (-0.5j * (Jp - Jp.T)).toarray()
+    real = RealSymmetricBlocks(prob.blocks, prob.support)
+    with pytest.raises(ValueError, match="not real"):
+        real.reduce(support_commutator(Hy, prob.blocks, prob.support))
+
+
+@pytest.mark.parametrize("dtype", [float, complex])
+def test_krylov_exponential_and_its_integrals_equal_the_taylor_exponential(dtype):
+    """lindblad.krylov_evolve (Arnoldi with Expokit step control, dense output, integrals of
+    functionals as extra components) against lindblad.evolve (scipy expm_multiply on the
+    augmented generator [[L, 0], [1, 0]]): states and int_0^t g . rho ds to 1e-11."""
+    from qbattery.physics.lindblad import evolve, krylov_evolve
+
+    prob = _collective_problem(6)
+    L = (prob.L_H + prob.L_D).tocsr()
+    rng = np.random.default_rng(3)
+    if dtype is complex:  # a complex, non-normal generator: the complex support form plus a random perturbation
+        L = (L + 0.05 * sp.random(L.shape[0], L.shape[0], density=0.01, random_state=4) * (1 + 1j)).tocsr()
+    v0 = rng.normal(size=L.shape[0]).astype(dtype)
+    G = rng.normal(size=(3, L.shape[0]))
+    t = np.linspace(0, 7, 36)
+    V, R, _ = evolve(L, v0, t)
+    Vk, Ik, text = krylov_evolve(L, v0, t, G)
+    assert "Krylov" in text
+    np.testing.assert_allclose(Vk, V, atol=1e-11 * np.abs(V).max())
+    np.testing.assert_allclose(Ik, R @ G.T, atol=1e-11 * np.abs(R @ G.T).max())
+
+
+def test_real_frame_krylov_route_reproduces_the_complex_support_route():
+    """The whole open pipeline of collective_drive (series, tau*, self-discharge, late-time and
+    drift, health numbers) through the real symmetric frame + Krylov propagation equals the
+    route it replaced (complex block-diagonal support, expm_multiply with R = int rho) to 1e-10."""
+    import dataclasses
+
+    from qbattery.open_systems.run import run_point
+
+    model = get_model("collective_drive", face="lindblad")
+    p = {"gamma": 0.07, "gamma_phi": 0.05, "temperature": 0.6, "kappa": 0.0, "drive": 0.4, "gamma_collective": 0.03}
+    t = np.linspace(0, 8, 81)
+    s = OpenSettings(discharge_t_max=12.0, discharge_points=61, late_time=25.0)
+    new = run_point(model, 9, p, t, s, Numerics())
+
+    class Complex:
+        lindblad_has_cavity = False
+
+        def lindblad(self, N, params, cutoff=0):
+            return dataclasses.replace(model.lindblad(N, params, cutoff), real_frame=False)
+
+    old = run_point(Complex(), 9, p, t, s, Numerics())
+    assert "Krylov" in new.solver and "expm_multiply" in old.solver
+    for k, v in old.series.items():
+        np.testing.assert_allclose(new.series[k], v, atol=1e-10, rtol=1e-10, err_msg=k)
+    for k, v in old.scalars.items():
+        if k.startswith("self_discharge_lifetime"):  # a nonlinear least-squares fit: its own solver tolerance
+            assert new.scalars[k] == pytest.approx(v, rel=1e-7), k
+        else:
+            assert new.scalars[k] == pytest.approx(v, abs=1e-10, nan_ok=True), k
+    np.testing.assert_allclose(new.discharge, old.discharge, atol=1e-10)
+    assert new.scalars["ergotropy_at_late_time"] > 0.0 and new.scalars["ergotropy_drift_at_late_time"] > 0.0
+    for k in ("trace_error", "positivity_error", "first_law_residual"):
+        assert new.diagnostics[k] < 1e-11, k
+
+
+# --------------------------------------------------------------------------------------
 # full-space ergotropy from the block spectrum with multiplicities
 # --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("N", [64, 100, 101])
@@ -135,7 +341,8 @@ def test_spectrum_ergotropy_with_multiplicities_equals_the_full_space_ergotropy(
 @pytest.mark.parametrize("N", [2, 3, 4])
 def test_piqs_route_agrees_with_full_space_mesolve(N):
     """collective_drive (Dicke basis over all j, local thermal decay + dephasing + collective
-    decay) against qutip.mesolve in the full 2^N space: energy and ergotropy to 1e-8."""
+    decay) against qutip.mesolve in the full 2^N space: energy and ergotropy along the charging
+    and at the late time (with its drift to twice the late time) to 1e-8."""
     g, gamma, T, gphi, gc = 0.4, 0.07, 0.6, 0.05, 0.03
     t = np.linspace(0, 6, 61)
     sm, sz, ne = cell_ops(N)
@@ -148,6 +355,12 @@ def test_piqs_route_agrees_with_full_space_mesolve(N):
     )
     np.testing.assert_allclose(ds.energy.values.ravel(), en, atol=1e-8)
     np.testing.assert_allclose(ds.ergotropy.values.ravel(), erg, atol=1e-8)
+    # late time under continued charging: rho(T_late) and the drift to rho(2 T_late)
+    late = qt.mesolve(H, qt.ket2dm(qt.tensor([GND] * N)), [0.0, FAST.late_time, 2 * FAST.late_time], c_ops, options=MESOLVE)
+    en_l, erg_l = battery_series(late.states[1:], sum(ne).full())
+    assert float(ds.energy_at_late_time.item()) == pytest.approx(en_l[0], abs=1e-8)
+    assert float(ds.ergotropy_at_late_time.item()) == pytest.approx(erg_l[0], abs=1e-8)
+    assert float(ds.ergotropy_drift_at_late_time.item()) == pytest.approx(abs(erg_l[1] - erg_l[0]), abs=1e-8)
 
 
 def test_rabi_parallel_is_n_fold_additive_against_the_full_space():

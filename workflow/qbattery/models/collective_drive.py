@@ -5,8 +5,10 @@ Rotating frame of a resonant drive (omega_a = 1), J = sum_i sigma_i / 2, rho(0) 
     H = 2 g J_x = g sum_i s^x_i,
     L_D = sum_i [gamma (n_T + 1) D[s^-_i] + gamma n_T D[s^+_i] + (gamma_phi / 2) D[s^z_i]] + gamma_c D[J_-].
 Route: the qutip.piqs Dicke basis over all spin sectors j (dimension ~ (N/2 + 1)^2), only the
-block-diagonal part of vec(rho) propagated; ergotropy over the full 2^N space from the block
-spectra with multiplicities (physics.dicke_basis). At gamma_c = 0 the state stays a product
+block-diagonal part of vec(rho) propagated, as the real symmetric blocks of rho' = P rho P^dag
+(P = diag(i^m): the drive becomes g [J_+ - J_-, .], real; dicke_basis.RealSymmetricBlocks, ~N^3/12
+real numbers) by a Krylov exponential (lindblad.krylov_evolve); ergotropy over the full 2^N space
+from the block spectra with multiplicities (physics.dicke_basis). At gamma_c = 0 the state stays a product
 and equals N copies of ``rabi_parallel``'s open face (tested at N = 30).
 References: N. Shammah et al., PRA 98, 063815 (2018) (piqs); F. Barra, PRL 122, 210601 (2019).
 """
@@ -17,8 +19,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..open_systems.composite import block_support
-from ..physics.dicke_basis import DickeBlocks, ensemble_dissipator, spin_operator
-from ..physics.lindblad import _csr, hamiltonian_superop
+from ..physics import spin_cavity
+from ..physics.dicke_basis import DickeBlocks, ensemble_dissipator, support_commutator, to_support
 from ..open_systems.problem import CELL_RATES, DRIVE_WORK, OpenProblem, identity_battery, n_thermal
 from ..physics.quantities import cells_spectrum
 from .base import Model, Parameter, register
@@ -55,10 +57,15 @@ class CollectiveDrive(Model):
     lindblad_max_N = 10000
 
     def lindblad(self, N: int, params: dict[str, float], cutoff: int = 0) -> OpenProblem:
-        """Dicke-basis generator (module docstring); |g...g> is the last state of the j = N/2 block."""
+        """Dicke-basis generator (module docstring); |g...g> is the last state of the j = N/2 block.
+
+        The generators are built on the block-diagonal support directly (never on all d^2 vec
+        indices) and propagated in the real symmetric frame of dicke_basis.RealSymmetricBlocks."""
         g = float(params["drive"])
         blocks = DickeBlocks(N)
-        H = 2 * g * spin_operator(N, "x")
+        Jz, Jp = spin_cavity.dicke_basis_spin_operators(N)
+        H_sparse = (g * (Jp + Jp.T)).tocsr()  # 2 g J_x
+        H = H_sparse.toarray().astype(complex)
         HB = blocks.battery_hamiltonian()
         d = blocks.dimension
         rho0 = np.zeros((d, d), dtype=complex)
@@ -66,11 +73,12 @@ class CollectiveDrive(Model):
         if abs(blocks.excitations[N]) > 1e-12:
             raise RuntimeError("piqs basis ordering changed: |g...g> is not at index N")
         n = n_thermal(1.0, params["temperature"])
-        L_D = _csr(ensemble_dissipator(N, params["gamma"], n, params["gamma_phi"], float(params["gamma_collective"])))
+        support = block_support(blocks, 1)
+        L_D = to_support(ensemble_dissipator(N, params["gamma"], n, params["gamma_phi"], float(params["gamma_collective"])), support)
         return OpenProblem(
-            L_H=hamiltonian_superop(H),
+            L_H=support_commutator(H_sparse, blocks, support),
             L_D=L_D,
-            L_H_off=sp.csr_matrix((d * d, d * d), dtype=complex),
+            L_H_off=sp.csr_matrix((support.size, support.size), dtype=complex),
             rho0=rho0,
             H_B=HB,
             H_S=HB + H,
@@ -79,7 +87,9 @@ class CollectiveDrive(Model):
             levels=cells_spectrum(N),
             H_B_reduced=HB,
             blocks=blocks,
-            support=block_support(blocks, 1),
+            support=support,
+            on_support=True,
+            real_frame=True,
         )
 
     def lindblad_memory_mb(self, N: int, n_times: int) -> int:

@@ -109,6 +109,8 @@ class OpenProblem:
     cutoff: int = 0
     switch_on_work: float = 0.0
     support: np.ndarray | None = None  # vec indices of an invariant subspace (block-diagonal states)
+    on_support: bool = False  # L_H, L_D, L_H_off are given on the support already (not on all d^2 vec indices)
+    real_frame: bool = False  # cells alone in the Dicke basis, generator real in the frame P rho P^dag (dicke_basis.RealSymmetricBlocks)
     extra: dict = field(default_factory=dict)
 
     @property

@@ -2,7 +2,9 @@
 collect an xarray Dataset (DESIGN.md data model).
 
 Per grid point: exact Lindblad propagation (lindblad.evolve) of rho and of its time
-integral; battery energy, ergotropy and capacity over the full battery space; the first
+integral (cells alone in the Dicke basis with ``real_frame``: the real symmetric block
+coordinates of dicke_basis.RealSymmetricBlocks, propagated by lindblad.krylov_evolve together
+with the work and heat integrals); battery energy, ergotropy and capacity over the full battery space; the first
 law for the battery and for the whole system (first_law.py); power and tau* from
 qbattery.physics.power exactly as for the closed models; efficiency = ergotropy / work; the
 self-discharge after switching the charger off at tau*; the late-time ergotropy under
@@ -30,9 +32,16 @@ from ..simulate import STATUS_HEALTH, health_violation
 from ..simulate import parameter_coords, parameter_grid
 from ..validation import open_grid_args
 from ..vocabulary import var as var_of
-from ..physics.dicke_basis import block_gather, block_list_spectrum, block_spectrum, gathered_blocks, spectrum_ergotropy
-from ..physics.first_law import efficiency, energy_flows
-from ..physics.lindblad import evolve, evolve_to, functional, unvec, vec
+from ..physics.dicke_basis import (
+    RealSymmetricBlocks,
+    block_gather,
+    block_list_spectrum,
+    block_spectrum,
+    gathered_blocks,
+    spectrum_ergotropy,
+)
+from ..physics.first_law import EnergyFlows, efficiency, energy_flows
+from ..physics.lindblad import KRYLOV_TOL, evolve, evolve_to, functional, krylov_evolve, unvec, vec
 from .problem import RATES, OpenProblem, lindblad_attrs
 
 log = logging.getLogger("qbattery")
@@ -122,18 +131,28 @@ class PointResult:
 
 
 class Restricted:
-    """An OpenProblem whose generators act on the invariant subspace ``support`` of vec(rho)."""
+    """An OpenProblem whose generators act on the invariant subspace ``support`` of vec(rho).
+
+    With ``real_frame`` (cells alone in the Dicke basis) the generators act on the real symmetric
+    upper-triangle coordinates x of :class:`~qbattery.physics.dicke_basis.RealSymmetricBlocks`
+    instead (``self.real``): states, functionals and blocks then go through ``self.real``."""
 
     def __init__(self, prob: OpenProblem) -> None:
         self.__dict__.update(prob.__dict__)
         D = prob.dim * prob.dim
         self.support = np.arange(D) if prob.support is None else np.asarray(prob.support)
         self.full = prob.support is None
-        if not self.full:
+        if not self.full and not prob.on_support:
             s = self.support
             self.L_H = prob.L_H[s][:, s].tocsr()
             self.L_D = prob.L_D[s][:, s].tocsr()
             self.L_H_off = prob.L_H_off[s][:, s].tocsr()
+        self.real = None
+        if prob.real_frame:
+            if self.full or prob.blocks is None or prob.top_levels is not None:
+                raise ValueError("real_frame needs the cells alone in the Dicke basis with a block-diagonal support")
+            self.real = RealSymmetricBlocks(prob.blocks, self.support)
+            self.L_H, self.L_D, self.L_H_off = (self.real.reduce(M) for M in (self.L_H, self.L_D, self.L_H_off))
 
     @property
     def dim(self) -> int:
@@ -149,11 +168,22 @@ class Restricted:
 
     def expand(self, Vs: np.ndarray) -> np.ndarray:
         """Full vec(rho) from its components on the support (zeros elsewhere)."""
+        if self.real is not None:
+            raise ValueError("expand: the real-frame coordinates are not vec(rho) components")
         if self.full:
             return Vs
         out = np.zeros(Vs.shape[:-1] + (self.dim * self.dim,), dtype=complex)
         out[..., self.support] = Vs
         return out
+
+    def functional(self, A: np.ndarray) -> np.ndarray:
+        """Row vector f with f . v = Tr(A rho) (real part, for the real frame) in the propagated coordinates."""
+        f = functional(A)[self.support]
+        return f if self.real is None else self.real.functional(f)
+
+    def initial(self) -> np.ndarray:
+        v = vec(self.rho0)[self.support]
+        return v if self.real is None else self.real.vector(v)
 
 
 def restrict(prob: OpenProblem) -> Restricted:
@@ -200,6 +230,15 @@ def _e_folding(times: np.ndarray, y: np.ndarray) -> float:
     return float(t0 + (a - target) / (a - b) * (t1 - t0)) if a != b else float(t1)
 
 
+def _flows(energy: np.ndarray, work: np.ndarray, heat: np.ndarray, switch_on_work: float = 0.0) -> EnergyFlows:
+    """The first law of one energy operator from its energy series and its exact work / heat integrals
+    (as physics.first_law.energy_flows, with the integrals propagated by lindblad.krylov_evolve)."""
+    work = np.asarray(work, dtype=float) + switch_on_work
+    heat = np.asarray(heat, dtype=float)
+    e_before = energy[0] - switch_on_work
+    return EnergyFlows(energy=energy, work=work, heat=heat, residual=float(np.abs(energy - e_before - work - heat).max()))
+
+
 def run_point(model: Model, N: int, p: dict[str, float], times: np.ndarray, settings: OpenSettings, num: Numerics) -> PointResult:
     """All open-system quantities of one grid point of ``model``'s lindblad face (see the module docstring)."""
     t = np.asarray(times, dtype=float)
@@ -208,28 +247,43 @@ def run_point(model: Model, N: int, p: dict[str, float], times: np.ndarray, sett
     while True:
         prob = restrict(model.lindblad(N, p, cutoff))
         d = prob.dim
-        Vs, R, solver = evolve(prob.L, vec(prob.rho0)[prob.support], t)
+        real = prob.real
+        if real is not None:  # real symmetric frame: the work and heat integrals ride along the Krylov propagation
+            fB, fS = prob.functional(prob.H_B), prob.functional(prob.H_S)
+            G = np.stack([prob.L_H.T @ fB, prob.L_D.T @ fB, prob.L_H.T @ fS, prob.L_D.T @ fS])
+            Vs, flow_integrals, solver = krylov_evolve(prob.L, prob.initial(), t, G)
+            solver = "real symmetric Dicke frame (physics.dicke_basis.RealSymmetricBlocks); " + solver
+        else:
+            Vs, R, solver = evolve(prob.L, vec(prob.rho0)[prob.support], t)
         # cells alone in the Dicke basis: work block by block, never forming the d x d states
-        gather = block_gather(prob.blocks, prob.support) if prob.blocks is not None and prob.top_levels is None and not prob.full else None
-        rho = None if gather is not None else unvec(prob.expand(Vs), d)
+        by_blocks = real is None and prob.blocks is not None and prob.top_levels is None and not prob.full
+        gather = block_gather(prob.blocks, prob.support) if by_blocks else None
+        rho = None if gather is not None or real is not None else unvec(prob.expand(Vs), d)
         trunc = float(prob.top_levels(rho).max()) if prob.top_levels is not None else 0.0
         if prob.top_levels is None or trunc <= settings.truncation_tol or cutoff >= limit:
             break
         cutoff = min(limit, int(np.ceil(1.5 * cutoff)))
-    fb = energy_flows(prob.H_B, prob.L_H, prob.L_D, Vs, R, support=prob.support)
-    fs = energy_flows(prob.H_S, prob.L_H, prob.L_D, Vs, R, prob.switch_on_work, support=prob.support)
+    if real is not None:
+        fi = flow_integrals
+        fb = _flows(Vs @ fB, fi[:, 0], fi[:, 1])
+        fs = _flows(Vs @ fS, fi[:, 2], fi[:, 3], prob.switch_on_work)
+    else:
+        fb = energy_flows(prob.H_B, prob.L_H, prob.L_D, Vs, R, support=prob.support)
+        fs = energy_flows(prob.H_S, prob.L_H, prob.L_D, Vs, R, prob.switch_on_work, support=prob.support)
+    blocked = gather is not None or real is not None
 
     def battery_quantities(Vx: np.ndarray, states: np.ndarray | None, energy: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
         """(ergotropy, capacity, positivity error, trace error) of one copy along Vx."""
-        if gather is not None:
-            eig, mult, herm, neg, tr_err = block_list_spectrum(gathered_blocks(Vx, gather), prob.blocks)
+        if blocked:
+            blist = real.block_list(Vx) if real is not None else gathered_blocks(Vx, gather)
+            eig, mult, herm, neg, tr_err = block_list_spectrum(blist, prob.blocks)
             erg, cap = spectrum_ergotropy(eig, mult, energy, prob.levels)
             return erg, cap, max(herm, -neg), tr_err
         e, cp, pos = _battery_functionals(prob, prob.battery(states), energy, num.state_tol)
         return e, cp, pos, float("nan")
 
     erg1, cap1, pos_b, tr_b = battery_quantities(Vs, rho, fb.energy)
-    if gather is not None:  # the state is its blocks: their spectrum is the full-state check
+    if blocked:  # the state is its blocks: their spectrum is the full-state check
         trace_err, pos_err = tr_b, pos_b
     else:
         trace_err, pos_err = _state_health(rho, settings.positivity_samples)
@@ -271,27 +325,37 @@ def run_point(model: Model, N: int, p: dict[str, float], times: np.ndarray, sett
             switch_off_time=float(t[i_star]),
         )
         td = settings.discharge_times
-        Vd, _, _ = evolve(prob.L_off, Vs[i_star], td)
-        rd = None if gather is not None else unvec(prob.expand(Vd), d)
-        fd = energy_flows(prob.H_B, prob.L_H_off, prob.L_D, Vd, np.zeros_like(Vd), support=prob.support)
-        discharge = c * battery_quantities(Vd, rd, fd.energy)[0]
+        if real is not None:
+            Vd = krylov_evolve(prob.L_off, Vs[i_star], td)[0]
+            e_d = Vd @ fB
+        else:
+            Vd, _, _ = evolve(prob.L_off, Vs[i_star], td)
+            e_d = energy_flows(prob.H_B, prob.L_H_off, prob.L_D, Vd, np.zeros_like(Vd), support=prob.support).energy
+        rd = None if blocked else unvec(prob.expand(Vd), d)
+        discharge = c * battery_quantities(Vd, rd, e_d)[0]
         scalars["ergotropy_at_switch_off"] = float(discharge[0])
-        f_off = functional(prob.H_S_off - prob.H_S)[prob.support]
+        f_off = prob.functional(prob.H_S_off - prob.H_S) if real is not None else functional(prob.H_S_off - prob.H_S)[prob.support]
         scalars["switch_off_work"] = float(c * np.real(Vs[i_star] @ f_off))
         scalars["self_discharge_time"] = _e_folding(td, discharge)
         from ..physics.figures_of_merit import exponential_lifetime
 
         scalars["self_discharge_lifetime"], scalars["self_discharge_lifetime_stderr"] = exponential_lifetime(td, discharge)
         late = settings.late_time
-        v1 = evolve_to(prob.L, Vs[-1], max(late - t[-1], 0.0))
-        v2 = evolve_to(prob.L, v1, late)
-        V2 = np.stack([v1, v2])
-        lr = None if gather is not None else unvec(prob.expand(V2), d)
-        fl = energy_flows(prob.H_B, prob.L_H, prob.L_D, V2, np.zeros((2, v1.size)), support=prob.support)
-        el = c * battery_quantities(V2, lr, fl.energy)[0]
+        if real is not None:  # one Krylov run: t[-1] -> late -> 2 late
+            first = max(late - t[-1], 0.0)
+            stops = np.array([0.0, first, first + late]) if first > 0 else np.array([0.0, late])
+            V2 = krylov_evolve(prob.L, Vs[-1], stops)[0][-2:]
+            e_l = V2 @ fB
+        else:
+            v1 = evolve_to(prob.L, Vs[-1], max(late - t[-1], 0.0))
+            v2 = evolve_to(prob.L, v1, late)
+            V2 = np.stack([v1, v2])
+            e_l = energy_flows(prob.H_B, prob.L_H, prob.L_D, V2, np.zeros((2, v1.size)), support=prob.support).energy
+        lr = None if blocked else unvec(prob.expand(V2), d)
+        el = c * battery_quantities(V2, lr, e_l)[0]
         scalars.update(
             ergotropy_at_late_time=float(el[0]),
-            energy_at_late_time=float(c * fl.energy[0]),
+            energy_at_late_time=float(c * e_l[0]),
             ergotropy_drift_at_late_time=float(abs(el[1] - el[0])),
         )
     return PointResult(series=series, scalars=scalars, diagnostics=diagnostics, discharge=discharge, solver=solver)
@@ -412,7 +476,13 @@ def open_grid(
         "integrals exact through R(t) = int rho dt; residual max |Delta E - W - Q| checked against numerics.first_law_tol"
     )
     ds.attrs["solver"] = "; ".join(sorted(solvers))
-    ds.attrs["solver_tolerance"] = "exact exponential to double precision (scipy expm / expm_multiply); no ODE stepping"
+    tol_text = "exact exponential to double precision (scipy expm / expm_multiply); no ODE stepping"
+    if any("Krylov" in x for x in solvers):
+        tol_text = (
+            f"Krylov exponential with the Expokit a posteriori error estimate below {KRYLOV_TOL:g} per unit time (absolute, "
+            "Frobenius norm of rho), no ODE stepping; the first-law residual measures the propagation error"
+        )
+    ds.attrs["solver_tolerance"] = tol_text
     ds.attrs["self_discharge"] = (
         "charger/drive switched off at the grid point nearest tau*, then free evolution under the same baths; 1/e time of the ergotropy "
         "(self_discharge_time, interpolated) and the least-squares lifetime tau_d of Erg(0) exp(-t/tau_d) with its standard error "
