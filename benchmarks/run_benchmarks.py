@@ -294,6 +294,30 @@ def overhead_section(configfile: Path, cores: int) -> None:
     print("in one process, seconds per script: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(secs.items(), key=lambda kv: -kv[1])))
 
 
+def many_body_section(chain_N: list[int], open_N: list[int]) -> None:
+    """Issue-18 targets beyond the cavity: the periodic XXZ chain (spin_chain, J = Delta = g = 0.5, 200
+    points on t <= 10, translation + reflection sector) and the open collective drive through the Dicke
+    basis (bench_open_piqs.py's point: local decay, dephasing, collective decay; full pipeline)."""
+    import resource
+
+    print("\n## Many-body and open targets: spin_chain periodic (target N = 22 < 60 s), collective_drive open (N = 100 < 60 s)")
+    m = qbattery.get_model("spin_chain")
+    params = {**m.defaults(), "periodic": 1, "J": 0.5, "anisotropy": 0.5, "drive": 0.5}
+    for N in chain_N:
+        t0 = time.perf_counter()
+        traj = m.run(N, np.linspace(0.0, 10.0, 200), params, qbattery.Numerics())
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"spin_chain periodic N = {N}: {time.perf_counter() - t0:.1f} s, max ergotropy {traj.ergotropy.max():.6f},"
+            f" peak RSS so far {peak:.0f} MB",
+            flush=True,
+        )
+    if open_N:
+        import bench_open_piqs
+
+        bench_open_piqs.main(open_N)
+
+
 def _model_times(name: str, N: int) -> np.ndarray:
     if name in ("dicke", "tavis_cummings", "parallel"):
         return case_times(N)
@@ -381,6 +405,8 @@ def main(argv=None) -> int:
         help="workflow-overhead measurement on this config (default study if no file given)",
     )
     p.add_argument("--overhead-cores", type=int, default=2)
+    p.add_argument("--chain-N", type=int, nargs="*", default=[], help="periodic spin_chain sizes of the many-body section")
+    p.add_argument("--open-N", type=int, nargs="*", default=[], help="open collective_drive sizes of the many-body section")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--scaling", action="store_true", help="also run the scaling study of every model")
     p.add_argument("--models", nargs="*", default=list(SCALING_N), help="models of the scaling study")
@@ -404,6 +430,8 @@ def main(argv=None) -> int:
         ok &= large_n_section(a.large_N, a.verify_N, a.large_models, a.old_route_N)
     if a.peers_N:
         ok &= peers_section(a.peers_N)
+    if a.chain_N or a.open_N:
+        many_body_section(a.chain_N, a.open_N)
     if a.overhead:
         overhead_section(a.overhead, a.overhead_cores)
     if a.scaling:

@@ -139,3 +139,29 @@ def step_pass(u, s, up, c, a_, out, chunks, off, k0, N, n_max, wc, wa, g, amp, s
         if r1 - 1 > r0:
             q += row(out, 1.0, out, 0.0, 0.0, out, False, r1 - 1, off, k0, N, n_max, wc, wa, g, amp, sq, AP, AM, DK)
     return norms.sum(), q
+
+
+@njit(parallel=True, cache=True, fastmath=True, nogil=True)
+def combine(Yr, Yi, Vf, out, chunk):  # pragma: no cover - compiled
+    """out[r] = sum_j (Yr + i Yi)[r, j] V[j] on float views (Vf (m, 2 dim), out (k, 2 dim)): the states
+    of a Krylov step formed from its basis, in column chunks over the same threads as the passes
+    (BLAS runs with one thread in the jobs and the benchmarks)."""
+    k, m = Yr.shape
+    n2 = Vf.shape[1]
+    nchunks = (n2 // 2 + chunk - 1) // chunk
+    for c in prange(nchunks):
+        lo = 2 * c * chunk
+        hi = min(n2, lo + 2 * chunk)
+        for r in range(k):
+            o = out[r, lo:hi]
+            o[:] = 0.0
+            for j in range(m):
+                yr = Yr[r, j]
+                yi = Yi[r, j]
+                v = Vf[j, lo:hi]
+                for f in range(0, hi - lo, 2):
+                    vr = v[f]
+                    vi = v[f + 1]
+                    o[f] += yr * vr - yi * vi
+                    o[f + 1] += yr * vi + yi * vr
+    return out

@@ -90,6 +90,12 @@ class DickeSectorOperator:
         """Re <u|H|u> in one read-only pass."""
         return float(self._k.quad_pass(np.ascontiguousarray(u, dtype=complex).view(np.float64), *self._args()))
 
+    def combine(self, Y: np.ndarray, V: np.ndarray) -> np.ndarray:
+        """Y @ V (complex (k, m) by (m, dim)) on the kernel's threads: the states of a Krylov step."""
+        out = np.empty((Y.shape[0], V.shape[1]), dtype=complex)
+        self._k.combine(np.ascontiguousarray(Y.real), np.ascontiguousarray(Y.imag), V.view(np.float64), out.view(np.float64), 2048)
+        return out
+
     def lanczos_step(
         self, u: np.ndarray, s: float, up: np.ndarray | None, c: float, a: float, out: np.ndarray
     ) -> tuple[float, float]:

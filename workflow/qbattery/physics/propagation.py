@@ -95,7 +95,8 @@ def krylov_advance(
     largest offset (up to the first rejected output) with error estimate <= tol, to continue from.
     ``matvec`` is psi -> H psi, or an operator with ``expectation(u)`` = <u|H|u> and a fused
     ``lanczos_step(u, s, up, c, a, out) -> (||out||^2, <out|H|out>)``, out = s H u - c up - a u
-    (``physics.dicke_stencil.DickeSectorOperator``): one pass over the vectors per iteration.
+    (``physics.dicke_stencil.DickeSectorOperator``): one pass over the vectors per iteration; its
+    ``combine(Y, V)`` (= Y @ V) then forms the states.
     """
     taus = np.asarray(taus, dtype=float)
     beta0 = float(np.linalg.norm(psi))
@@ -172,11 +173,11 @@ def krylov_advance(
         reach = lo
     if reach == 0.0:
         raise RuntimeError("Krylov step cannot advance: increase m_max or the tolerance")
+    combine = getattr(matvec, "combine", None) or (lambda Y, B: Y @ B)
     if k and reach == taus[k - 1]:  # the step ends on an output: it is also the state to continue from
-        out = (beta0 * coeffs(taus[:k]) * sig[:m]) @ V[:m]
+        out = combine(beta0 * coeffs(taus[:k]) * sig[:m], V[:m])
         return out, reach, out[-1].copy()
-    Y = beta0 * coeffs(np.append(taus[:k], reach)) * sig[:m]
-    out = Y @ V[:m]
+    out = combine(beta0 * coeffs(np.append(taus[:k], reach)) * sig[:m], V[:m])
     return out[:k], reach, out[-1].copy()
 
 
