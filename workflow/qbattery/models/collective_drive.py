@@ -41,7 +41,8 @@ class CollectiveDrive(Model):
     initial_state = "|g...g>"
     normalisation = "omega_a = 1; g per cell in the rotating frame as in rabi_parallel; gamma_c per D[J_-] (superradiant rate N gamma_c)"
     route = (
-        "qutip.piqs Dicke basis over all spin sectors j (dimension ~ (N/2 + 1)^2), exact propagation; "
+        "qutip.piqs Dicke basis over all spin sectors j (dimension ~ (N/2 + 1)^2), block-diagonal support in a real "
+        "symmetric frame, Krylov propagation (tolerance 1e-13 per unit time; dense exponential at small size); "
         "full-space ergotropy with multiplicities"
     )
     references = "N. Shammah et al., PRA 98, 063815 (2018) (piqs); F. Barra, PRL 122, 210601 (2019)"
