@@ -335,13 +335,12 @@ def run_dicke_streamed(
         overlap[idx] = np.abs(states[:, i0])
 
     def setup(n_max: int):
-        if assembled:
+        if assembled:  # the previous implementation, with its Krylov budget (800 MB, m <= 120)
             A = dicke_sector_hamiltonian(N, n_max, photons, omega_c, lam)
-            H, dim = hamiltonian_matvec(A), A.shape[0]
+            H, m = hamiltonian_matvec(A), int(np.clip(800e6 / (16 * A.shape[0]), 20, 120))
         else:
             H = DickeSectorOperator(N, n_max, photons, omega_c, lam)  # = dicke_sector_hamiltonian, matrix-free
-            dim = H.dim
-        m = int(np.clip(KRYLOV_BUDGET / (16 * dim), 20, KRYLOV_M_CAP))
+            m = int(np.clip(KRYLOV_BUDGET / (16 * H.dim), 20, KRYLOV_M_CAP))
         return H, _StreamedObservables(N, n_max, photons, warm), m
 
     mv, obs, m = setup(n_max)
@@ -358,7 +357,7 @@ def run_dicke_streamed(
         if st[i] == t:
             states, idx = psi[None, :], order[i : i + 1]
         else:
-            states, dt, psi = krylov_advance(mv, psi, st[i : i + OUTPUTS_PER_STEP] - t, KRYLOV_TOL, m)
+            states, dt, psi = krylov_advance(mv, psi, st[i : i + (nt if assembled else OUTPUTS_PER_STEP)] - t, KRYLOV_TOL, m)
             t += dt
             idx = order[i : i + len(states)]
         w_out = obs.top_weight(states) if len(states) else np.zeros(0)
