@@ -123,7 +123,8 @@ def krylov_advance(
             if j + 1 == m_max or b <= 1e-14 * max(1.0, abs(a)):
                 m, beta_m = j + 1, (b if j + 1 == m_max else 0.0)
                 break
-            if j >= 7 and j % CHECK_EVERY == 0 and _error_at(alpha[: j + 1], beta[:j], beta0 * b, taus[-1]) <= tol:
+            floor = 2 * np.finfo(float).eps * beta0 * b  # round-off level of the estimate (below)
+            if j >= 7 and j % CHECK_EVERY == 0 and _error_at(alpha[: j + 1], beta[:j], beta0 * b, taus[-1]) <= max(tol, floor):
                 m, beta_m = j + 1, b  # the last requested offset is reached: no more products
                 break
             beta[j] = b
@@ -156,6 +157,9 @@ def krylov_advance(
     def errors(t: np.ndarray) -> np.ndarray:
         return beta0 * beta_m * np.abs(coeffs(t)[:, m - 1])
 
+    # the estimate is a sum of O(1) terms that cancel to a tiny number: its round-off level is ~eps beta0 beta_m,
+    # which exceeds 1e-12 once beta_m ~ ||H|| > 1e4 (Dicke N = 1024); below it no step could ever be certified
+    tol = max(tol, 2 * np.finfo(float).eps * beta0 * beta_m)
     err = errors(taus)
     k = int(np.argmax(err > tol)) if np.any(err > tol) else len(taus)
     # continue from the largest offset with err <= tol (bisection up to the first rejected
@@ -172,7 +176,11 @@ def krylov_advance(
                 hi = mid
         reach = lo
     if reach == 0.0:
-        raise RuntimeError("Krylov step cannot advance: increase m_max or the tolerance")
+        raise RuntimeError(
+            f"Krylov step cannot advance (m = {m}, beta_m = {beta_m:.3e}, first offset {taus[0]:.3e}, error there"
+            f" {errors(taus[:1])[0]:.3e}, finite T: {bool(np.all(np.isfinite(alpha[:m])) and np.all(np.isfinite(beta[: m - 1])))}):"
+            " increase m_max or the tolerance"
+        )
     combine = getattr(matvec, "combine", None) or (lambda Y, B: Y @ B)
     if k and reach == taus[k - 1]:  # the step ends on an output: it is also the state to continue from
         out = combine(beta0 * coeffs(taus[:k]) * sig[:m], V[:m])
