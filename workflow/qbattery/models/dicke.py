@@ -39,11 +39,12 @@ class Dicke(CavityBattery):
     reference = "parallel"
 
     def memory_mb(self, N: int, n_times: int) -> int:
-        """Dense route (sector <= dense_max_dim ~ 4000): H, its eigenvectors and the states on the time
-        grid; above it the streamed Krylov route (``cavity_common.streamed_memory_mb``)."""
+        """The larger of the dense route's peak (H, its eigenvectors, the states on the time grid) and the
+        streamed Krylov route's (``cavity_common.streamed_memory_mb``): an upper bound for either route,
+        and increasing in N, as are the runtime requests derived from it."""
         dim = (2 * N + 31) * (N + 1)
         dense = int(300 + 16 * n_times * dim * 3 / 1e6 + 16 * (min(dim, 4000) ** 2) * 3 / 1e6)
-        return dense if dim / 2 <= 4000 else streamed_memory_mb(N, n_times)
+        return max(dense, streamed_memory_mb(N, n_times))
 
     # ---------------------------------------------------------------- face: work
     work_hamiltonian = "H(0) = H(tau) = omega_a (J_z + N/2) + omega_c a^dag a; 0 < t < tau: + 2 omega_c lambda J_x (a + a^dag)"
