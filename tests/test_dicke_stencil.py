@@ -11,10 +11,10 @@ from qbattery.physics.dicke_stencil import DickeSectorOperator
 from qbattery.physics.propagation import hamiltonian_matvec, krylov_advance, release_krylov_basis
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(
-    N=st.integers(1, 40),
-    n_max=st.integers(2, 60),
+    N=st.integers(1, 33),
+    n_max=st.integers(2, 48),
     photons=st.integers(0, 41),
     omega_c=st.floats(0.1, 3.0),
     lam=st.floats(0.0, 2.0),
