@@ -51,6 +51,13 @@ def hamiltonian_matvec(H: sp.spmatrix | np.ndarray) -> Callable[[np.ndarray], np
 CHECK_EVERY = 4
 
 
+def _certifiable(tol: float, beta0: float, beta_m: float) -> float:
+    """The tolerance an error estimate beta0 beta_m |[exp(-i T tau)]_{m-1, 0}| can certify: the estimate is a
+    sum of O(1) terms that cancel to a tiny number, so its round-off level ~2 eps beta0 beta_m exceeds 1e-12
+    once beta_m ~ ||H|| > 1e4 (Dicke N = 1024); below it no step could ever be accepted."""
+    return max(tol, 2 * np.finfo(float).eps * beta0 * beta_m)
+
+
 def _error_at(alpha: np.ndarray, beta: np.ndarray, scale: float, tau: float) -> float:
     """Error estimate scale |[exp(-i T tau)]_{m-1, 0}| of a Krylov step with tridiagonal T (alpha, beta)."""
     theta, S = eigh_tridiagonal(alpha, beta)
@@ -123,8 +130,7 @@ def krylov_advance(
             if j + 1 == m_max or b <= 1e-14 * max(1.0, abs(a)):
                 m, beta_m = j + 1, (b if j + 1 == m_max else 0.0)
                 break
-            floor = 2 * np.finfo(float).eps * beta0 * b  # round-off level of the estimate (below)
-            if j >= 7 and j % CHECK_EVERY == 0 and _error_at(alpha[: j + 1], beta[:j], beta0 * b, taus[-1]) <= max(tol, floor):
+            if j >= 7 and j % CHECK_EVERY == 0 and _error_at(alpha[: j + 1], beta[:j], beta0 * b, taus[-1]) <= _certifiable(tol, beta0, b):
                 m, beta_m = j + 1, b  # the last requested offset is reached: no more products
                 break
             beta[j] = b
@@ -157,9 +163,7 @@ def krylov_advance(
     def errors(t: np.ndarray) -> np.ndarray:
         return beta0 * beta_m * np.abs(coeffs(t)[:, m - 1])
 
-    # the estimate is a sum of O(1) terms that cancel to a tiny number: its round-off level is ~eps beta0 beta_m,
-    # which exceeds 1e-12 once beta_m ~ ||H|| > 1e4 (Dicke N = 1024); below it no step could ever be certified
-    tol = max(tol, 2 * np.finfo(float).eps * beta0 * beta_m)
+    tol = _certifiable(tol, beta0, beta_m)
     err = errors(taus)
     k = int(np.argmax(err > tol)) if np.any(err > tol) else len(taus)
     # continue from the largest offset with err <= tol (bisection up to the first rejected
