@@ -15,9 +15,9 @@ column j - 1 (k0 = 0) or j (k0 = 1).
 
 Why: at N >= 256 the converged sector has 1e5-1e7 states and the Lanczos propagation needs
 ~1e4 products; an assembled CSR matrix streams ~60 bytes per row and product on top of the
-vectors, and the numpy Lanczos recurrence makes ~8 passes over them. Here one pass applies H and
-the three-term recurrence and accumulates alpha = Re <v_j, H v_j - beta v_{j-1}>, a second
-orthogonalises and accumulates the norm (:meth:`DickeSectorOperator.lanczos_step`).
+vectors, and the numpy Lanczos recurrence makes ~8 passes over them. Here one pass applies H with
+the three-term recurrence and accumulates the new vector's norm and <v_{j+1}|H|v_{j+1}> (the next
+alpha, row-lagged while the rows are in cache) (:meth:`DickeSectorOperator.lanczos_step`).
 ``tests/test_dicke_stencil.py`` checks the operator against the assembled matrix.
 """
 

@@ -301,11 +301,13 @@ def _warm_lanczos_top(matvec, v0: np.ndarray, tol: float, kmax: int) -> tuple[fl
     Q = np.zeros((kmax, v0.size), dtype=complex)
     Q[0] = v0 / np.linalg.norm(v0)
     W = np.zeros((kmax, v0.size), dtype=complex)  # W[j] = A Q[j]
+    P = np.zeros((kmax, kmax), dtype=complex)  # projected matrix Q^dagger A Q, one new column per product
     for j in range(kmax):
         W[j] = matvec(Q[j])
-        T = Q[: j + 1].conj() @ W[: j + 1].T  # projected matrix (Hermitian up to round-off)
-        T = 0.5 * (T + T.conj().T)
-        theta, S = np.linalg.eigh(T)
+        P[: j + 1, j] = Q[: j + 1].conj() @ W[j]
+        P[j, :j] = P[:j, j].conj()
+        P[j, j] = P[j, j].real
+        theta, S = np.linalg.eigh(P[: j + 1, : j + 1])
         y = S[:, -1] @ Q[: j + 1]
         r = float(np.linalg.norm(S[:, -1] @ W[: j + 1] - theta[-1] * y))
         top = float(theta[-1])
